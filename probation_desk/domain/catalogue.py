@@ -1,0 +1,156 @@
+"""The toolkit catalogue: which toolkits exist and their lifecycle dates.
+
+The catalogue is data (``resources/toolkits.json``): withdrawing a toolkit on a date
+is an edit to that file, never a code change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from probation_desk.domain.dates import uk_long
+from probation_desk.domain.errors import RuleViolation
+
+
+class Lifecycle(Enum):
+    """Where a toolkit stands on a given day."""
+
+    NOT_YET_AVAILABLE = "not yet available"
+    APPROVED = "approved"
+    WITHDRAWN_CLOSING = "withdrawn: in-flight NSIs may finish"
+    WITHDRAWN_CLOSED = "withdrawn: close-by date passed"
+
+
+@dataclass(frozen=True)
+class Toolkit:
+    """One toolkit of the Approved Suite, with its lifecycle dates."""
+
+    code: str
+    name: str
+    available_from: dt.date
+    withdrawn_from: dt.date | None = None
+    close_by: dt.date | None = None
+    resource_pack: bool = False
+    allow_duplicates: bool = False
+    assumptions: str = ""
+
+    def lifecycle(self, today: dt.date) -> Lifecycle:
+        """The toolkit's state on ``today``."""
+        if today < self.available_from:
+            return Lifecycle.NOT_YET_AVAILABLE
+        if self.withdrawn_from is None or today < self.withdrawn_from:
+            return Lifecycle.APPROVED
+        if self.close_by is None or today <= self.close_by:
+            return Lifecycle.WITHDRAWN_CLOSING
+        return Lifecycle.WITHDRAWN_CLOSED
+
+    def is_withdrawn(self, today: dt.date) -> bool:
+        """True once the withdrawal date has come."""
+        return self.withdrawn_from is not None and today >= self.withdrawn_from
+
+    def is_selectable(self, today: dt.date) -> bool:
+        """True when a new NSI may be opened on this toolkit today."""
+        return self.lifecycle(today) is Lifecycle.APPROVED
+
+    def past_close_by(self, today: dt.date) -> bool:
+        """True when in-flight NSIs should already have been closed."""
+        return self.lifecycle(today) is Lifecycle.WITHDRAWN_CLOSED
+
+    def withdrawal_summary(self) -> str:
+        """One line for the banner: the toolkit, its withdrawal date and its close-by date."""
+        if self.withdrawn_from is None:
+            return f"{self.name} toolkit is approved"
+        text = f"{self.name} toolkit withdrawn {uk_long(self.withdrawn_from)}"
+        if self.close_by is not None:
+            text += f"; open NSIs had to close by {uk_long(self.close_by)}"
+        return text
+
+
+def _date(value: Any) -> dt.date | None:
+    return None if value in (None, "") else dt.date.fromisoformat(str(value))
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """All toolkits, looked up by code."""
+
+    nsi_type: str
+    toolkits: tuple[Toolkit, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Catalogue:
+        """Build from the JSON structure of ``resources/toolkits.json``."""
+        kits = []
+        for row in data["toolkits"]:
+            withdrawn = _date(row.get("withdrawn_from"))
+            close_by = _date(row.get("close_by"))
+            if close_by is not None and (withdrawn is None or close_by < withdrawn):
+                raise ValueError(f"toolkit {row['code']}: close_by must follow withdrawn_from")
+            kits.append(
+                Toolkit(
+                    code=row["code"],
+                    name=row["name"],
+                    available_from=_date(row.get("available_from")) or dt.date(2000, 1, 1),
+                    withdrawn_from=withdrawn,
+                    close_by=close_by,
+                    resource_pack=bool(row.get("resource_pack", False)),
+                    allow_duplicates=bool(row.get("allow_duplicates", False)),
+                    assumptions=str(row.get("assumptions", "")),
+                )
+            )
+        codes = [k.code for k in kits]
+        if len(set(codes)) != len(codes):
+            raise ValueError("toolkit codes must be unique")
+        return cls(nsi_type=str(data.get("nsi_type", "Toolkit")), toolkits=tuple(kits))
+
+    def get(self, code: str) -> Toolkit:
+        """The toolkit with ``code``, or a refusal naming the unknown code."""
+        for kit in self.toolkits:
+            if kit.code == code:
+                return kit
+        raise RuleViolation(
+            "unknown-toolkit",
+            f"There is no toolkit with the code '{code}' in the Approved Suite.",
+            "toolkit",
+        )
+
+    def by_name(self, name: str) -> Toolkit:
+        """The toolkit whose name (or code) matches, ignoring case."""
+        wanted = name.strip().casefold()
+        for kit in self.toolkits:
+            if wanted in (kit.name.casefold(), kit.code.casefold()):
+                return kit
+        return self.get(name)
+
+    def selectable(self, today: dt.date) -> list[Toolkit]:
+        """Toolkits a new NSI may be opened on today (withdrawn ones left out)."""
+        return [k for k in self.toolkits if k.is_selectable(today)]
+
+    def withdrawn(self, today: dt.date) -> list[Toolkit]:
+        """Toolkits withdrawn on or before today."""
+        return [k for k in self.toolkits if k.is_withdrawn(today)]
+
+    def past_close_by(self, today: dt.date) -> list[Toolkit]:
+        """Toolkits whose in-flight NSIs must now be closed by the sweep."""
+        return [k for k in self.toolkits if k.past_close_by(today)]
+
+
+def resources_dir() -> Path:
+    """The ``resources`` folder: beside the package in a checkout, inside it when installed."""
+    here = Path(__file__).resolve().parents[2] / "resources"
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parents[1] / "_resources"
+
+
+@cache
+def load_catalogue(path: str | None = None) -> Catalogue:
+    """Read the catalogue file (cached)."""
+    file = Path(path) if path else resources_dir() / "toolkits.json"
+    return Catalogue.from_dict(json.loads(file.read_text(encoding="utf-8")))

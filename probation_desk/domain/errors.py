@@ -1,0 +1,44 @@
+"""Refusals the rules give, in words a practitioner understands."""
+
+from __future__ import annotations
+
+
+class RuleViolation(ValueError):
+    """An action was refused by a named rule.
+
+    ``rule`` is a short stable identifier (for tests, logs and the JSON output),
+    ``message`` is the plain-English explanation shown to the user, and ``field``
+    names the form field the refusal concerns, when there is one.
+    """
+
+    def __init__(self, rule: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConflictError(RuleViolation):
+    """Someone else saved the same record first; nothing was overwritten."""
+
+    def __init__(self, what: str = "This NSI") -> None:
+        super().__init__(
+            "changed-by-someone-else",
+            f"{what} was changed by someone else after you opened it. "
+            "Nothing you typed has been saved over their change: reload it to see "
+            "the latest version, then make your change again.",
+        )
+
+
+class NotFoundError(RuleViolation):
+    """A record the action needs does not exist."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("not-found", f"{what} could not be found. It may have been removed.")
+
+
+class PermissionRefused(RuleViolation):
+    """The user's role does not allow this action."""

@@ -1,0 +1,57 @@
+"""Structured Interventions: referral and the module prerequisite for starting one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from probation_desk.domain.dates import uk
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.module import ModuleState
+
+
+class NeedArea(Enum):
+    """The needs Structured Interventions address."""
+
+    ATB = "Attitudes, thinking and behaviour"
+    DOMESTIC_ABUSE = "Domestic abuse"
+    EMOTIONAL_MANAGEMENT = "Emotional management"
+
+
+NATIONAL_EXAMPLES: tuple[str, ...] = (
+    "Stepwise Problem Solving",
+    "Stepwise Driving",
+    "Stepwise Relationships",
+    "Stepwise Emotions",
+)
+
+
+def check_referral(referral_date: dt.date, today: dt.date, name: str) -> None:
+    """A referral is dated today or earlier and names its intervention."""
+    if referral_date > today:
+        raise RuleViolation("future-date", f"The referral date ({uk(referral_date)}) is in "
+                            "the future.", "referral_date")
+    if not name.strip():
+        raise RuleViolation("required", "Name the Structured Intervention.", "name")
+
+
+def check_start(state: ModuleState, referral_date: dt.date, start: dt.date,
+                today: dt.date) -> None:
+    """Refuse to start a Structured Intervention before the module is completed."""
+    if start > today:
+        raise RuleViolation("future-date", f"The start date ({uk(start)}) is in the future.",
+                            "start_date")
+    if start < referral_date:
+        raise RuleViolation("dates-out-of-order", f"The start date ({uk(start)}) is before "
+                            f"the referral date ({uk(referral_date)}).", "start_date")
+    if not state.ready_for_si or (state.completed_on is not None and state.completed_on > start):
+        raise RuleViolation(
+            "module-not-completed",
+            "This Structured Intervention cannot start because the person has not completed "
+            "the Pre-Intervention Module"
+            + (f" (it was completed later, on {uk(state.completed_on)})"
+               if state.completed_on else "")
+            + ". Record the module's completion first; a treatment manager for Structured "
+            "Interventions can advise.",
+            "start_date",
+        )

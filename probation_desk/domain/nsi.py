@@ -1,0 +1,285 @@
+"""Toolkit NSIs: statuses, outcomes, nDelius date rules and the withdrawal rule.
+
+The shape follows nDelius: a type (the toolkit), a status that moves
+Referred -> In progress -> Completed (or ends early with another outcome), a
+referral date, expected and actual start and end dates, an outcome when it ends,
+notes, and the managing practitioner.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from probation_desk.domain.catalogue import Toolkit
+from probation_desk.domain.dates import uk, uk_long
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
+
+
+class Status(Enum):
+    """NSI statuses, in the order an NSI moves through them."""
+
+    REFERRED = "Referred"
+    IN_PROGRESS = "In progress"
+    COMPLETED = "Completed"
+    ENDED = "Ended early"
+
+    @property
+    def is_open(self) -> bool:
+        """True for statuses of an NSI that has not ended."""
+        return self in (Status.REFERRED, Status.IN_PROGRESS)
+
+
+class Outcome(Enum):
+    """How an NSI ended."""
+
+    COMPLETED = "Toolkit completed"
+    NOT_COMPLETED = "Not completed: stopped engaging"
+    NOT_SUITABLE = "Not completed: no longer suitable"
+    ORDER_ENDED = "Not completed: order or licence ended"
+    TOOLKIT_WITHDRAWN = "Closed: toolkit withdrawn"
+    TRANSFERRED = "Transferred to another toolkit"
+    AUTO_CLOSED = "Closed automatically: toolkit withdrawn"
+
+
+OPEN_STATUSES = (Status.REFERRED, Status.IN_PROGRESS)
+TOOLKIT_STATUSES = tuple(Status)
+TOOLKIT_OUTCOMES = tuple(Outcome)
+MANUAL_OUTCOMES = tuple(o for o in Outcome if o is not Outcome.AUTO_CLOSED
+                        and o is not Outcome.TRANSFERRED)
+"""Outcomes a practitioner chooses when closing by hand (the others are set by operations)."""
+
+
+@dataclass(frozen=True)
+class NsiFields:
+    """The editable fields of a toolkit NSI."""
+
+    toolkit: str
+    status: Status = Status.REFERRED
+    referral_date: dt.date | None = None
+    expected_start: dt.date | None = None
+    expected_end: dt.date | None = None
+    actual_start: dt.date | None = None
+    actual_end: dt.date | None = None
+    outcome: Outcome | None = None
+    notes: str | None = None
+    practitioner: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """True while the NSI has not ended."""
+        return self.status.is_open
+
+
+def _not_future(value: dt.date | None, today: dt.date, field: str, label: str) -> None:
+    if value is not None and value > today:
+        raise RuleViolation(
+            "future-date",
+            f"The {label} ({uk(value)}) is in the future. It can be today ({uk(today)}) "
+            "or earlier.",
+            field,
+        )
+
+
+def _in_order(first: dt.date | None, second: dt.date | None, field: str,
+              first_label: str, second_label: str) -> None:
+    if first is not None and second is not None and second < first:
+        raise RuleViolation(
+            "dates-out-of-order",
+            f"The {second_label} ({uk(second)}) is before the {first_label} ({uk(first)}).",
+            field,
+        )
+
+
+def check_fields(f: NsiFields, today: dt.date) -> NsiFields:
+    """Apply every nDelius validation to ``f``; return it with notes normalised."""
+    if f.referral_date is None:
+        raise RuleViolation("required", "The referral date is needed.", "referral_date")
+    _not_future(f.referral_date, today, "referral_date", "referral date")
+    _not_future(f.actual_start, today, "actual_start", "start date")
+    _not_future(f.actual_end, today, "actual_end", "end date")
+    _in_order(f.referral_date, f.expected_start, "expected_start",
+              "referral date", "expected start date")
+    _in_order(f.expected_start or f.referral_date, f.expected_end, "expected_end",
+              "expected start date" if f.expected_start else "referral date",
+              "expected end date")
+    _in_order(f.referral_date, f.actual_start, "actual_start", "referral date", "start date")
+    _in_order(f.actual_start or f.referral_date, f.actual_end, "actual_end",
+              "start date" if f.actual_start else "referral date", "end date")
+    if f.actual_end is not None and f.outcome is None:
+        raise RuleViolation("end-needs-outcome",
+                            "An NSI with an end date needs an outcome. Choose how it ended.",
+                            "outcome")
+    if f.actual_end is not None and f.actual_start is None:
+        raise RuleViolation("end-needs-start",
+                            "An NSI with an end date needs a start date too.", "actual_start")
+    if f.outcome is not None and f.actual_end is None:
+        raise RuleViolation("outcome-needs-end",
+                            "An outcome can only be recorded with an end date. "
+                            "Add the date the NSI ended.", "actual_end")
+    if f.status not in TOOLKIT_STATUSES:
+        raise RuleViolation("status-not-allowed",
+                            f"'{f.status}' is not a status a toolkit NSI can have.", "status")
+    if f.outcome is not None and f.outcome not in TOOLKIT_OUTCOMES:
+        raise RuleViolation("outcome-not-allowed",
+                            f"'{f.outcome}' is not an outcome a toolkit NSI can have.", "outcome")
+    if f.status.is_open and f.outcome is not None:
+        raise RuleViolation("open-with-outcome",
+                            f"An NSI with the status '{f.status.value}' has not ended, so it "
+                            "cannot have an outcome yet.", "outcome")
+    if not f.status.is_open and f.actual_end is None:
+        raise RuleViolation("closed-needs-end",
+                            f"The status '{f.status.value}' means the NSI has ended: add the "
+                            "end date and the outcome.", "actual_end")
+    if f.status is Status.COMPLETED and f.outcome is not Outcome.COMPLETED:
+        raise RuleViolation("completed-outcome",
+                            "A completed NSI has the outcome 'Toolkit completed'.", "outcome")
+    if f.status is Status.ENDED and f.outcome is Outcome.COMPLETED:
+        raise RuleViolation("ended-outcome",
+                            "An NSI that ended early cannot have the outcome "
+                            "'Toolkit completed': set its status to Completed instead.",
+                            "outcome")
+    if f.status is Status.IN_PROGRESS and f.actual_start is None:
+        raise RuleViolation("in-progress-needs-start",
+                            "An NSI in progress needs the date it started.", "actual_start")
+    notes = clean_text(f.notes, field="notes", label="The notes", max_len=NOTES_MAX)
+    practitioner = clean_text(f.practitioner, field="practitioner",
+                              label="The managing practitioner", max_len=NAME_MAX,
+                              multiline=False)
+    return replace(f, notes=notes, practitioner=practitioner)
+
+
+def withdrawn_message(kit: Toolkit) -> str:
+    """The refusal shown when someone tries to open an NSI on a withdrawn toolkit."""
+    assert kit.withdrawn_from is not None
+    return (
+        f"The {kit.name} toolkit was withdrawn on {uk_long(kit.withdrawn_from)}, so new NSIs "
+        "cannot be opened on it. Choose an approved toolkit, or switch this person's NSI "
+        "to one."
+        + (" Its materials are still available as a practitioner resource pack, which is "
+           "not recorded as an NSI." if kit.resource_pack else "")
+    )
+
+
+def check_open(kit: Toolkit, fields: NsiFields, today: dt.date, *,
+               open_of_same_toolkit: int, historical: bool = False) -> NsiFields:
+    """Check that a new NSI may be opened (or imported, when ``historical``).
+
+    A new NSI on a withdrawn toolkit is refused whatever dates are typed. An import
+    of history is accepted when its referral date is before the withdrawal date.
+    """
+    checked = check_fields(fields, today)
+    referral = checked.referral_date
+    assert referral is not None
+    if kit.withdrawn_from is not None:
+        as_history = historical and referral < kit.withdrawn_from
+        if kit.is_withdrawn(today) and not as_history:
+            raise RuleViolation("toolkit-withdrawn", withdrawn_message(kit), "toolkit")
+    if referral < kit.available_from:
+        raise RuleViolation(
+            "toolkit-not-available",
+            f"The {kit.name} toolkit was only available from {uk_long(kit.available_from)}.",
+            "referral_date",
+        )
+    if checked.is_open and open_of_same_toolkit > 0 and not kit.allow_duplicates:
+        raise RuleViolation(
+            "duplicate-open-nsi",
+            f"This person already has an open {kit.name} NSI. Update that one, or close it "
+            "before opening another.",
+            "toolkit",
+        )
+    return checked
+
+
+def check_update(kit: Toolkit, before: NsiFields, after: NsiFields,
+                 today: dt.date) -> NsiFields:
+    """Check a change to an existing NSI.
+
+    A closed NSI cannot be changed. On a withdrawn toolkit an in-flight NSI may be
+    updated and closed until the close-by date; after it, the only change allowed
+    is closing it.
+    """
+    if not before.is_open:
+        raise RuleViolation(
+            "nsi-closed",
+            f"This NSI ended on {uk(before.actual_end)}, so it cannot be changed. "
+            "Open a new NSI if more work is needed.",
+        )
+    if after.toolkit != before.toolkit:
+        raise RuleViolation(
+            "toolkit-change",
+            "An NSI's toolkit cannot be changed. Use 'Switch toolkit' to close it and open "
+            "one on another toolkit with the notes carried over.",
+            "toolkit",
+        )
+    checked = check_fields(after, today)
+    if kit.past_close_by(today) and checked.is_open:
+        assert kit.close_by is not None
+        raise RuleViolation(
+            "toolkit-close-by-passed",
+            f"The {kit.name} toolkit was withdrawn and its NSIs had to be closed by "
+            f"{uk_long(kit.close_by)}. The only change now allowed is to close this NSI, "
+            "or switch the person to an approved toolkit.",
+            "status",
+        )
+    if _rank(checked.status) < _rank(before.status):
+        raise RuleViolation(
+            "status-backwards",
+            f"An NSI cannot go back from '{before.status.value}' to '{checked.status.value}'.",
+            "status",
+        )
+    return checked
+
+
+def _rank(status: Status) -> int:
+    return {Status.REFERRED: 0, Status.IN_PROGRESS: 1, Status.COMPLETED: 2, Status.ENDED: 2}[status]
+
+
+def closed_fields(before: NsiFields, outcome: Outcome, end: dt.date,
+                  notes: str | None = None) -> NsiFields:
+    """The fields of ``before`` once closed with ``outcome`` on ``end``.
+
+    An NSI that never started is given the end date as its start date, as nDelius
+    requires a start date with an end date.
+    """
+    status = Status.COMPLETED if outcome is Outcome.COMPLETED else Status.ENDED
+    start = before.actual_start or max(end, before.referral_date or end)
+    return replace(before, status=status, outcome=outcome, actual_end=max(end, start),
+                   actual_start=start, notes=notes if notes is not None else before.notes)
+
+
+def sweep_due(kit: Toolkit, fields: NsiFields, today: dt.date) -> bool:
+    """True when the sweep must close this NSI: open, on a toolkit past its close-by date."""
+    return fields.is_open and kit.past_close_by(today)
+
+
+def is_overdue(kit: Toolkit, is_open: bool, today: dt.date) -> bool:
+    """True for an open NSI whose toolkit's close-by date has passed (shown as 'Overdue')."""
+    return is_open and kit.past_close_by(today)
+
+
+def sweep_close_date(kit: Toolkit, fields: NsiFields, today: dt.date) -> dt.date:
+    """The end date the sweep records: the close-by date, never before the NSI began."""
+    assert kit.close_by is not None
+    floor = fields.actual_start or fields.referral_date or kit.close_by
+    return min(today, max(kit.close_by, floor))
+
+
+def check_switch_target(target: Toolkit, today: dt.date) -> None:
+    """A switch must go to a toolkit that is approved today."""
+    if not target.is_selectable(today):
+        if target.withdrawn_from is not None:
+            raise RuleViolation("toolkit-withdrawn", withdrawn_message(target), "toolkit")
+        raise RuleViolation("toolkit-not-available",
+                            f"The {target.name} toolkit is not available yet.", "toolkit")
+
+
+def switch_notes(old_kit: Toolkit, new_kit: Toolkit, notes: str | None, on: dt.date) -> str:
+    """Notes for the new NSI of a switch: the old notes carried, with where they came from."""
+    header = (f"Switched from the {old_kit.name} toolkit to {new_kit.name} on {uk(on)}. "
+              "Notes carried over:")
+    body = notes or "(no notes)"
+    text = f"{header}\n{body}"
+    return text if len(text) <= NOTES_MAX else text[: NOTES_MAX - 1] + "…"

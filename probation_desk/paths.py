@@ -1,0 +1,63 @@
+"""Where Probation Desk keeps its files (platformdirs), with environment overrides.
+
+``PROBATION_DESK_HOME`` points every location at one folder (tests use it);
+``PROBATION_DESK_DB`` selects any SQLAlchemy database URL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP = "probation-desk"
+
+
+def _home() -> Path | None:
+    value = os.environ.get("PROBATION_DESK_HOME")
+    return Path(value) if value else None
+
+
+def data_dir() -> Path:
+    """The user's data folder (the default database lives here)."""
+    home = _home()
+    if home is not None:
+        path = home / "data"
+    else:
+        from platformdirs import user_data_path
+
+        path = user_data_path(APP, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def config_dir() -> Path:
+    """The user's settings folder."""
+    home = _home()
+    if home is not None:
+        path = home / "config"
+    else:
+        from platformdirs import user_config_path
+
+        path = user_config_path(APP, appauthor=False)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when no other database is chosen."""
+    return data_dir() / "probation-desk.sqlite3"
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: ``--db``, else ``PROBATION_DESK_DB``, else settings, else SQLite."""
+    if explicit:
+        return explicit
+    env = os.environ.get("PROBATION_DESK_DB")
+    if env:
+        return env
+    from probation_desk.settings import load_settings
+
+    saved = load_settings().database_url
+    if saved:
+        return saved
+    return f"sqlite:///{default_db_path()}"

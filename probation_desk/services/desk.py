@@ -1,0 +1,668 @@
+"""The Desk: every operation on people, orders, NSIs, the module, RAR and referrals.
+
+Each public method that changes data runs in one transaction together with its
+audit row, so either all of it is saved or none of it is. The rules themselves live
+in :mod:`probation_desk.domain`; this module only loads, checks through the domain,
+and saves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, replace
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from probation_desk.domain import interventions, module, nsi, people, rar
+from probation_desk.domain.catalogue import Catalogue, Toolkit, load_catalogue
+from probation_desk.domain.dates import Clock, system_today
+from probation_desk.domain.errors import ConflictError, NotFoundError, RuleViolation
+from probation_desk.domain.interventions import NeedArea
+from probation_desk.domain.module import ModuleSession, ModuleState, SupporterRole
+from probation_desk.domain.nsi import NsiFields, Outcome, Status
+from probation_desk.domain.people import (
+    Language,
+    OrderDetails,
+    OrderKind,
+    PersonDetails,
+    PrintNeeds,
+)
+from probation_desk.domain.roles import Role
+from probation_desk.services.views import (
+    AuditView,
+    HistoryView,
+    NsiView,
+    OrderView,
+    PersonView,
+    RarView,
+    SiReferralView,
+    SweepItem,
+    SweepResult,
+)
+from probation_desk.store.models import (
+    AuditEntry,
+    ModuleSessionRow,
+    Nsi,
+    NsiStatusHistory,
+    Order,
+    Person,
+    RarActivity,
+    SiReferral,
+)
+
+Progress = Callable[[int, int], bool]
+"""progress(done, total) -> keep going? Return False to cancel between chunks."""
+
+
+def name_key(name: str) -> str:
+    """A search key for a name: case and accents folded (Siân -> sian)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and enums as text, for audit rows and exports."""
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Enum):
+        return value.name
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def now_utc() -> dt.datetime:
+    """The current time in UTC (audit timestamps)."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Desk:
+    """All operations, bound to one database, one user and one clock."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        actor: str,
+        role: Role = Role.PRACTITIONER,
+        clock: Clock = system_today,
+        catalogue: Catalogue | None = None,
+    ) -> None:
+        self.engine = engine
+        self.actor = actor
+        self.role = role
+        self.clock = clock
+        self.catalogue = catalogue or load_catalogue()
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def today(self) -> dt.date:
+        """Today's date by the injected clock."""
+        return self.clock()
+
+    @contextmanager
+    def _tx(self) -> Iterator[Session]:
+        """One transaction; database errors become plain messages, nothing half-saved."""
+        try:
+            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                yield s
+        except StaleDataError:
+            raise ConflictError() from None
+        except OperationalError as exc:
+            text = str(exc.orig) if exc.orig else str(exc)
+            if "locked" in text or "busy" in text:
+                raise RuleViolation(
+                    "database-busy",
+                    "The database is busy with another change. Nothing was saved: "
+                    "wait a moment and try again.",
+                ) from None
+            if "disk" in text or "full" in text or "readonly" in text:
+                raise RuleViolation(
+                    "database-write-failed",
+                    f"The change could not be written ({text}). Nothing was saved. "
+                    "Free some disk space or check the database location.",
+                ) from None
+            raise
+
+    def _read(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def _audit(self, s: Session, action: str, entity: str, entity_id: int | None,
+               person_id: int | None, before: dict | None, after: dict | None) -> None:
+        s.add(AuditEntry(at=now_utc(), actor=self.actor, action=action, entity=entity,
+                         entity_id=entity_id, person_id=person_id,
+                         before=jsonable(before) if before is not None else None,
+                         after=jsonable(after) if after is not None else None))
+
+    def toolkit(self, code: str) -> Toolkit:
+        """The catalogue entry for ``code``."""
+        return self.catalogue.get(code)
+
+    # ------------------------------------------------------------------ people
+    @staticmethod
+    def _person_view(p: Person) -> PersonView:
+        return PersonView(
+            id=p.id, crn=p.crn, name=p.name, date_of_birth=p.date_of_birth, region=p.region,
+            pdu=p.pdu, practitioner=p.practitioner, language=Language[p.language],
+            print_needs=PrintNeeds[p.print_needs], open_nsis=p.open_nsis,
+            module_status=p.module_status, module_completed_on=p.module_completed_on,
+        )
+
+    def add_person(self, details: PersonDetails) -> PersonView:
+        """Add a person on probation; the CRN must be new."""
+        d = people.check_person(details, self.today)
+        with self._tx() as s:
+            if s.scalar(select(Person.id).where(Person.crn == d.crn)) is not None:
+                raise RuleViolation("duplicate-crn",
+                                    f"A person with the CRN {d.crn} is already recorded.", "crn")
+            p = Person(crn=d.crn, name=d.name, name_key=name_key(d.name),
+                       date_of_birth=d.date_of_birth, region=d.region, pdu=d.pdu,
+                       practitioner=d.practitioner, language=d.language.name,
+                       print_needs=d.print_needs.name, open_nsis=0,
+                       module_status=module.ModuleStatus.NOT_STARTED.name)
+            s.add(p)
+            try:
+                s.flush()
+            except IntegrityError:
+                raise RuleViolation("duplicate-crn",
+                                    f"A person with the CRN {d.crn} is already recorded.",
+                                    "crn") from None
+            self._audit(s, "add person", "person", p.id, p.id, None, asdict(d))
+            return self._person_view(p)
+
+    def update_person(self, person_id: int, details: PersonDetails) -> PersonView:
+        """Change a person's details (the CRN itself cannot change)."""
+        d = people.check_person(details, self.today)
+        with self._tx() as s:
+            p = s.get(Person, person_id)
+            if p is None:
+                raise NotFoundError("The person")
+            if d.crn != p.crn:
+                raise RuleViolation("crn-fixed", "A CRN cannot be changed.", "crn")
+            before = self._person_view(p)
+            p.name, p.name_key, p.date_of_birth = d.name, name_key(d.name), d.date_of_birth
+            p.region, p.pdu, p.practitioner = d.region, d.pdu, d.practitioner
+            p.language, p.print_needs = d.language.name, d.print_needs.name
+            self._audit(s, "update person", "person", p.id, p.id, asdict(before), asdict(d))
+            return self._person_view(p)
+
+    def person(self, person_id: int) -> PersonView:
+        """One person."""
+        with self._read() as s:
+            p = s.get(Person, person_id)
+            if p is None:
+                raise NotFoundError("The person")
+            return self._person_view(p)
+
+    def person_by_crn(self, crn: str) -> PersonView:
+        """One person, by CRN."""
+        crn = people.check_crn(crn)
+        with self._read() as s:
+            p = s.scalar(select(Person).where(Person.crn == crn))
+            if p is None:
+                raise NotFoundError(f"The person with CRN {crn}")
+            return self._person_view(p)
+
+    # ------------------------------------------------------------------ orders
+    @staticmethod
+    def _order_view(o: Order) -> OrderView:
+        return OrderView(o.id, o.person_id, OrderKind[o.kind], o.start_date, o.end_date,
+                         o.rar_max_days)
+
+    def add_order(self, person_id: int, details: OrderDetails) -> OrderView:
+        """Record a sentence or licence, with its RAR maximum if it has a RAR."""
+        d = people.check_order(details)
+        with self._tx() as s:
+            if s.get(Person, person_id) is None:
+                raise NotFoundError("The person")
+            o = Order(person_id=person_id, kind=d.kind.name, start_date=d.start,
+                      end_date=d.end, rar_max_days=d.rar_max_days)
+            s.add(o)
+            s.flush()
+            self._audit(s, "add order", "order", o.id, person_id, None, asdict(d))
+            return self._order_view(o)
+
+    def orders(self, person_id: int) -> list[OrderView]:
+        """A person's orders, oldest first."""
+        with self._read() as s:
+            rows = s.scalars(select(Order).where(Order.person_id == person_id)
+                             .order_by(Order.start_date, Order.id))
+            return [self._order_view(o) for o in rows]
+
+    # ------------------------------------------------------------------ NSIs
+    @staticmethod
+    def nsi_fields(n: Nsi) -> NsiFields:
+        """The domain view of a stored NSI."""
+        return NsiFields(
+            toolkit=n.toolkit, status=Status[n.status], referral_date=n.referral_date,
+            expected_start=n.expected_start, expected_end=n.expected_end,
+            actual_start=n.actual_start, actual_end=n.actual_end,
+            outcome=Outcome[n.outcome] if n.outcome else None, notes=n.notes,
+            practitioner=n.practitioner,
+        )
+
+    def _nsi_view(self, n: Nsi, history: Sequence[NsiStatusHistory] = ()) -> NsiView:
+        f = self.nsi_fields(n)
+        try:
+            kit = self.toolkit(n.toolkit)
+            kit_name, overdue = kit.name, nsi.is_overdue(kit, f.is_open, self.today)
+        except RuleViolation:
+            kit_name, overdue = n.toolkit, False
+        return NsiView(
+            id=n.id, person_id=n.person_id, order_id=n.order_id, fields=f,
+            status_date=n.status_date, version=n.version, previous_nsi_id=n.previous_nsi_id,
+            toolkit_name=kit_name, overdue=overdue,
+            history=tuple(HistoryView(Status[h.status], h.status_date, h.recorded_by,
+                                      h.recorded_at, h.note) for h in history),
+        )
+
+    @staticmethod
+    def _apply(n: Nsi, f: NsiFields) -> None:
+        n.toolkit, n.status = f.toolkit, f.status.name
+        n.referral_date, n.expected_start, n.expected_end = (
+            f.referral_date, f.expected_start, f.expected_end)  # type: ignore[assignment]
+        n.actual_start, n.actual_end = f.actual_start, f.actual_end
+        n.outcome = f.outcome.name if f.outcome else None
+        n.notes, n.practitioner = f.notes, f.practitioner
+        n.active = f.is_open
+
+    def _history(self, s: Session, n: Nsi, note: str | None = None) -> None:
+        s.add(NsiStatusHistory(nsi_id=n.id, status=n.status, status_date=n.status_date,
+                               recorded_by=self.actor, recorded_at=now_utc(), note=note))
+
+    @staticmethod
+    def _status_date(f: NsiFields, today: dt.date) -> dt.date:
+        if f.status is Status.REFERRED:
+            return f.referral_date or today
+        if f.status is Status.IN_PROGRESS:
+            return f.actual_start or today
+        return f.actual_end or today
+
+    def _open_count(self, s: Session, person_id: int, toolkit: str) -> int:
+        return s.scalar(select(func.count()).select_from(Nsi).where(
+            Nsi.person_id == person_id, Nsi.toolkit == toolkit, Nsi.active.is_(True))) or 0
+
+    def open_nsi(self, person_id: int, fields: NsiFields, *, order_id: int | None = None,
+                 historical: bool = False) -> NsiView:
+        """Open a toolkit NSI for a person (refused on a withdrawn toolkit)."""
+        kit = self.toolkit(fields.toolkit)
+        if fields.practitioner is None:
+            fields = replace(fields, practitioner=self.actor)
+        with self._tx() as s:
+            p = s.get(Person, person_id, with_for_update=True)
+            if p is None:
+                raise NotFoundError("The person")
+            self._check_order(s, person_id, order_id)
+            checked = nsi.check_open(kit, fields, self.today,
+                                     open_of_same_toolkit=self._open_count(s, person_id, kit.code),
+                                     historical=historical)
+            n = Nsi(person_id=person_id, order_id=order_id, version=1,
+                    status_date=self._status_date(checked, self.today))
+            self._apply(n, checked)
+            s.add(n)
+            s.flush()
+            self._history(s, n, "opened")
+            if checked.is_open:
+                p.open_nsis += 1
+            self._audit(s, "open nsi", "nsi", n.id, person_id, None, asdict(checked))
+            return self._nsi_view(n)
+
+    def _check_order(self, s: Session, person_id: int, order_id: int | None) -> None:
+        if order_id is None:
+            return
+        o = s.get(Order, order_id)
+        if o is None or o.person_id != person_id:
+            raise RuleViolation("order-mismatch",
+                                "That order does not belong to this person.", "order")
+
+    def _load_nsi(self, s: Session, nsi_id: int, expected_version: int | None) -> Nsi:
+        n = s.get(Nsi, nsi_id, with_for_update=True)
+        if n is None:
+            raise NotFoundError("The NSI")
+        if expected_version is not None and n.version != expected_version:
+            raise ConflictError()
+        return n
+
+    def update_nsi(self, nsi_id: int, fields: NsiFields, expected_version: int) -> NsiView:
+        """Change an open NSI; refused if someone else saved it first."""
+        with self._tx() as s:
+            n = self._load_nsi(s, nsi_id, expected_version)
+            before = self.nsi_fields(n)
+            checked = nsi.check_update(self.toolkit(n.toolkit), before, fields, self.today)
+            return self._save_change(s, n, before, checked, "update nsi")
+
+    def _save_change(self, s: Session, n: Nsi, before: NsiFields, after: NsiFields,
+                     action: str, note: str | None = None) -> NsiView:
+        self._apply(n, after)
+        status_changed = after.status is not before.status
+        if status_changed:
+            n.status_date = self._status_date(after, self.today)
+        s.flush()
+        if status_changed:
+            self._history(s, n, note)
+        if before.is_open and not after.is_open:
+            s.execute(update(Person).where(Person.id == n.person_id)
+                      .values(open_nsis=Person.open_nsis - 1))
+        self._audit(s, action, "nsi", n.id, n.person_id, asdict(before), asdict(after))
+        return self._nsi_view(n)
+
+    def close_nsi(self, nsi_id: int, outcome: Outcome, end_date: dt.date,
+                  expected_version: int, notes: str | None = None) -> NsiView:
+        """Close an open NSI with an outcome; allowed even after a close-by date."""
+        if outcome in (Outcome.AUTO_CLOSED, Outcome.TRANSFERRED):
+            raise RuleViolation("outcome-reserved",
+                                f"The outcome '{outcome.value}' is set by Probation Desk itself. "
+                                "Choose another outcome.", "outcome")
+        with self._tx() as s:
+            n = self._load_nsi(s, nsi_id, expected_version)
+            before = self.nsi_fields(n)
+            after = nsi.closed_fields(before, outcome, end_date, notes)
+            checked = nsi.check_update(self.toolkit(n.toolkit), before, after, self.today)
+            return self._save_change(s, n, before, checked, "close nsi", "closed")
+
+    def switch_toolkit(self, nsi_id: int, new_toolkit: str, expected_version: int,
+                       *, on: dt.date | None = None) -> tuple[NsiView, NsiView]:
+        """Close an NSI as transferred and open one on an approved toolkit, notes carried."""
+        on = on or self.today
+        target = self.toolkit(new_toolkit)
+        nsi.check_switch_target(target, self.today)
+        with self._tx() as s:
+            n = self._load_nsi(s, nsi_id, expected_version)
+            before = self.nsi_fields(n)
+            if not before.is_open:
+                raise RuleViolation("nsi-closed", "This NSI has already ended, so it cannot "
+                                    "be switched. Open a new NSI instead.")
+            if target.code == n.toolkit:
+                raise RuleViolation("same-toolkit", "Choose a different toolkit to switch to.",
+                                    "toolkit")
+            old_kit = self.toolkit(n.toolkit)
+            closed = nsi.closed_fields(before, Outcome.TRANSFERRED, on)
+            closed = nsi.check_update(old_kit, before, closed, self.today)
+            old_view = self._save_change(s, n, before, closed, "switch toolkit (close)",
+                                         f"transferred to {target.name}")
+            fresh = NsiFields(
+                toolkit=target.code, status=Status.REFERRED, referral_date=on,
+                notes=nsi.switch_notes(old_kit, target, before.notes, on),
+                practitioner=before.practitioner or self.actor,
+            )
+            checked = nsi.check_open(target, fresh, self.today,
+                                     open_of_same_toolkit=self._open_count(s, n.person_id,
+                                                                           target.code))
+            new = Nsi(person_id=n.person_id, order_id=n.order_id, previous_nsi_id=n.id,
+                      version=1, status_date=on)
+            self._apply(new, checked)
+            s.add(new)
+            s.flush()
+            self._history(s, new, f"switched from {old_kit.name}")
+            s.execute(update(Person).where(Person.id == n.person_id)
+                      .values(open_nsis=Person.open_nsis + 1))
+            self._audit(s, "switch toolkit (open)", "nsi", new.id, n.person_id,
+                        {"from_nsi": n.id}, asdict(checked))
+            return old_view, self._nsi_view(new)
+
+    def nsis(self, person_id: int) -> list[NsiView]:
+        """A person's NSIs, newest referral first, with their status history."""
+        with self._read() as s:
+            rows = list(s.scalars(select(Nsi).where(Nsi.person_id == person_id)
+                                  .order_by(Nsi.referral_date.desc(), Nsi.id.desc())))
+            hist: dict[int, list[NsiStatusHistory]] = {}
+            if rows:
+                for h in s.scalars(select(NsiStatusHistory)
+                                   .where(NsiStatusHistory.nsi_id.in_([r.id for r in rows]))
+                                   .order_by(NsiStatusHistory.id)):
+                    hist.setdefault(h.nsi_id, []).append(h)
+            return [self._nsi_view(r, hist.get(r.id, ())) for r in rows]
+
+    def nsi(self, nsi_id: int) -> NsiView:
+        """One NSI with its status history."""
+        with self._read() as s:
+            n = s.get(Nsi, nsi_id)
+            if n is None:
+                raise NotFoundError("The NSI")
+            hist = list(s.scalars(select(NsiStatusHistory)
+                                  .where(NsiStatusHistory.nsi_id == nsi_id)
+                                  .order_by(NsiStatusHistory.id)))
+            return self._nsi_view(n, hist)
+
+    # ------------------------------------------------------------------ sweep
+    def sweep(self, *, dry_run: bool = False, progress: Progress | None = None,
+              chunk: int = 20000) -> SweepResult:
+        """Close every NSI still open past its toolkit's close-by date.
+
+        Idempotent: a second run finds nothing. Work is saved in chunks, each chunk one
+        transaction with its history and audit rows, so cancelling leaves every NSI
+        either untouched or fully closed.
+        """
+        kits = {k.code: k for k in self.catalogue.past_close_by(self.today)}
+        if not kits:
+            return SweepResult(closed=0, dry_run=dry_run)
+        with self._read() as s:
+            rows = s.execute(
+                select(Nsi.id, Nsi.person_id, Nsi.toolkit, Nsi.status, Nsi.referral_date,
+                       Nsi.actual_start, Nsi.version)
+                .where(Nsi.toolkit.in_(list(kits)), Nsi.active.is_(True))
+                .order_by(Nsi.id)
+            ).all()
+        items: list[tuple[SweepItem, Any]] = []
+        for r in rows:
+            kit = kits[r.toolkit]
+            f = NsiFields(toolkit=r.toolkit, status=Status[r.status],
+                          referral_date=r.referral_date, actual_start=r.actual_start)
+            if nsi.sweep_due(kit, f, self.today):
+                items.append((SweepItem(r.id, r.person_id, r.toolkit,
+                                        nsi.sweep_close_date(kit, f, self.today)), r))
+        total = len(items)
+        if dry_run:
+            return SweepResult(closed=total, dry_run=True, items=[i for i, _ in items])
+        closed = 0
+        cancelled = False
+        if progress is not None and not progress(0, total):
+            return SweepResult(closed=0, dry_run=False, cancelled=True)
+        for start in range(0, total, chunk):
+            batch = items[start:start + chunk]
+            closed += self._sweep_batch(batch)
+            if progress is not None and not progress(min(start + chunk, total), total):
+                cancelled = start + chunk < total
+                break
+        return SweepResult(closed=closed, dry_run=False,
+                           items=[i for i, _ in items[:closed]], cancelled=cancelled)
+
+    def _sweep_batch(self, batch: list[tuple[SweepItem, Any]]) -> int:
+        at = now_utc()
+        outcome = Outcome.AUTO_CLOSED
+        nsi_table = Nsi.__table__
+        with self._tx() as s:
+            params = []
+            for item, r in batch:
+                start = r.actual_start or min(item.close_date, max(r.referral_date,
+                                                                   item.close_date))
+                params.append({"b_id": item.nsi_id, "b_version": r.version,
+                               "b_start": start, "b_end": item.close_date})
+            from sqlalchemy import bindparam
+
+            stmt = (update(nsi_table)
+                    .where(nsi_table.c.id == bindparam("b_id"),
+                           nsi_table.c.version == bindparam("b_version"),
+                           nsi_table.c.active.is_(True))
+                    .values(status=Status.ENDED.name, outcome=outcome.name,
+                            actual_start=bindparam("b_start"), actual_end=bindparam("b_end"),
+                            status_date=bindparam("b_end"), active=False,
+                            version=nsi_table.c.version + 1))
+            result = s.connection().execute(stmt, params)
+            if result.rowcount != len(params):
+                # Someone changed one of these NSIs meanwhile: nothing of this chunk is
+                # saved, and the next sweep picks up whatever is still open.
+                raise ConflictError("One of the NSIs being closed")
+            s.connection().execute(NsiStatusHistory.__table__.insert(), [
+                {"nsi_id": item.nsi_id, "status": Status.ENDED.name,
+                 "status_date": item.close_date, "recorded_by": self.actor,
+                 "recorded_at": at, "note": "closed automatically: toolkit withdrawn"}
+                for item, _ in batch])
+            s.connection().execute(AuditEntry.__table__.insert(), [
+                {"at": at, "actor": self.actor, "action": "sweep close nsi", "entity": "nsi",
+                 "entity_id": item.nsi_id, "person_id": item.person_id,
+                 "before": {"status": r.status, "active": True},
+                 "after": {"status": Status.ENDED.name, "outcome": outcome.name,
+                           "actual_end": item.close_date.isoformat()}}
+                for item, r in batch])
+            per_person: dict[int, int] = {}
+            for item, _ in batch:
+                per_person[item.person_id] = per_person.get(item.person_id, 0) + 1
+            person_table = Person.__table__
+            s.connection().execute(
+                update(person_table).where(person_table.c.id == bindparam("b_pid"))
+                .values(open_nsis=person_table.c.open_nsis - bindparam("b_n")),
+                [{"b_pid": pid, "b_n": n} for pid, n in per_person.items()])
+        return len(batch)
+
+    # ------------------------------------------------------------------ module
+    @staticmethod
+    def _session(r: ModuleSessionRow) -> ModuleSession:
+        return ModuleSession(r.session_date, SupporterRole[r.supporter_role], r.supporter_name,
+                             r.completed, r.notes, r.id)
+
+    def _module_state(self, s: Session, person_id: int) -> ModuleState:
+        rows = s.scalars(select(ModuleSessionRow).where(ModuleSessionRow.person_id == person_id))
+        return module.module_state(self._session(r) for r in rows)
+
+    def record_session(self, person_id: int, session: ModuleSession) -> ModuleState:
+        """Record a Pre-Intervention Module session; returns the new module state."""
+        checked = module.check_session(session, self.today)
+        with self._tx() as s:
+            p = s.get(Person, person_id, with_for_update=True)
+            if p is None:
+                raise NotFoundError("The person")
+            row = ModuleSessionRow(person_id=person_id, session_date=checked.session_date,
+                                   supporter_role=checked.supporter_role.name,
+                                   supporter_name=checked.supporter_name,
+                                   completed=checked.completed, notes=checked.notes)
+            s.add(row)
+            s.flush()
+            state = self._module_state(s, person_id)
+            p.module_status = state.status.name
+            p.module_completed_on = state.completed_on
+            kind = next(k for sess, k in state.sessions if sess.id == row.id)
+            self._audit(s, "record module session", "module_session", row.id, person_id, None,
+                        {**asdict(checked), "kind": kind.name})
+            return state
+
+    def module_state(self, person_id: int) -> ModuleState:
+        """A person's module sessions, completion and revisits."""
+        with self._read() as s:
+            return self._module_state(s, person_id)
+
+    # ------------------------------------------------------------------ RAR
+    def record_activity(self, person_id: int, on: dt.date, *, order_id: int | None,
+                        nsi_id: int | None = None, rar_activity: bool = True,
+                        attended: bool = True, description: str | None = None) -> int:
+        """Record a contact that may count towards RAR days."""
+        if on > self.today:
+            raise RuleViolation("future-date", "An activity cannot be recorded for a date in "
+                                "the future.", "activity_date")
+        with self._tx() as s:
+            if s.get(Person, person_id) is None:
+                raise NotFoundError("The person")
+            self._check_order(s, person_id, order_id)
+            if nsi_id is not None:
+                n = s.get(Nsi, nsi_id)
+                if n is None or n.person_id != person_id:
+                    raise RuleViolation("nsi-mismatch", "That NSI is not this person's.", "nsi")
+            row = RarActivity(person_id=person_id, order_id=order_id, nsi_id=nsi_id,
+                              activity_date=on, rar_activity=rar_activity, attended=attended,
+                              description=description)
+            s.add(row)
+            s.flush()
+            self._audit(s, "record activity", "rar_activity", row.id, person_id, None,
+                        {"date": on, "order_id": order_id, "nsi_id": nsi_id,
+                         "rar_activity": rar_activity, "attended": attended})
+            return row.id
+
+    def rar(self, person_id: int) -> list[RarView]:
+        """'X of Y RAR days' for each of a person's orders that has a RAR requirement."""
+        with self._read() as s:
+            orders = [o for o in s.scalars(select(Order).where(Order.person_id == person_id)
+                                           .order_by(Order.start_date, Order.id))
+                      if o.rar_max_days is not None]
+            if not orders:
+                return []
+            state = self._module_state(s, person_id)
+            module_req = rar.requirement_for_module(
+                state.completed_on,
+                [rar.RequirementSpan(o.id, o.start_date, o.end_date) for o in orders])
+            nsi_order = dict(s.execute(select(Nsi.id, Nsi.order_id)
+                                       .where(Nsi.person_id == person_id)).tuples().all())
+            acts = s.scalars(select(RarActivity).where(RarActivity.person_id == person_id)).all()
+            out = []
+            for o in orders:
+                mine = [rar.Activity(a.activity_date, a.rar_activity, a.attended,
+                                     linked=a.order_id == o.id
+                                     or (a.nsi_id is not None and nsi_order.get(a.nsi_id) == o.id))
+                        for a in acts]
+                summary = rar.rar_days(o.rar_max_days or 0, mine,
+                                       state.completed_on if module_req == o.id else None)
+                out.append(RarView(self._order_view(o), summary))
+            return out
+
+    # ------------------------------------------------------------------ SI referrals
+    def refer_si(self, person_id: int, need_area: NeedArea, name: str,
+                 referral_date: dt.date) -> SiReferralView:
+        """Record a referral to a Structured Intervention."""
+        interventions.check_referral(referral_date, self.today, name)
+        with self._tx() as s:
+            if s.get(Person, person_id) is None:
+                raise NotFoundError("The person")
+            r = SiReferral(person_id=person_id, need_area=need_area.name, name=name.strip(),
+                           referral_date=referral_date)
+            s.add(r)
+            s.flush()
+            self._audit(s, "refer to structured intervention", "si_referral", r.id, person_id,
+                        None, {"need_area": need_area, "name": r.name, "date": referral_date})
+            return self._si_view(r)
+
+    @staticmethod
+    def _si_view(r: SiReferral) -> SiReferralView:
+        return SiReferralView(r.id, r.person_id, r.need_area, r.name, r.referral_date,
+                              r.start_date)
+
+    def start_si(self, referral_id: int, start: dt.date) -> SiReferralView:
+        """Start a Structured Intervention: refused until the module is completed."""
+        with self._tx() as s:
+            r = s.get(SiReferral, referral_id, with_for_update=True)
+            if r is None:
+                raise NotFoundError("The referral")
+            if r.start_date is not None:
+                raise RuleViolation("already-started", "This Structured Intervention has "
+                                    "already started.")
+            interventions.check_start(self._module_state(s, r.person_id), r.referral_date,
+                                      start, self.today)
+            r.start_date = start
+            self._audit(s, "start structured intervention", "si_referral", r.id, r.person_id,
+                        {"start_date": None}, {"start_date": start})
+            return self._si_view(r)
+
+    def si_referrals(self, person_id: int) -> list[SiReferralView]:
+        """A person's Structured Intervention referrals."""
+        with self._read() as s:
+            return [self._si_view(r) for r in s.scalars(
+                select(SiReferral).where(SiReferral.person_id == person_id)
+                .order_by(SiReferral.referral_date, SiReferral.id))]
+
+    # ------------------------------------------------------------------ audit
+    def audit(self, person_id: int | None = None, limit: int = 500) -> list[AuditView]:
+        """Audit entries, newest first (read-only: nothing edits or deletes them)."""
+        with self._read() as s:
+            q = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+            if person_id is not None:
+                q = q.where(AuditEntry.person_id == person_id)
+            return [AuditView(a.at, a.actor, a.action, a.entity, a.entity_id, a.before, a.after)
+                    for a in s.scalars(q)]

@@ -1,0 +1,114 @@
+"""Plain read-only views returned by the operations (no SQLAlchemy objects leak out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from probation_desk.domain.nsi import NsiFields, Outcome, Status
+from probation_desk.domain.people import Language, OrderKind, PrintNeeds
+from probation_desk.domain.rar import RarSummary
+
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    crn: str
+    name: str
+    date_of_birth: dt.date | None
+    region: str
+    pdu: str
+    practitioner: str
+    language: Language
+    print_needs: PrintNeeds
+    open_nsis: int
+    module_status: str
+    module_completed_on: dt.date | None
+
+
+@dataclass(frozen=True)
+class OrderView:
+    id: int
+    person_id: int
+    kind: OrderKind
+    start: dt.date
+    end: dt.date
+    rar_max_days: int | None
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    status: Status
+    status_date: dt.date
+    recorded_by: str
+    recorded_at: dt.datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class NsiView:
+    id: int
+    person_id: int
+    order_id: int | None
+    fields: NsiFields
+    status_date: dt.date
+    version: int
+    previous_nsi_id: int | None
+    toolkit_name: str
+    overdue: bool
+    history: tuple[HistoryView, ...] = ()
+
+    @property
+    def status(self) -> Status:
+        return self.fields.status
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.fields.outcome
+
+    @property
+    def is_open(self) -> bool:
+        return self.fields.is_open
+
+
+@dataclass(frozen=True)
+class RarView:
+    order: OrderView
+    summary: RarSummary
+
+
+@dataclass(frozen=True)
+class SweepItem:
+    nsi_id: int
+    person_id: int
+    toolkit: str
+    close_date: dt.date
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    closed: int
+    dry_run: bool
+    items: list[SweepItem] = field(default_factory=list)
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class SiReferralView:
+    id: int
+    person_id: int
+    need_area: str
+    name: str
+    referral_date: dt.date
+    start_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class AuditView:
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: dict | None
+    after: dict | None

@@ -1,0 +1,131 @@
+"""Open a database: SQLite pragmas, owner-only files, health and version checks.
+
+Opening never changes a file it cannot safely use: a damaged file, or one written by a
+newer version of Probation Desk, is refused with a clear message before anything is
+written to it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+SCHEMA_HEAD = "0001"
+"""The newest migration this version knows. A test checks it matches Alembic's head."""
+KNOWN_REVISIONS = ("0001",)
+
+
+class DatabaseProblem(RuntimeError):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a damaged file without writing to it (read-only, immutable open)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(
+            f"The database file {path} is damaged or is not a Probation Desk database "
+            f"({exc}). It has been left exactly as it was. Restore it from a backup, or "
+            "choose another database in Settings."
+        ) from None
+    if not row or row[0] != "ok":
+        raise DatabaseProblem(
+            f"The database file {path} failed its integrity check ({row[0] if row else '?'}). "
+            "It has been left exactly as it was. Restore it from a backup."
+        )
+
+
+def _create_sqlite_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for ``url`` with the pragmas Probation Desk relies on."""
+    path = sqlite_path(url)
+    if path is not None:
+        _check_sqlite_file(path)
+        _create_sqlite_file(path)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The schema revision recorded in the database (None for an empty one)."""
+    try:
+        with engine.connect() as con:
+            if not inspect(con).has_table("alembic_version"):
+                if inspect(con).get_table_names():
+                    raise DatabaseProblem(
+                        "This database has tables but no Probation Desk version stamp, so it "
+                        "is not a Probation Desk database. It has been left as it was."
+                    )
+                return None
+            return con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except SQLAlchemyError as exc:
+        raise DatabaseProblem(
+            f"The database could not be opened: {exc.__class__.__name__}: "
+            f"{getattr(exc, 'orig', exc)}. Check the address in Settings and that the server "
+            "is running."
+        ) from None
+
+
+def check_version(engine: Engine) -> str | None:
+    """Refuse a database from a newer version of the app; return its revision."""
+    rev = current_revision(engine)
+    if rev is not None and rev not in KNOWN_REVISIONS:
+        raise DatabaseProblem(
+            f"This database was last used by a newer version of Probation Desk (schema "
+            f"{rev}; this version knows up to {SCHEMA_HEAD}). It has been left untouched: "
+            "update Probation Desk to open it."
+        )
+    return rev
+
+
+def open_database(url: str, *, migrate: bool = True) -> Engine:
+    """Open ``url``, check it, and bring its schema up to date."""
+    engine = make_engine(url)
+    try:
+        rev = check_version(engine)
+        if rev != SCHEMA_HEAD and migrate:
+            from probation_desk.store.migrate import upgrade
+
+            upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return engine

@@ -1,0 +1,165 @@
+"""SQLAlchemy 2.0 typed models. Enum values are stored as their names (plain strings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crn: Mapped[str] = mapped_column(String(7), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(40), index=True)
+    pdu: Mapped[str] = mapped_column(String(100), index=True)
+    practitioner: Mapped[str] = mapped_column(String(200), index=True)
+    language: Mapped[str] = mapped_column(String(10), default="ENGLISH")
+    print_needs: Mapped[str] = mapped_column(String(10), default="STANDARD")
+    # Denormalised counters kept by the operations so big lists sort and filter in SQL.
+    open_nsis: Mapped[int] = mapped_column(Integer, default=0)
+    module_status: Mapped[str] = mapped_column(String(20), default="NOT_STARTED", index=True)
+    module_completed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Order(Base):
+    __tablename__ = "sentence_order"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date] = mapped_column(Date)
+    rar_max_days: Mapped[int | None] = mapped_column(Integer)
+
+
+class Nsi(Base):
+    __tablename__ = "nsi"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
+    toolkit: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    status_date: Mapped[dt.date] = mapped_column(Date)
+    referral_date: Mapped[dt.date] = mapped_column(Date)
+    expected_start: Mapped[dt.date | None] = mapped_column(Date)
+    expected_end: Mapped[dt.date | None] = mapped_column(Date)
+    actual_start: Mapped[dt.date | None] = mapped_column(Date)
+    actual_end: Mapped[dt.date | None] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    notes: Mapped[str | None] = mapped_column(Text)
+    practitioner: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    previous_nsi_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nsi.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        Index("ix_nsi_person_active", "person_id", "active"),
+        Index("ix_nsi_toolkit_active", "toolkit", "active"),
+    )
+
+
+class NsiStatusHistory(Base):
+    __tablename__ = "nsi_status_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    nsi_id: Mapped[int] = mapped_column(ForeignKey("nsi.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    status_date: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class RarActivity(Base):
+    """A contact that may count towards RAR days."""
+
+    __tablename__ = "rar_activity"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    order_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
+    nsi_id: Mapped[int | None] = mapped_column(ForeignKey("nsi.id", ondelete="SET NULL"),
+                                               index=True)
+    activity_date: Mapped[dt.date] = mapped_column(Date)
+    rar_activity: Mapped[bool] = mapped_column(Boolean, default=True)
+    attended: Mapped[bool] = mapped_column(Boolean, default=True)
+    description: Mapped[str | None] = mapped_column(String(200))
+
+
+class ModuleSessionRow(Base):
+    __tablename__ = "module_session"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    session_date: Mapped[dt.date] = mapped_column(Date)
+    supporter_role: Mapped[str] = mapped_column(String(20))
+    supporter_name: Mapped[str] = mapped_column(String(200))
+    completed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class SiReferral(Base):
+    """A referral to a Structured Intervention."""
+
+    __tablename__ = "si_referral"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
+                                           index=True)
+    need_area: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(200))
+    referral_date: Mapped[dt.date] = mapped_column(Date)
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AuditEntry(Base):
+    """Who changed what, when, with the values before and after. Never edited."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    person_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
