@@ -23,9 +23,11 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
         if required:
             raise RuleViolation("required", f"{label} is needed.", field)
         return None
-    text = unicodedata.normalize("NFC", value).strip()
+    text = value.strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     allowed = _ALLOWED_CONTROLS if multiline else set()
-    for ch in text:
+    for ch in ([] if text.isprintable() else text):
         if unicodedata.category(ch) == "Cc" and ch not in allowed:
             raise RuleViolation(
                 "control-characters",

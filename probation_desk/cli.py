@@ -1,0 +1,228 @@
+"""The command line: the same operations as the window, with ``--json`` for scripts.
+
+``probation-desk`` alone opens the window. Every refusal prints the rule's own
+message (never a traceback) and exits with status 2; a database that cannot be used
+exits with status 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from probation_desk import __version__
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _desk(args: argparse.Namespace) -> Any:
+    from probation_desk.services.session import open_desk
+
+    return open_desk(args.db)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from probation_desk.services.demo import load_demo
+
+    desk = _desk(args)
+    result = load_demo(desk, args.cases, args.seed)
+    if args.json:
+        _print_json(result.as_json() | {"refusals": [r.__dict__ for r in result.refused[:50]]})
+    else:
+        print(f"Loaded a synthetic caseload: {dict(result.counts)}.")
+        for r in result.refused[:20]:
+            print(f"  refused record {r.line}: {r.reason}")
+    return 0 if result.stopped is None else 1
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    result = desk.sweep(dry_run=args.dry_run)
+    if args.json:
+        _print_json({"closed": result.closed, "dry_run": result.dry_run,
+                     "nsi_ids": [i.nsi_id for i in result.items]})
+    elif args.dry_run:
+        print(f"{result.closed} open NSI(s) on withdrawn toolkits are past their close-by "
+              "date and would be closed. Nothing was changed (dry run).")
+    else:
+        print(f"Closed {result.closed} NSI(s) on withdrawn toolkits past their close-by date.")
+    return 0
+
+
+def cmd_rar(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    person = desk.person_by_crn(args.crn)
+    views = desk.rar(person.id)
+    if args.json:
+        _print_json({"crn": person.crn, "requirements": [{
+            "order_id": v.order.id, "order": v.order.kind.value,
+            "start": v.order.start.isoformat(), "end": v.order.end.isoformat(),
+            "max_days": v.summary.max_days, "days_completed": v.summary.days_completed,
+            "module_days": v.summary.module_days,
+            "module_date": v.summary.module_date.isoformat() if v.summary.module_date else None,
+            "over_maximum": v.summary.over_maximum} for v in views]})
+        return 0
+    if not views:
+        print(f"{person.crn} has no order with a RAR requirement.")
+    from probation_desk.domain.dates import uk
+
+    for v in views:
+        extra = (f" (the Pre-Intervention Module added {v.summary.module_days} day on "
+                 f"{uk(v.summary.module_date)})" if v.summary.module_date else "")
+        print(f"{v.order.kind.value} {uk(v.order.start)} to {uk(v.order.end)}: "
+              f"{v.summary.text}{extra}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from probation_desk.services.transfer import export_file
+
+    n = export_file(_desk(args), args.path)
+    if args.json:
+        _print_json({"records": n, "path": args.path})
+    else:
+        print(f"Exported {n} records to {args.path}.")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from probation_desk.services.transfer import import_file
+
+    try:
+        result = import_file(_desk(args), args.path)
+    except OSError as exc:
+        print(f"The file could not be read: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(result.as_json())
+    else:
+        print(f"Imported {result.accepted} records; refused {len(result.refused)}.")
+        for r in result.refused:
+            print(f"  line {r.line}: {r.reason}")
+        if result.stopped:
+            print(result.stopped)
+    return 0 if result.stopped is None and not result.refused else 1
+
+
+def cmd_workbook(args: argparse.Namespace) -> int:
+    from probation_desk.services.workbooks import print_workbook
+
+    desk = None if args.blank else _desk(args)
+    pages = print_workbook(desk, crn=args.crn, out=args.out, large_print=args.large_print,
+                           booklet=args.booklet, fillable=args.fillable,
+                           show_crn=not args.no_crn)
+    if args.json:
+        _print_json({"pages": pages, "path": args.out})
+    else:
+        print(f"Wrote {args.out} ({pages} pages).")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from probation_desk.services.review import write_completion_report
+
+    rows = write_completion_report(_desk(args), args.format, args.out, region=args.region or "",
+                                   pdu=args.pdu or "")
+    if args.json:
+        _print_json({"rows": rows, "path": args.out})
+    else:
+        print(f"Wrote {args.out} ({rows} people).")
+    return 0
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    from probation_desk.ui.app import run_app
+
+    return run_app(db=args.db)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for the README and tests)."""
+    parser = argparse.ArgumentParser(
+        prog="probation-desk",
+        description="Record toolkit NSIs, enforce toolkit withdrawal, track the "
+        "Pre-Intervention Module and print workbooks. With no command, opens the window.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", help="database URL (default: SQLite in your data folder; "
+                        "or set PROBATION_DESK_DB)")
+    parser.set_defaults(func=cmd_gui, json=False)
+    sub = parser.add_subparsers(title="commands")
+
+    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", cmd_demo, "load a synthetic caseload (no real people)")
+    p.add_argument("--cases", type=int, default=200, help="how many people (default 200)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same data)")
+    p = add("sweep", cmd_sweep, "close NSIs still open past their toolkit's close-by date")
+    p.add_argument("--dry-run", action="store_true", help="only count, change nothing")
+    p = add("rar", cmd_rar, "RAR days for a person, per requirement")
+    p.add_argument("crn")
+    p = add("export", cmd_export, "export everything to a JSON Lines file")
+    p.add_argument("path")
+    p = add("import", cmd_import, "import a JSON Lines file through the same rules")
+    p.add_argument("path")
+    p = add("workbook", cmd_workbook, "print the Pre-Intervention Module workbook to a PDF")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--crn", help="personalise for this person")
+    who.add_argument("--blank", action="store_true", help="a blank copy")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.add_argument("--large-print", action="store_true", help="large print (A4 only)")
+    p.add_argument("--booklet", action="store_true",
+                   help="A5 booklet imposed two-up on A4 for folding (print only)")
+    p.add_argument("--fillable", action="store_true", help="fillable on-screen PDF")
+    p.add_argument("--no-crn", action="store_true", help="leave the CRN off the workbook")
+    p = add("report", cmd_report, "treatment manager reports")
+    p.add_argument("kind", choices=["completion"])
+    p.add_argument("--format", choices=["csv", "pdf"], required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--region")
+    p.add_argument("--pdu")
+    p = add("gui", cmd_gui, "open the window (the default)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from probation_desk.domain.errors import RuleViolation
+    from probation_desk.logs import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging()
+    try:
+        return int(args.func(args) or 0)
+    except RuleViolation as exc:
+        if getattr(args, "json", False):
+            _print_json({"error": exc.message, "rule": exc.rule, "field": exc.field})
+        else:
+            print(f"Refused: {exc.message}", file=sys.stderr)
+        return 2
+    except ValueError as exc:  # option errors from printing and parsing, in plain words
+        print(f"Refused: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from probation_desk.store.engine import DatabaseProblem
+
+        if isinstance(exc, DatabaseProblem):
+            print(str(exc), file=sys.stderr)
+            return 3
+        import logging
+
+        logging.getLogger("probation_desk").exception("unexpected error")
+        print("Something went wrong that Probation Desk did not expect. Nothing more was "
+              "changed. The details are in the log file.", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,231 @@
+"""A synthetic caseload for demos, screenshots and benchmarks (no real people).
+
+Deterministic for a seed, whatever today's date: every date falls between 2020 and
+the anchor date below. Records go through the same import as a real export file, so
+every record meets the same rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from probation_desk.domain.catalogue import Catalogue
+from probation_desk.domain.people import REGIONS
+from probation_desk.services.desk import Desk
+from probation_desk.services.transfer import ImportResult, import_records
+
+ANCHOR = dt.date(2026, 10, 30)
+"""The latest date demo data uses."""
+
+FIRST = ("Siân", "Dafydd", "Gwenllïan", "Llŷr", "Rhiannon", "Ieuan", "Ffion", "Gethin",
+         "Zoë", "José", "Łukasz", "Aoife", "Chloé", "Mohammed", "Priya", "Olusegun",
+         "Jack", "Amelia", "Oliver", "Grace", "Tomasz", "Nguyễn Văn", "Søren", "Kwame",
+         "Aled", "Elin", "Bethan", "Rhys", "Ŵyn", "Ânia", "Ryan", "Leah", "Connor", "Maya")
+LAST = ("Llŷr", "ap Gwilym", "Jones", "Davies", "Evans", "Ó Súilleabháin", "O'Brien",
+        "Rees-Ŵyn", "Nowak", "Okafor", "Patel", "Williams", "Thomas", "Roberts",
+        "Hughes", "Müller", "García", "Ahmed", "Taylor", "Brown", "Wilson", "Kowalczyk",
+        "Pryce", "Morgan", "Ŵatcyn", "Price-Ŷsgol", "Khan", "Clarke", "Walker", "Wright")
+PDUS: dict[str, tuple[str, ...]] = {
+    "North East": ("Newcastle", "Durham", "Teesside"),
+    "North West": ("Cumbria", "Lancashire North", "Merseyside"),
+    "Yorkshire and the Humber": ("Leeds", "Sheffield", "Hull"),
+    "Wales": ("Cardiff and Vale", "Swansea", "North Wales", "Gwent"),
+    "West Midlands": ("Birmingham Central", "Coventry", "Staffordshire"),
+    "East Midlands": ("Nottingham", "Leicester", "Derby"),
+    "South West": ("Bristol", "Devon", "Cornwall"),
+    "South Central": ("Oxford", "Hampshire", "Thames Valley"),
+    "East of England": ("Norfolk", "Essex", "Cambridgeshire"),
+    "London": ("Camden and Islington", "Hackney", "Croydon", "Lambeth"),
+    "Kent, Surrey and Sussex": ("Kent", "Surrey", "Brighton and Hove"),
+    "Greater Manchester": ("Manchester North", "Salford", "Bolton"),
+}
+PP_FIRST = ("Alex", "Sam", "Jo", "Chris", "Morgan", "Robin", "Nia", "Cerys", "Hari", "Kim")
+PP_LAST = ("Bevan", "Ellis", "Lloyd", "Powell", "Reid", "Sharma", "Turner", "Vaughan")
+CRN_LETTERS = "ABCDEFGHJKLMNPRSTVWXY"
+NOTES = ("Good engagement this week.", "Discussed barriers to attending: childcare & travel.",
+         "Worked on session 2 <goals> together.", "Rearranged: unwell.",
+         "Completed exercise on what matters most.", None, None)
+SUPPORT = ("PP", "OTHER_PP", "FACILITATOR", "PEER_MENTOR")
+SI_NAMES = {"ATB": "Stepwise Problem Solving", "DOMESTIC_ABUSE": "Stepwise Relationships",
+            "EMOTIONAL_MANAGEMENT": "Stepwise Emotions"}
+
+
+_ALL_PDUS = sorted(p for pdus in PDUS.values() for p in pdus)
+
+
+def _practitioners(pdu: str) -> tuple[str, str, str]:
+    """Three synthetic practitioners per PDU, the same every run."""
+    i = _ALL_PDUS.index(pdu)
+    return tuple(  # type: ignore[return-value]
+        f"{PP_FIRST[(i * 3 + j) % len(PP_FIRST)]} {PP_LAST[(i * 5 + j * 3) % len(PP_LAST)]}"
+        for j in range(3))
+
+
+def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
+    if end <= start:
+        return start
+    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+
+
+def demo_records(cases: int, seed: int, catalogue: Catalogue
+                 ) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, record) pairs for a synthetic caseload."""
+    rng = random.Random(seed)
+    approved = [k.code for k in catalogue.toolkits if k.withdrawn_from is None]
+    chemsex = next((k for k in catalogue.toolkits if k.code == "CHEMSEX"), None)
+    line = 0
+    people: list[tuple[str, dict[str, Any]]] = []
+    orders: list[dict[str, Any]] = []
+    nsis: list[dict[str, Any]] = []
+    sessions: list[dict[str, Any]] = []
+    acts: list[dict[str, Any]] = []
+    refs: list[dict[str, Any]] = []
+    # Emit in chunks of people so memory stays flat for large caseloads.
+    chunk = 2000
+
+    def drain() -> Iterator[tuple[int, dict[str, Any]]]:
+        nonlocal line
+        for group in ([p for _, p in people], orders, nsis, sessions, acts, refs):
+            for rec in group:
+                line += 1
+                yield line, rec
+            group.clear()
+        people.clear()
+
+    for i in range(cases):
+        serial = ((i // len(CRN_LETTERS)) * 7 + seed) % 1_000_000
+        crn = f"{CRN_LETTERS[i % len(CRN_LETTERS)]}{serial:06d}"
+        region = REGIONS[i % len(REGIONS)]
+        pdu = rng.choice(PDUS[region])
+        pp = _practitioners(pdu)[rng.randrange(3)]
+        welsh = region == "Wales" and rng.random() < 0.3
+        people.append((crn, {
+            "type": "person", "crn": crn,
+            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "date_of_birth": _day(rng, dt.date(1960, 1, 1), dt.date(2004, 12, 31)).isoformat(),
+            "region": region, "pdu": pdu, "practitioner": pp,
+            "language": "WELSH" if welsh else "ENGLISH",
+            "print_needs": "LARGE" if rng.random() < 0.1 else "STANDARD"}))
+        o_start = _day(rng, dt.date(2020, 6, 1), dt.date(2025, 12, 31))
+        o_end = o_start + dt.timedelta(days=rng.choice((365, 547, 730)))
+        rar_max = rng.choice((10, 15, 20, 25, 30, 40))
+        oref = f"{crn}/O1"
+        orders.append({"type": "order", "ref": oref, "crn": crn, "kind": rng.choice(
+            ("COMMUNITY_ORDER", "SUSPENDED_SENTENCE")), "start_date": o_start.isoformat(),
+            "end_date": o_end.isoformat(), "rar_max_days": rar_max})
+        if rng.random() < 0.3:
+            l_start = _day(rng, dt.date(2020, 1, 1), dt.date(2025, 6, 30))
+            orders.append({"type": "order", "ref": f"{crn}/O2", "crn": crn, "kind": "LICENCE",
+                           "start_date": l_start.isoformat(),
+                           "end_date": (l_start + dt.timedelta(days=730)).isoformat(),
+                           "rar_max_days": None})
+        window_end = min(o_end, ANCHOR)
+        n_nsi = rng.randint(7, 13)
+        open_kits: set[str] = set()
+        k = 0
+        # An in-flight Chemsex NSI referred before the withdrawal: history as nDelius
+        # held it, left open for the sweep.
+        if chemsex is not None and chemsex.withdrawn_from and rng.random() < 0.03:
+            ref_date = _day(rng, dt.date(2022, 1, 10), chemsex.withdrawn_from
+                            - dt.timedelta(days=1))
+            started = rng.random() < 0.6
+            k += 1
+            hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
+            rec = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn, "order": None,
+                   "toolkit": "CHEMSEX", "status": "IN_PROGRESS" if started else "REFERRED",
+                   "referral_date": ref_date.isoformat(), "notes": rng.choice(NOTES),
+                   "practitioner": pp}
+            if started:
+                st = ref_date + dt.timedelta(days=rng.randint(1, 20))
+                rec["actual_start"] = st.isoformat()
+                hist.append({"status": "IN_PROGRESS", "date": st.isoformat()})
+            rec["history"] = hist
+            nsis.append(rec)
+            open_kits.add("CHEMSEX")
+        for _ in range(n_nsi):
+            kit = rng.choice(approved)
+            ref_date = _day(rng, o_start, window_end)
+            roll = rng.random()
+            k += 1
+            rec = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn, "order": oref,
+                   "toolkit": kit, "referral_date": ref_date.isoformat(),
+                   "expected_start": (ref_date + dt.timedelta(days=7)).isoformat(),
+                   "expected_end": (ref_date + dt.timedelta(days=63)).isoformat(),
+                   "notes": rng.choice(NOTES), "practitioner": pp}
+            hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
+            start = min(ref_date + dt.timedelta(days=rng.randint(0, 14)), ANCHOR)
+            end = min(start + dt.timedelta(days=rng.randint(14, 90)), ANCHOR)
+            if roll < 0.08 and kit not in open_kits:
+                rec["status"] = "REFERRED"
+                open_kits.add(kit)
+            elif roll < 0.18 and kit not in open_kits:
+                rec["status"] = "IN_PROGRESS"
+                rec["actual_start"] = start.isoformat()
+                hist.append({"status": "IN_PROGRESS", "date": start.isoformat()})
+                open_kits.add(kit)
+            else:
+                done = roll < 0.75
+                rec["status"] = "COMPLETED" if done else "ENDED"
+                rec["outcome"] = "COMPLETED" if done else rng.choice(
+                    ("NOT_COMPLETED", "NOT_SUITABLE", "ORDER_ENDED"))
+                rec["actual_start"] = start.isoformat()
+                rec["actual_end"] = end.isoformat()
+                hist.append({"status": "IN_PROGRESS", "date": start.isoformat()})
+                hist.append({"status": rec["status"], "date": end.isoformat()})
+            rec["history"] = hist
+            nsis.append(rec)
+        # Pre-Intervention Module sessions, some completed and revisited.
+        m_roll = rng.random()
+        completed_on = None
+        if m_roll < 0.55:
+            first = _day(rng, max(o_start, dt.date(2022, 6, 6)), window_end)
+            n_sessions = rng.randint(1, 3)
+            day = first
+            for j in range(n_sessions):
+                done = m_roll < 0.4 and j == n_sessions - 1
+                sessions.append({"type": "module_session", "crn": crn,
+                                 "date": day.isoformat(), "supporter_role": rng.choice(SUPPORT),
+                                 "supporter_name": pp if rng.random() < 0.6 else
+                                 f"{rng.choice(PP_FIRST)} {rng.choice(PP_LAST)}",
+                                 "completed": done, "notes": rng.choice(NOTES)})
+                if done:
+                    completed_on = day
+                day = min(day + dt.timedelta(days=7), ANCHOR)
+            if completed_on is not None and rng.random() < 0.3:
+                for _ in range(rng.randint(1, 2)):
+                    day = min(day + dt.timedelta(days=rng.randint(14, 60)), ANCHOR)
+                    sessions.append({"type": "module_session", "crn": crn,
+                                     "date": day.isoformat(), "supporter_role": "PP",
+                                     "supporter_name": pp, "completed": rng.random() < 0.5,
+                                     "notes": "Revisited the module."})
+        # RAR activity on the order.
+        for _ in range(rng.randint(2, 8)):
+            acts.append({"type": "activity", "crn": crn, "order": oref,
+                         "date": _day(rng, o_start, window_end).isoformat(),
+                         "rar_activity": rng.random() < 0.85,
+                         "attended": rng.random() < 0.9, "description": "Supervision session"})
+        if rng.random() < 0.2:
+            area = rng.choice(tuple(SI_NAMES))
+            r_date = _day(rng, o_start, window_end)
+            start_si = None
+            if completed_on is not None and rng.random() < 0.6:
+                start_si = max(completed_on, r_date)
+                start_si = min(start_si + dt.timedelta(days=rng.randint(0, 30)), ANCHOR)
+                if start_si < completed_on:
+                    start_si = None
+            refs.append({"type": "si_referral", "crn": crn, "need_area": area,
+                         "name": SI_NAMES[area], "referral_date": r_date.isoformat(),
+                         "start_date": start_si.isoformat() if start_si else None})
+        if len(people) >= chunk:
+            yield from drain()
+    yield from drain()
+
+
+def load_demo(desk: Desk, cases: int, seed: int = 1,
+              progress: Callable[[int], bool] | None = None) -> ImportResult:
+    """Generate a synthetic caseload and import it through the normal import rules."""
+    return import_records(desk, demo_records(cases, seed, desk.catalogue), source="demo",
+                          progress=progress)

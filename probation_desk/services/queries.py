@@ -1,0 +1,251 @@
+"""Queries for big lists: ids and totals first, rows built only for what is shown.
+
+The caseload and worklist can hold 100,000 people and a million NSIs: filtering and
+sorting happen in SQL; the window asks for the rows of the ids it paints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+
+from probation_desk.domain import rar
+from probation_desk.domain.catalogue import Toolkit
+from probation_desk.domain.nsi import Status
+from probation_desk.services.desk import Desk, name_key
+from probation_desk.store.models import Nsi, Order, Person, RarActivity
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """What the caseload is narrowed to. Empty fields mean 'any'."""
+
+    search: str = ""
+    region: str = ""
+    pdu: str = ""
+    practitioner: str = ""
+    toolkit: str = ""
+    nsi_status: str = ""  # a Status name: people with at least one NSI of this status
+    module_status: str = ""
+
+
+SORT_COLUMNS = {
+    "crn": Person.crn,
+    "name": Person.name_key,
+    "region": Person.region,
+    "pdu": Person.pdu,
+    "practitioner": Person.practitioner,
+    "open_nsis": Person.open_nsis,
+    "module": Person.module_status,
+}
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One caseload row as shown."""
+
+    id: int
+    crn: str
+    name: str
+    region: str
+    pdu: str
+    practitioner: str
+    open_nsis: int
+    module_status: str
+    rar_text: str
+    rar_over: bool
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _caseload_where(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
+    term = f.search.strip()
+    if term:
+        crn_like = _escape_like(term.upper()) + "%"
+        name_like = "%" + _escape_like(name_key(term)) + "%"
+        q = q.where(or_(Person.crn.like(crn_like, escape="\\"),
+                        Person.name_key.like(name_like, escape="\\")))
+    if f.region:
+        q = q.where(Person.region == f.region)
+    if f.pdu:
+        q = q.where(Person.pdu == f.pdu)
+    if f.practitioner:
+        q = q.where(Person.practitioner == f.practitioner)
+    if f.module_status:
+        q = q.where(Person.module_status == f.module_status)
+    if f.toolkit or f.nsi_status:
+        cond = [Nsi.person_id == Person.id]
+        if f.toolkit:
+            cond.append(Nsi.toolkit == f.toolkit)
+        if f.nsi_status:
+            cond.append(Nsi.status == f.nsi_status)
+        q = q.where(exists().where(and_(*cond)))
+    return q
+
+
+def caseload_ids(desk: Desk, f: CaseloadFilter, sort: str = "crn",
+                 descending: bool = False) -> list[int]:
+    """The ids of everyone matching ``f``, in display order (sorted in the database)."""
+    col = SORT_COLUMNS.get(sort, Person.crn)
+    order = [col.desc() if descending else col.asc(), Person.id]
+    q = _caseload_where(select(Person.id), f).order_by(*order)
+    with desk.engine.connect() as con:
+        return list(con.execute(q).scalars())
+
+
+def caseload_count(desk: Desk, f: CaseloadFilter) -> int:
+    """How many people match ``f``."""
+    q = _caseload_where(select(func.count(Person.id)), f)
+    with desk.engine.connect() as con:
+        return int(con.execute(q).scalar() or 0)
+
+
+def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
+    """Rows for the given ids (the ones being painted), RAR figures included."""
+    if not ids:
+        return {}
+    with desk.engine.connect() as con:
+        people = con.execute(select(Person).where(Person.id.in_(ids))).all()
+        orders = con.execute(
+            select(Order.id, Order.person_id, Order.start_date, Order.end_date,
+                   Order.rar_max_days)
+            .where(Order.person_id.in_(ids), Order.rar_max_days.is_not(None))
+            .order_by(Order.start_date, Order.id)).all()
+        order_ids = [o.id for o in orders]
+        acts = con.execute(
+            select(RarActivity.order_id, RarActivity.nsi_id, RarActivity.activity_date,
+                   RarActivity.rar_activity, RarActivity.attended, Nsi.order_id)
+            .join(Nsi, Nsi.id == RarActivity.nsi_id, isouter=True)
+            .where(RarActivity.person_id.in_(ids),
+                   or_(RarActivity.order_id.in_(order_ids), Nsi.order_id.in_(order_ids)))
+        ).all() if order_ids else []
+    by_order: dict[int, list[rar.Activity]] = {}
+    for a in acts:
+        target = a[0] if a[0] in order_ids else a[5]
+        by_order.setdefault(target, []).append(rar.Activity(a[2], a[3], a[4], True))
+    orders_by_person: dict[int, list[Any]] = {}
+    for o in orders:
+        orders_by_person.setdefault(o.person_id, []).append(o)
+    out: dict[int, CaseRow] = {}
+    for p in people:
+        mine = orders_by_person.get(p.id, [])
+        text, over = "", False
+        if mine:
+            req = rar.requirement_for_module(
+                p.module_completed_on,
+                [rar.RequirementSpan(o.id, o.start_date, o.end_date) for o in mine])
+            current = mine[-1]
+            summary = rar.rar_days(current.rar_max_days, by_order.get(current.id, []),
+                                   p.module_completed_on if req == current.id else None)
+            text, over = f"{summary.days_completed}/{summary.max_days}", summary.over_maximum
+        out[p.id] = CaseRow(p.id, p.crn, p.name, p.region, p.pdu, p.practitioner,
+                            p.open_nsis, p.module_status, text, over)
+    return out
+
+
+def distinct_values(desk: Desk, column: str, region: str = "") -> list[str]:
+    """Values for a filter drop-down (PDUs, practitioners), optionally within a region."""
+    col = {"pdu": Person.pdu, "practitioner": Person.practitioner, "region": Person.region}[column]
+    q = select(col).distinct().order_by(col)
+    if region:
+        q = q.where(Person.region == region)
+    with desk.engine.connect() as con:
+        return [v for v in con.execute(q).scalars() if v]
+
+
+# ---------------------------------------------------------------- withdrawal worklist
+@dataclass(frozen=True)
+class WorklistRow:
+    """An open NSI on a withdrawn toolkit."""
+
+    nsi_id: int
+    person_id: int
+    crn: str
+    name: str
+    region: str
+    pdu: str
+    practitioner: str
+    toolkit: str
+    toolkit_name: str
+    status: Status
+    referral_date: dt.date
+    close_by: dt.date | None
+    overdue: bool
+    version: int
+
+
+def worklist(desk: Desk, region: str = "", limit: int | None = None) -> list[WorklistRow]:
+    """Every open NSI on a withdrawn toolkit, optionally in one region."""
+    kits = {k.code: k for k in desk.catalogue.withdrawn(desk.today)}
+    if not kits:
+        return []
+    q = (select(Nsi.id, Nsi.person_id, Person.crn, Person.name, Person.region, Person.pdu,
+                Person.practitioner, Nsi.toolkit, Nsi.status, Nsi.referral_date, Nsi.version)
+         .join(Person, Person.id == Nsi.person_id)
+         .where(Nsi.active.is_(True), Nsi.toolkit.in_(list(kits)))
+         .order_by(Person.region, Person.crn, Nsi.id))
+    if region:
+        q = q.where(Person.region == region)
+    if limit is not None:
+        q = q.limit(limit)
+    with desk.engine.connect() as con:
+        rows = con.execute(q).all()
+    today = desk.today
+    return [WorklistRow(r.id, r.person_id, r.crn, r.name, r.region, r.pdu, r.practitioner,
+                        r.toolkit, kits[r.toolkit].name, Status[r.status], r.referral_date,
+                        kits[r.toolkit].close_by, kits[r.toolkit].past_close_by(today),
+                        r.version) for r in rows]
+
+
+@dataclass(frozen=True)
+class BannerItem:
+    """One line of the withdrawal banner."""
+
+    toolkit: Toolkit
+    open_total: int
+    open_in_region: int
+    open_in_caseload: int
+    overdue: bool
+
+    def text(self, region: str = "") -> str:
+        """The banner line, in plain words."""
+        kit = self.toolkit
+        head = kit.withdrawal_summary()
+        parts = [f"{self.open_in_caseload} open in your caseload"]
+        if region:
+            parts.append(f"{self.open_in_region} in {region}")
+        parts.append(f"{self.open_total} in all")
+        state = "Overdue: " if self.overdue and self.open_total else ""
+        return f"{state}{head}. {', '.join(parts)}."
+
+
+def banner(desk: Desk, region: str = "", practitioner: str = "") -> list[BannerItem]:
+    """Banner lines for every withdrawn toolkit that still matters.
+
+    A toolkit matters while its close-by date has not passed, or while any NSI on it is
+    still open.
+    """
+    kits = desk.catalogue.withdrawn(desk.today)
+    if not kits:
+        return []
+    with desk.engine.connect() as con:
+        counts = con.execute(
+            select(Nsi.toolkit, Person.region, Person.practitioner, func.count())
+            .join(Person, Person.id == Nsi.person_id)
+            .where(Nsi.active.is_(True), Nsi.toolkit.in_([k.code for k in kits]))
+            .group_by(Nsi.toolkit, Person.region, Person.practitioner)).all()
+    items = []
+    for kit in kits:
+        mine = [c for c in counts if c[0] == kit.code]
+        total = sum(c[3] for c in mine)
+        in_region = sum(c[3] for c in mine if region and c[1] == region)
+        in_caseload = sum(c[3] for c in mine if practitioner and c[2] == practitioner)
+        past = kit.past_close_by(desk.today)
+        if total or not past:
+            items.append(BannerItem(kit, total, in_region, in_caseload, past))
+    return items

@@ -1,0 +1,24 @@
+"""Open the Desk for the current user: database from --db / environment / settings."""
+
+from __future__ import annotations
+
+from probation_desk.domain.dates import Clock, system_today
+from probation_desk.paths import database_url
+from probation_desk.services.desk import Desk
+from probation_desk.settings import Settings, load_settings
+from probation_desk.store.engine import open_database
+
+
+def open_desk(db: str | None = None, *, settings: Settings | None = None,
+              clock: Clock = system_today) -> Desk:
+    """Open (and migrate) the chosen database and bind it to the configured user."""
+    settings = settings or load_settings()
+    engine = open_database(database_url(db))
+    return Desk(engine, actor=settings.actor, role=settings.role_enum, clock=clock)
+
+
+def describe_url(url: str) -> str:
+    """A database address safe to show: the password hidden."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,647 @@
+"""Export and import: a JSON Lines file of people, orders, NSIs, module sessions,
+RAR activities and Structured Intervention referrals.
+
+Import checks every record with the same domain rules the window uses (an NSI goes
+through ``check_open`` as history, a session through ``check_session``...). Refused
+records are reported with their line number and reason; accepted records are saved
+in batches, each batch one transaction with one audit row per record, so an import
+that stops leaves whole records only. The demo generator feeds its records through
+this same import.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    func,
+    select,
+    text,
+    update,
+)
+
+from probation_desk.domain import module, nsi, people
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.interventions import NeedArea
+from probation_desk.domain.module import ModuleSession, SupporterRole
+from probation_desk.domain.nsi import NsiFields, Outcome, Status
+from probation_desk.domain.people import (
+    Language,
+    OrderDetails,
+    OrderKind,
+    PersonDetails,
+    PrintNeeds,
+)
+from probation_desk.services.desk import Desk, name_key, now_utc
+from probation_desk.store.models import (
+    AuditEntry,
+    ModuleSessionRow,
+    Nsi,
+    NsiStatusHistory,
+    Order,
+    Person,
+    RarActivity,
+    SiReferral,
+)
+
+FORMAT_VERSION = 1
+RECORD_TYPES = ("header", "person", "order", "nsi", "module_session", "activity",
+                "si_referral")
+
+
+@dataclass
+class Refusal:
+    """One record that was not imported."""
+
+    line: int
+    rule: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    accepted: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    stopped: str | None = None
+    cancelled: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        """The result for ``--json`` output."""
+        return {"accepted": self.accepted, "refused": len(self.refused),
+                "counts": dict(self.counts), "stopped": self.stopped,
+                "cancelled": self.cancelled,
+                "refusals": [{"line": r.line, "rule": r.rule, "reason": r.reason}
+                             for r in self.refused]}
+
+
+def _d(value: Any, label: str, required: bool = False) -> dt.date | None:
+    if value is None or value == "":
+        if required:
+            raise RuleViolation("required", f"The {label} is missing.", label)
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise RuleViolation("bad-date", f"The {label} '{value}' is not a date "
+                            "(expected YYYY-MM-DD).", label) from None
+
+
+def _enum(kind: Any, value: Any, label: str) -> Any:
+    try:
+        return kind[value]
+    except (KeyError, TypeError):
+        allowed = ", ".join(kind.__members__)
+        raise RuleViolation("bad-value", f"'{value}' is not a valid {label} "
+                            f"(one of {allowed}).", label) from None
+
+
+def _req(rec: dict[str, Any], key: str) -> Any:
+    if key not in rec or rec[key] is None:
+        raise RuleViolation("required", f"The field '{key}' is missing.", key)
+    return rec[key]
+
+
+class _Importer:
+    """Holds the state of one import: id maps, pending rows and counters."""
+
+    def __init__(self, desk: Desk, source: str, batch_size: int) -> None:
+        self.desk = desk
+        self.source = source
+        self.batch_size = batch_size
+        self.today = desk.today
+        self.result = ImportResult()
+        with desk.engine.connect() as con:
+            self.crn_to_id: dict[str, int] = dict(
+                con.execute(select(Person.crn, Person.id)).tuples().all())
+            self.next_id = {
+                m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
+                for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
+                          RarActivity, SiReferral)
+            }
+            self.open_counts: dict[tuple[int, str], int] = {
+                (pid, kit): n for pid, kit, n in con.execute(
+                    select(Nsi.person_id, Nsi.toolkit, func.count())
+                    .where(Nsi.active.is_(True)).group_by(Nsi.person_id, Nsi.toolkit))
+            }
+        self.order_refs: dict[str, tuple[int, int]] = {}  # ref -> (order id, person id)
+        self.nsi_refs: dict[str, tuple[int, int]] = {}
+        self.pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.pending_lines: list[int] = []
+        self.touched_people: set[int] = set()
+        self.sessions: dict[int, list[ModuleSession]] = defaultdict(list)
+        self.at = now_utc()
+        self.first_person_id = self.next_id["person"]
+        self.source_json = json.dumps(source, ensure_ascii=False)
+
+    def _new_id(self, table: str) -> int:
+        value = self.next_id[table]
+        self.next_id[table] = value + 1
+        return value
+
+    def _audit(self, line: int, kind: str, entity_id: int, person_id: int,
+               rec: dict[str, Any]) -> None:
+        self.pending["audit"].append({
+            "at": self.at, "actor": self.desk.actor, "action": f"import {kind}",
+            "entity": kind, "entity_id": entity_id, "person_id": person_id,
+            "before": None, "after": JsonText(f'{{"file": {self.source_json}, "line": {line}}}')})
+
+    def _person_id(self, rec: dict[str, Any]) -> int:
+        crn = people.check_crn(str(_req(rec, "crn")))
+        pid = self.crn_to_id.get(crn)
+        if pid is None:
+            raise RuleViolation("unknown-person", f"No person with CRN {crn} is in the "
+                                "database or earlier in this file.", "crn")
+        return pid
+
+    # -------------------------------------------------------------- records
+    def person(self, line: int, rec: dict[str, Any]) -> None:
+        details = people.check_person(PersonDetails(
+            crn=str(_req(rec, "crn")), name=str(_req(rec, "name")),
+            date_of_birth=_d(rec.get("date_of_birth"), "date of birth"),
+            region=str(_req(rec, "region")), pdu=str(_req(rec, "pdu")),
+            practitioner=str(_req(rec, "practitioner")),
+            language=_enum(Language, rec.get("language", "ENGLISH"), "language"),
+            print_needs=_enum(PrintNeeds, rec.get("print_needs", "STANDARD"), "print needs"),
+        ), self.today)
+        if details.crn in self.crn_to_id:
+            raise RuleViolation("duplicate-crn", f"A person with the CRN {details.crn} is "
+                                "already recorded.", "crn")
+        pid = self._new_id("person")
+        self.crn_to_id[details.crn] = pid
+        self.pending["person"].append({
+            "id": pid, "crn": details.crn, "name": details.name,
+            "name_key": name_key(details.name), "date_of_birth": details.date_of_birth,
+            "region": details.region, "pdu": details.pdu,
+            "practitioner": details.practitioner, "language": details.language.name,
+            "print_needs": details.print_needs.name, "open_nsis": 0,
+            "module_status": module.ModuleStatus.NOT_STARTED.name,
+            "module_completed_on": None})
+        self.touched_people.add(pid)
+        self._audit(line, "person", pid, pid, rec)
+
+    def order(self, line: int, rec: dict[str, Any]) -> None:
+        pid = self._person_id(rec)
+        ref = str(_req(rec, "ref"))
+        if ref in self.order_refs:
+            raise RuleViolation("duplicate-ref", f"The order reference {ref} is used twice.")
+        d = people.check_order(OrderDetails(
+            _enum(OrderKind, _req(rec, "kind"), "order kind"),
+            _d(rec.get("start_date"), "start date", True),  # type: ignore[arg-type]
+            _d(rec.get("end_date"), "end date", True),  # type: ignore[arg-type]
+            rec.get("rar_max_days")))
+        oid = self._new_id("sentence_order")
+        self.order_refs[ref] = (oid, pid)
+        self.pending["sentence_order"].append({
+            "id": oid, "person_id": pid, "kind": d.kind.name, "start_date": d.start,
+            "end_date": d.end, "rar_max_days": d.rar_max_days})
+        self.touched_people.add(pid)
+        self._audit(line, "order", oid, pid, rec)
+
+    def _order_id(self, rec: dict[str, Any], pid: int) -> int | None:
+        ref = rec.get("order")
+        if ref is None:
+            return None
+        found = self.order_refs.get(str(ref))
+        if found is None or found[1] != pid:
+            raise RuleViolation("unknown-order", f"The order {ref} is not this person's order "
+                                "earlier in this file.", "order")
+        return found[0]
+
+    def nsi(self, line: int, rec: dict[str, Any]) -> None:
+        pid = self._person_id(rec)
+        ref = str(_req(rec, "ref"))
+        if ref in self.nsi_refs:
+            raise RuleViolation("duplicate-ref", f"The NSI reference {ref} is used twice.")
+        order_id = self._order_id(rec, pid)
+        kit = self.desk.toolkit(str(_req(rec, "toolkit")))
+        outcome = rec.get("outcome")
+        fields = NsiFields(
+            toolkit=kit.code, status=_enum(Status, _req(rec, "status"), "status"),
+            referral_date=_d(rec.get("referral_date"), "referral date", True),
+            expected_start=_d(rec.get("expected_start"), "expected start date"),
+            expected_end=_d(rec.get("expected_end"), "expected end date"),
+            actual_start=_d(rec.get("actual_start"), "start date"),
+            actual_end=_d(rec.get("actual_end"), "end date"),
+            outcome=_enum(Outcome, outcome, "outcome") if outcome else None,
+            notes=rec.get("notes"), practitioner=rec.get("practitioner"))
+        key = (pid, kit.code)
+        checked = nsi.check_open(kit, fields, self.today,
+                                 open_of_same_toolkit=self.open_counts.get(key, 0),
+                                 historical=True)
+        previous = None
+        if rec.get("previous"):
+            prev = self.nsi_refs.get(str(rec["previous"]))
+            if prev is None or prev[1] != pid:
+                raise RuleViolation("unknown-nsi", f"The earlier NSI {rec['previous']} is "
+                                    "not this person's NSI earlier in this file.", "previous")
+            previous = prev[0]
+        history = self._history(rec.get("history"), checked)
+        nid = self._new_id("nsi")
+        self.nsi_refs[ref] = (nid, pid)
+        if checked.is_open:
+            self.open_counts[key] = self.open_counts.get(key, 0) + 1
+        status_date = history[-1][1] if history else checked.referral_date
+        self.pending["nsi"].append({
+            "id": nid, "person_id": pid, "order_id": order_id, "toolkit": kit.code,
+            "status": checked.status.name, "status_date": status_date,
+            "referral_date": checked.referral_date, "expected_start": checked.expected_start,
+            "expected_end": checked.expected_end, "actual_start": checked.actual_start,
+            "actual_end": checked.actual_end,
+            "outcome": checked.outcome.name if checked.outcome else None,
+            "notes": checked.notes, "practitioner": checked.practitioner,
+            "active": checked.is_open, "previous_nsi_id": previous,
+            "version": int(rec.get("version") or 1)})
+        for status, on, by, at, note in history:
+            self.pending["nsi_status_history"].append({
+                "id": self._new_id("nsi_status_history"), "nsi_id": nid, "status": status,
+                "status_date": on, "recorded_by": by, "recorded_at": at, "note": note})
+        self.touched_people.add(pid)
+        self._audit(line, "nsi", nid, pid, rec)
+
+    def _history(self, raw: Any, f: NsiFields) -> list[tuple[str, dt.date, str, dt.datetime,
+                                                             str | None]]:
+        if not raw:
+            assert f.referral_date is not None
+            return [(f.status.name, f.actual_end or f.actual_start or f.referral_date,
+                     self.desk.actor, self.at, "imported")]
+        out = []
+        for h in raw:
+            status = _enum(Status, h.get("status"), "history status").name
+            on = _d(h.get("date"), "history date", True)
+            assert on is not None
+            if on > self.today:
+                raise RuleViolation("future-date", "A status history date is in the future.")
+            try:
+                at = dt.datetime.fromisoformat(h["at"]) if h.get("at") else self.at
+            except (TypeError, ValueError):
+                raise RuleViolation("bad-date", f"'{h.get('at')}' is not a timestamp.") from None
+            note = h.get("note")
+            out.append((status, on, str(h.get("by") or self.desk.actor), at,
+                        None if note is None else str(note)[:200]))
+        if out[-1][0] != f.status.name:
+            raise RuleViolation("history-mismatch", "The last status in the history is not "
+                                "the NSI's status.", "history")
+        return out
+
+    def module_session(self, line: int, rec: dict[str, Any]) -> None:
+        pid = self._person_id(rec)
+        s = module.check_session(ModuleSession(
+            _d(rec.get("date"), "session date", True),  # type: ignore[arg-type]
+            _enum(SupporterRole, _req(rec, "supporter_role"), "supporter role"),
+            str(_req(rec, "supporter_name")), bool(rec.get("completed", False)),
+            rec.get("notes")), self.today)
+        sid = self._new_id("module_session")
+        self.pending["module_session"].append({
+            "id": sid, "person_id": pid, "session_date": s.session_date,
+            "supporter_role": s.supporter_role.name, "supporter_name": s.supporter_name,
+            "completed": s.completed, "notes": s.notes})
+        self.sessions[pid].append(ModuleSession(s.session_date, s.supporter_role,
+                                                s.supporter_name, s.completed, None, sid))
+        self.touched_people.add(pid)
+        self._audit(line, "module_session", sid, pid, rec)
+
+    def activity(self, line: int, rec: dict[str, Any]) -> None:
+        pid = self._person_id(rec)
+        on = _d(rec.get("date"), "activity date", True)
+        assert on is not None
+        if on > self.today:
+            raise RuleViolation("future-date", "An activity cannot be dated in the future.")
+        order_id = self._order_id(rec, pid)
+        nsi_id = None
+        if rec.get("nsi"):
+            found = self.nsi_refs.get(str(rec["nsi"]))
+            if found is None or found[1] != pid:
+                raise RuleViolation("unknown-nsi", f"The NSI {rec['nsi']} is not this "
+                                    "person's NSI earlier in this file.", "nsi")
+            nsi_id = found[0]
+        aid = self._new_id("rar_activity")
+        desc = rec.get("description")
+        self.pending["rar_activity"].append({
+            "id": aid, "person_id": pid, "order_id": order_id, "nsi_id": nsi_id,
+            "activity_date": on, "rar_activity": bool(rec.get("rar_activity", True)),
+            "attended": bool(rec.get("attended", True)),
+            "description": None if desc is None else str(desc)[:200]})
+        self._audit(line, "activity", aid, pid, rec)
+
+    def si_referral(self, line: int, rec: dict[str, Any]) -> None:
+        pid = self._person_id(rec)
+        area = _enum(NeedArea, _req(rec, "need_area"), "need area")
+        name = str(_req(rec, "name"))
+        referral = _d(rec.get("referral_date"), "referral date", True)
+        start = _d(rec.get("start_date"), "start date")
+        assert referral is not None
+        from probation_desk.domain import interventions
+
+        interventions.check_referral(referral, self.today, name)
+        if start is not None:
+            state = module.module_state(self._all_sessions(pid))
+            interventions.check_start(state, referral, start, self.today)
+        rid = self._new_id("si_referral")
+        self.pending["si_referral"].append({
+            "id": rid, "person_id": pid, "need_area": area.name, "name": name.strip(),
+            "referral_date": referral, "start_date": start})
+        self._audit(line, "si_referral", rid, pid, rec)
+
+    def _all_sessions(self, pid: int) -> list[ModuleSession]:
+        """Sessions already in the database (for people who existed before) plus this file's."""
+        stored: list[ModuleSession] = []
+        if pid < self.first_person_id:
+            with self.desk.engine.connect() as con:
+                stored = [ModuleSession(r.session_date, SupporterRole[r.supporter_role],
+                                        r.supporter_name, r.completed, None, r.id)
+                          for r in con.execute(select(ModuleSessionRow)
+                                               .where(ModuleSessionRow.person_id == pid))]
+        seen = {s.id for s in stored}
+        return stored + [s for s in self.sessions.get(pid, []) if s.id not in seen]
+
+    # -------------------------------------------------------------- saving
+    TABLES = ("person", "sentence_order", "nsi", "nsi_status_history", "module_session",
+              "rar_activity", "si_referral", "audit")
+
+    def flush(self) -> None:
+        if not self.pending_lines:
+            return
+        tables = {m.__tablename__: m.__table__ for m in
+                  (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
+                   SiReferral, AuditEntry)}
+        with self.desk.engine.begin() as con:
+            for name in self.TABLES:
+                rows = self.pending.get(name)
+                if rows:
+                    bulk_insert(con, tables[name], rows)
+        self.pending.clear()
+        self.pending_lines.clear()
+
+    def finish(self) -> None:
+        """Bring the per-person summaries (open NSIs, module state) up to date."""
+        self.flush()
+        if not self.touched_people:
+            return
+        with self.desk.engine.begin() as con:
+            _refresh_open_counts(con, sorted(self.touched_people))
+            updates = []
+            for pid in sorted(self.sessions):
+                state = module.module_state(self._all_sessions(pid))
+                updates.append({"b_id": pid, "b_status": state.status.name,
+                                "b_done": state.completed_on})
+            if updates:
+                t = Person.__table__
+                con.execute(update(t).where(t.c.id == bindparam("b_id"))
+                            .values(module_status=bindparam("b_status"),
+                                    module_completed_on=bindparam("b_done")), updates)
+            if con.dialect.name == "postgresql":
+                for name in ("person", "sentence_order", "nsi", "nsi_status_history",
+                             "module_session", "rar_activity", "si_referral"):
+                    con.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                        f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
+
+
+class JsonText(str):
+    """JSON already serialised (stored as it is, not serialised again)."""
+
+    __slots__ = ()
+
+
+@lru_cache(maxsize=64)
+def _sqlite_datetime(v: dt.datetime) -> str:
+    if v.tzinfo is not None:
+        v = v.astimezone(dt.UTC).replace(tzinfo=None)
+    return v.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _sqlite_converter(type_: Any) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy would store a value of this column type in SQLite."""
+    if isinstance(type_, JSON):
+        return lambda v: v if isinstance(v, JsonText) else json.dumps(v, ensure_ascii=False)
+    if isinstance(type_, DateTime):
+        return _sqlite_datetime
+    if isinstance(type_, Date):
+        return dt.date.isoformat
+    if isinstance(type_, Boolean):
+        return int
+    return None
+
+
+def bulk_insert(con: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows fast.
+
+    On SQLite the rows go straight to the driver's ``executemany`` with values in the
+    storage format SQLAlchemy itself uses (ISO dates, 0/1, JSON text), which is several
+    times faster than the generic path; other databases use SQLAlchemy's own bulk insert.
+    """
+    if con.dialect.name != "sqlite":
+        con.execute(table.insert(), rows)
+        return
+    cols = list(rows[0])
+    convs = [(i, conv) for i, c in enumerate(cols)
+             if (conv := _sqlite_converter(table.c[c].type)) is not None]
+    getter = itemgetter(*cols)
+    params = []
+    for row in rows:
+        values = list(getter(row)) if len(cols) > 1 else [getter(row)]
+        for i, conv in convs:
+            if values[i] is not None:
+                values[i] = conv(values[i])
+        params.append(tuple(values))
+    names = ", ".join(f'"{c}"' for c in cols)
+    marks = ", ".join("?" for _ in cols)
+    con.exec_driver_sql(
+        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
+        params)  # type: ignore[arg-type]
+
+
+def _refresh_open_counts(con: Connection, person_ids: list[int]) -> None:
+    t = Person.__table__
+    n = Nsi.__table__
+    sub = (select(func.count()).select_from(n)
+           .where(n.c.person_id == t.c.id, n.c.active.is_(True)).scalar_subquery())
+    total = con.execute(select(func.count()).select_from(t)).scalar() or 0
+    if len(person_ids) * 2 >= total:
+        con.execute(update(t).values(open_nsis=sub))
+        return
+    for i in range(0, len(person_ids), 5000):
+        con.execute(update(t).where(t.c.id.in_(person_ids[i:i + 5000])).values(open_nsis=sub))
+
+
+Progress = Callable[[int, int], bool]
+
+
+def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: str = "",
+                   batch_size: int = 20000, progress: Callable[[int], bool] | None = None,
+                   ) -> ImportResult:
+    """Import ``(line number, decoded JSON)`` pairs; see the module docstring."""
+    imp = _Importer(desk, source, batch_size)
+    handlers: dict[str, Callable[[int, dict[str, Any]], None]] = {
+        "person": imp.person, "order": imp.order, "nsi": imp.nsi,
+        "module_session": imp.module_session, "activity": imp.activity,
+        "si_referral": imp.si_referral,
+    }
+    res = imp.result
+    first_line = None
+    try:
+        for line, rec in records:
+            if isinstance(rec, Refusal):
+                res.refused.append(rec)
+                continue
+            if not isinstance(rec, dict):
+                res.refused.append(Refusal(line, "bad-record", "The line is not a JSON object."))
+                continue
+            kind = rec.get("type")
+            if kind == "header":
+                if rec.get("format") != "probation-desk" or int(rec.get("version", 0)) > \
+                        FORMAT_VERSION:
+                    res.stopped = ("This file was not written by this version of Probation "
+                                   "Desk's export, so nothing was imported.")
+                    return res
+                continue
+            handler = handlers.get(str(kind))
+            if handler is None:
+                res.refused.append(Refusal(line, "unknown-type",
+                                           f"'{kind}' is not a record type this file format "
+                                           f"has ({', '.join(RECORD_TYPES[1:])})."))
+                continue
+            try:
+                handler(line, rec)
+            except RuleViolation as exc:
+                res.refused.append(Refusal(line, exc.rule, exc.message))
+                continue
+            if first_line is None:
+                first_line = line
+            imp.pending_lines.append(line)
+            res.accepted += 1
+            res.counts[str(kind)] += 1
+            if len(imp.pending_lines) >= batch_size:
+                imp.flush()
+                first_line = None
+                if progress is not None and not progress(line):
+                    res.cancelled = True
+                    break
+        imp.finish()
+    except Exception as exc:  # a database failure: the current batch is rolled back whole
+        lost = len(imp.pending_lines)
+        res.accepted -= lost
+        res.stopped = (f"The import stopped at line {first_line}: the database refused a "
+                       f"batch ({exc.__class__.__name__}). The {lost:,} records from line "
+                       f"{first_line} on were not saved; everything before them was.")
+    return res
+
+
+def read_jsonl(fh: IO[str]) -> Iterator[tuple[int, Any]]:
+    """Decode a JSON Lines file, yielding a :class:`Refusal` for lines that are not JSON."""
+    for number, raw in enumerate(fh, start=1):
+        if not raw.strip():
+            continue
+        try:
+            yield number, json.loads(raw)
+        except ValueError as exc:
+            yield number, Refusal(number, "bad-json", f"The line is not valid JSON ({exc.msg}).")
+
+
+def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
+    """Import a JSON Lines export file."""
+    p = Path(path)
+    with p.open(encoding="utf-8") as fh:
+        return import_records(desk, read_jsonl(fh), source=p.name, **kwargs)
+
+
+# ------------------------------------------------------------------------ export
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
+    """Every record in import order, with stable per-person references."""
+    yield {"type": "header", "format": "probation-desk", "version": FORMAT_VERSION}
+    with desk.engine.connect().execution_options(yield_per=5000) as con:
+        crn_of: dict[int, str] = {}
+        for p in con.execute(select(Person).order_by(Person.id)):
+            crn_of[p.id] = p.crn
+            yield {"type": "person", "crn": p.crn, "name": p.name,
+                   "date_of_birth": _iso(p.date_of_birth), "region": p.region, "pdu": p.pdu,
+                   "practitioner": p.practitioner, "language": p.language,
+                   "print_needs": p.print_needs}
+        order_ref: dict[int, str] = {}
+        count: dict[int, int] = defaultdict(int)
+        for o in con.execute(select(Order).order_by(Order.id)):
+            count[o.person_id] += 1
+            ref = f"{crn_of[o.person_id]}/O{count[o.person_id]}"
+            order_ref[o.id] = ref
+            yield {"type": "order", "ref": ref, "crn": crn_of[o.person_id], "kind": o.kind,
+                   "start_date": _iso(o.start_date), "end_date": _iso(o.end_date),
+                   "rar_max_days": o.rar_max_days}
+        nsi_ref: dict[int, str] = {}
+        count.clear()
+        hist_rows = iter(con.execute(select(NsiStatusHistory)
+                                     .order_by(NsiStatusHistory.nsi_id, NsiStatusHistory.id)))
+        pending_h = next(hist_rows, None)
+        for n in con.execute(select(Nsi).order_by(Nsi.id)):
+            count[n.person_id] += 1
+            ref = f"{crn_of[n.person_id]}/N{count[n.person_id]}"
+            nsi_ref[n.id] = ref
+            history = []
+            while pending_h is not None and pending_h.nsi_id <= n.id:
+                if pending_h.nsi_id == n.id:
+                    history.append({"status": pending_h.status,
+                                    "date": _iso(pending_h.status_date),
+                                    "by": pending_h.recorded_by,
+                                    "at": _iso(pending_h.recorded_at),
+                                    "note": pending_h.note})
+                pending_h = next(hist_rows, None)
+            yield {"type": "nsi", "ref": ref, "crn": crn_of[n.person_id],
+                   "order": order_ref.get(n.order_id) if n.order_id else None,
+                   "toolkit": n.toolkit, "status": n.status,
+                   "referral_date": _iso(n.referral_date),
+                   "expected_start": _iso(n.expected_start),
+                   "expected_end": _iso(n.expected_end), "actual_start": _iso(n.actual_start),
+                   "actual_end": _iso(n.actual_end), "outcome": n.outcome, "notes": n.notes,
+                   "practitioner": n.practitioner,
+                   "previous": nsi_ref.get(n.previous_nsi_id) if n.previous_nsi_id else None,
+                   "history": history}
+        for s in con.execute(select(ModuleSessionRow).order_by(ModuleSessionRow.id)):
+            yield {"type": "module_session", "crn": crn_of[s.person_id],
+                   "date": _iso(s.session_date), "supporter_role": s.supporter_role,
+                   "supporter_name": s.supporter_name, "completed": s.completed,
+                   "notes": s.notes}
+        for a in con.execute(select(RarActivity).order_by(RarActivity.id)):
+            yield {"type": "activity", "crn": crn_of[a.person_id],
+                   "order": order_ref.get(a.order_id) if a.order_id else None,
+                   "nsi": nsi_ref.get(a.nsi_id) if a.nsi_id else None,
+                   "date": _iso(a.activity_date), "rar_activity": a.rar_activity,
+                   "attended": a.attended, "description": a.description}
+        for r in con.execute(select(SiReferral).order_by(SiReferral.id)):
+            yield {"type": "si_referral", "crn": crn_of[r.person_id], "need_area": r.need_area,
+                   "name": r.name, "referral_date": _iso(r.referral_date),
+                   "start_date": _iso(r.start_date)}
+
+
+def export_file(desk: Desk, path: str | Path) -> int:
+    """Write every record to ``path`` (JSON Lines, UTF-8); returns the record count."""
+    p = Path(path)
+    tmp = p.with_name(p.name + ".part")
+    n = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for rec in export_records(desk):
+            fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
+            fh.write("\n")
+            n += 1
+    tmp.replace(p)
+    return n - 1

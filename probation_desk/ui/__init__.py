@@ -1,0 +1,1 @@
+"""The Qt window: widgets, table models, dialogs and background tasks (no SQLAlchemy)."""
