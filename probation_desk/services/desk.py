@@ -600,7 +600,7 @@ class Desk:
                 state.completed_on,
                 [rar.RequirementSpan(o.id, o.start_date, o.end_date) for o in orders])
             nsi_order = dict(s.execute(select(Nsi.id, Nsi.order_id)
-                                       .where(Nsi.person_id == person_id)).tuples().all())
+                                       .where(Nsi.person_id == person_id)).all())
             acts = s.scalars(select(RarActivity).where(RarActivity.person_id == person_id)).all()
             out = []
             for o in orders:

@@ -130,7 +130,7 @@ class _Importer:
         self.result = ImportResult()
         with desk.engine.connect() as con:
             self.crn_to_id: dict[str, int] = dict(
-                con.execute(select(Person.crn, Person.id)).tuples().all())
+                con.execute(select(Person.crn, Person.id)).all())
             self.next_id = {
                 m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
                 for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
@@ -568,6 +568,15 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+def _iso_utc(value: dt.datetime | None) -> str | None:
+    """A timestamp as UTC ISO text; naive values are UTC already (that is how we store)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).isoformat()
+
+
 def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
     """Every record in import order, with stable per-person references."""
     yield {"type": "header", "format": "probation-desk", "version": FORMAT_VERSION}
@@ -603,7 +612,7 @@ def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
                     history.append({"status": pending_h.status,
                                     "date": _iso(pending_h.status_date),
                                     "by": pending_h.recorded_by,
-                                    "at": _iso(pending_h.recorded_at),
+                                    "at": _iso_utc(pending_h.recorded_at),
                                     "note": pending_h.note})
                 pending_h = next(hist_rows, None)
             yield {"type": "nsi", "ref": ref, "crn": crn_of[n.person_id],

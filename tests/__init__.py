@@ -1,0 +1,1 @@
+"""Probation Desk tests."""

@@ -1,0 +1,1 @@
+"""Operation tests on real SQLite files and a real PostgreSQL server."""
