@@ -1,0 +1,84 @@
+"""The command line: demo, sweep, rar, export/import, refusals without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from probation_desk.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(db_url: str) -> str:
+    return db_url
+
+
+def test_demo_sweep_and_rar(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, out, _ = run(capsys, "demo", "--cases", "300", "--seed", "5", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["counts"]["person"] == 300
+    code, out, _ = run(capsys, "sweep", "--dry-run", "--json", "--db", db)
+    preview = json.loads(out)
+    assert code == 0 and preview["closed"] > 0 and preview["dry_run"] is True
+    code, out, _ = run(capsys, "sweep", "--json", "--db", db)
+    assert json.loads(out)["closed"] == preview["closed"]
+    code, out, _ = run(capsys, "sweep", "--json", "--db", db)
+    assert json.loads(out)["closed"] == 0
+    code, out, _ = run(capsys, "rar", "A000005", "--json", "--db", db)
+    req = json.loads(out)["requirements"][0]
+    assert {"max_days", "days_completed", "module_days"} <= set(req)
+    assert req["days_completed"] <= req["max_days"] + 10
+    code, out, _ = run(capsys, "rar", "A000005", "--db", db)
+    assert "RAR days completed" in out and "/" in out
+
+
+def test_refusals_are_plain_words_not_tracebacks(capsys: pytest.CaptureFixture[str],
+                                                 sqlite_url: str) -> None:
+    code, out, err = run(capsys, "rar", "12345", "--db", sqlite_url)
+    assert code == 2 and "not a valid CRN" in err and "Traceback" not in err
+    code, out, err = run(capsys, "rar", "Z000001", "--db", sqlite_url, "--json")
+    assert code == 2 and json.loads(out)["rule"] == "not-found"
+
+
+def test_damaged_database_exit_status(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"garbage" * 1000)
+    code, _, err = run(capsys, "sweep", "--db", f"sqlite:///{bad}")
+    assert code == 3 and "damaged" in err
+
+
+def test_export_import_round_trip(capsys: pytest.CaptureFixture[str], sqlite_url: str,
+                                  tmp_path: Path) -> None:
+    run(capsys, "demo", "--cases", "40", "--db", sqlite_url)
+    first = tmp_path / "a.jsonl"
+    assert run(capsys, "export", str(first), "--db", sqlite_url)[0] == 0
+    other = f"sqlite:///{tmp_path / 'b.sqlite3'}"
+    code, out, _ = run(capsys, "import", str(first), "--db", other, "--json")
+    assert code == 0 and json.loads(out)["refused"] == 0
+    second = tmp_path / "b.jsonl"
+    run(capsys, "export", str(second), "--db", other)
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+
+
+def test_import_reports_line_numbers(capsys: pytest.CaptureFixture[str], sqlite_url: str,
+                                     tmp_path: Path) -> None:
+    f = tmp_path / "in.jsonl"
+    f.write_text('{"type":"person","crn":"X1","name":"A","region":"Wales","pdu":"P",'
+                 '"practitioner":"PP"}\n', encoding="utf-8")
+    code, out, _ = run(capsys, "import", str(f), "--db", sqlite_url)
+    assert code == 1 and "line 1:" in out and "not a valid CRN" in out
+
+
+def test_module_entry_point_runs() -> None:
+    out = subprocess.run([sys.executable, "-m", "probation_desk", "--version"],
+                         capture_output=True, text=True, check=True)
+    assert "probation-desk" in out.stdout

@@ -1,0 +1,1 @@
+"""Storage tests: migrations and opening databases."""

@@ -1,0 +1,66 @@
+"""Opening databases: owner-only files, WAL, damaged files and newer versions left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from probation_desk.store.engine import DatabaseProblem, open_database
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_sqlite_file_is_owner_only_with_wal_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "desk.sqlite3"
+    eng = open_database(f"sqlite:///{path}")
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with eng.connect() as con:
+        assert con.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert con.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    eng.dispose()
+
+
+def test_damaged_file_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
+    before = digest(path)
+    with pytest.raises(DatabaseProblem) as exc:
+        open_database(f"sqlite:///{path}")
+    assert "damaged" in str(exc.value) and "left exactly as it was" in str(exc.value)
+    assert digest(path) == before
+    assert not Path(str(path) + "-wal").exists()
+
+
+def test_not_a_database_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("hello, this is not a database" * 100)
+    before = digest(path)
+    with pytest.raises(DatabaseProblem):
+        open_database(f"sqlite:///{path}")
+    assert digest(path) == before
+
+
+def test_newer_schema_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    eng = open_database(f"sqlite:///{path}")
+    with eng.begin() as con:
+        con.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    eng.dispose()
+    before = digest(path)
+    with pytest.raises(DatabaseProblem) as exc:
+        open_database(f"sqlite:///{path}")
+    assert "newer version of Probation Desk" in str(exc.value)
+    assert digest(path) == before
+
+
+def test_unreachable_server_gives_a_plain_message() -> None:
+    with pytest.raises(DatabaseProblem) as exc:
+        open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert "could not be opened" in str(exc.value)
