@@ -110,3 +110,27 @@ def test_csv_is_excel_ready_and_formula_safe(desk: Any, tmp_path: Path) -> None:
 def test_neutralise_formula_starts(cell: str) -> None:
     assert review.neutralise(cell) == "'" + cell
     assert review.neutralise("Plain " + cell) == "Plain " + cell
+
+
+def test_pdf_report_reads_back(desk: Any, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    build_caseload(desk)
+    for i in range(60):  # enough rows for several pages
+        p = make_person(desk, f"E{i:06d}", f"Gwenllïan Ŷr {i} & <Co>", "Wales")
+        desk.refer_si(p.id, NeedArea.ATB, "Stepwise Problem Solving", D(2026, 9, 1))
+    out = tmp_path / "report.pdf"
+    n = review.write_completion_report(desk, "pdf", out, region="Wales")
+    reader = PdfReader(out)
+    pages = [pg.extract_text() for pg in reader.pages]
+    assert n == 62 and len(pages) >= 2
+    assert reader.metadata.title == "Pre-Intervention Module completion"
+    for i, text in enumerate(pages, start=1):
+        assert "CRN" in text and "Sign-off" in text  # header repeated on every page
+        assert f"Page {i} of {len(pages)}" in text
+        w, h = reader.pages[i - 1].mediabox.width, reader.pages[i - 1].mediabox.height
+        assert w > h  # landscape
+    everything = " ".join(" ".join(pages).split())
+    assert "region Wales" in everything and "22/11/2026" in everything
+    assert "Siân Llŷr" in everything and "Gwenllïan Ŷr 5 & <Co>" in everything
+    assert "Blocked: module not completed" in everything
