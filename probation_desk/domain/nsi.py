@@ -148,6 +148,8 @@ def check_fields(f: NsiFields, today: dt.date) -> NsiFields:
     practitioner = clean_text(f.practitioner, field="practitioner",
                               label="The managing practitioner", max_len=NAME_MAX,
                               multiline=False)
+    if notes == f.notes and practitioner == f.practitioner:
+        return f
     return replace(f, notes=notes, practitioner=practitioner)
 
 

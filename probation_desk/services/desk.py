@@ -16,7 +16,7 @@ from dataclasses import asdict, replace
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -47,6 +47,7 @@ from probation_desk.services.views import (
     SweepItem,
     SweepResult,
 )
+from probation_desk.store.bulk import JsonText, bulk_insert, bulk_update
 from probation_desk.store.models import (
     AuditEntry,
     ModuleSessionRow,
@@ -480,46 +481,41 @@ class Desk:
     def _sweep_batch(self, batch: list[tuple[SweepItem, Any]]) -> int:
         at = now_utc()
         outcome = Outcome.AUTO_CLOSED
-        nsi_table = Nsi.__table__
         with self._tx() as s:
-            params = []
+            con = s.connection()
+            rows = []
             for item, r in batch:
-                start = r.actual_start or min(item.close_date, max(r.referral_date,
-                                                                   item.close_date))
-                params.append({"b_id": item.nsi_id, "b_version": r.version,
-                               "b_start": start, "b_end": item.close_date})
-            from sqlalchemy import bindparam
-
-            stmt = (update(nsi_table)
-                    .where(nsi_table.c.id == bindparam("b_id"),
-                           nsi_table.c.version == bindparam("b_version"),
-                           nsi_table.c.active.is_(True))
-                    .values(status=Status.ENDED.name, outcome=outcome.name,
-                            actual_start=bindparam("b_start"), actual_end=bindparam("b_end"),
-                            status_date=bindparam("b_end"), active=False,
-                            version=nsi_table.c.version + 1))
-            result = s.connection().execute(stmt, params)
-            if result.rowcount != len(params):
+                closed = nsi.closed_fields(
+                    NsiFields(r.toolkit, Status[r.status], r.referral_date,
+                              actual_start=r.actual_start), outcome, item.close_date)
+                rows.append({"actual_start": closed.actual_start,
+                             "actual_end": closed.actual_end, "status_date": closed.actual_end,
+                             "id": item.nsi_id, "version": r.version})
+            changed = bulk_update(
+                con, Nsi.__table__, "id", rows, where_equal=("version",),
+                fixed={"status": Status.ENDED.name, "outcome": outcome.name, "active": False},
+                increment="version")
+            if changed != len(rows):
                 # Someone changed one of these NSIs meanwhile: nothing of this chunk is
                 # saved, and the next sweep picks up whatever is still open.
                 raise ConflictError("One of the NSIs being closed")
-            s.connection().execute(NsiStatusHistory.__table__.insert(), [
+            bulk_insert(con, NsiStatusHistory.__table__, [
                 {"nsi_id": item.nsi_id, "status": Status.ENDED.name,
                  "status_date": item.close_date, "recorded_by": self.actor,
                  "recorded_at": at, "note": "closed automatically: toolkit withdrawn"}
                 for item, _ in batch])
-            s.connection().execute(AuditEntry.__table__.insert(), [
+            bulk_insert(con, AuditEntry.__table__, [
                 {"at": at, "actor": self.actor, "action": "sweep close nsi", "entity": "nsi",
                  "entity_id": item.nsi_id, "person_id": item.person_id,
-                 "before": {"status": r.status, "active": True},
-                 "after": {"status": Status.ENDED.name, "outcome": outcome.name,
-                           "actual_end": item.close_date.isoformat()}}
+                 "before": JsonText(f'{{"status": "{r.status}", "active": true}}'),
+                 "after": JsonText(f'{{"status": "ENDED", "outcome": "{outcome.name}", '
+                                   f'"actual_end": "{item.close_date.isoformat()}"}}')}
                 for item, r in batch])
             per_person: dict[int, int] = {}
             for item, _ in batch:
                 per_person[item.person_id] = per_person.get(item.person_id, 0) + 1
             person_table = Person.__table__
-            s.connection().execute(
+            con.execute(
                 update(person_table).where(person_table.c.id == bindparam("b_pid"))
                 .values(open_nsis=person_table.c.open_nsis - bindparam("b_n")),
                 [{"b_pid": pid, "b_n": n} for pid, n in per_person.items()])

@@ -15,19 +15,13 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
-from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
     Connection,
-    Date,
-    DateTime,
-    Table,
     bindparam,
     func,
     select,
@@ -48,6 +42,7 @@ from probation_desk.domain.people import (
     PrintNeeds,
 )
 from probation_desk.services.desk import Desk, name_key, now_utc
+from probation_desk.store.bulk import bulk_insert
 from probation_desk.store.models import (
     AuditEntry,
     ModuleSessionRow,
@@ -62,6 +57,14 @@ from probation_desk.store.models import (
 FORMAT_VERSION = 1
 RECORD_TYPES = ("header", "person", "order", "nsi", "module_session", "activity",
                 "si_referral")
+
+
+class BatchFailed(RuntimeError):
+    """A batch of accepted records could not be written; nothing of it was saved."""
+
+    def __init__(self, first_line: int, cause: Exception) -> None:
+        super().__init__(f"batch from line {first_line} failed: {cause}")
+        self.first_line = first_line
 
 
 @dataclass
@@ -145,6 +148,13 @@ class _Importer:
         self.nsi_refs: dict[str, tuple[int, int]] = {}
         self.pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.pending_lines: list[int] = []
+        self.batch_audit: dict[str, list[int]] = {}
+        self.saved = 0
+        self.saved_counts: dict[str, int] = defaultdict(int)
+        self.batch_counts: dict[str, int] = defaultdict(int)
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
+        self._writing: Future[None] | None = None
+        self._writing_info: tuple[int, int, dict[str, int]] = (0, 0, {})
         self.touched_people: set[int] = set()
         self.sessions: dict[int, list[ModuleSession]] = defaultdict(list)
         self.at = now_utc()
@@ -158,10 +168,14 @@ class _Importer:
 
     def _audit(self, line: int, kind: str, entity_id: int, person_id: int,
                rec: dict[str, Any]) -> None:
-        self.pending["audit"].append({
-            "at": self.at, "actor": self.desk.actor, "action": f"import {kind}",
-            "entity": kind, "entity_id": entity_id, "person_id": person_id,
-            "before": None, "after": JsonText(f'{{"file": {self.source_json}, "line": {line}}}')})
+        """Note an imported record for this batch's audit row (one row per record type)."""
+        entry = self.batch_audit.get(kind)
+        if entry is None:
+            self.batch_audit[kind] = [1, line, line, entity_id, entity_id]
+        else:
+            entry[0] += 1
+            entry[2] = line
+            entry[4] = entity_id
 
     def _person_id(self, rec: dict[str, Any]) -> int:
         crn = people.check_crn(str(_req(rec, "crn")))
@@ -377,22 +391,59 @@ class _Importer:
               "rar_activity", "si_referral", "audit")
 
     def flush(self) -> None:
+        """Hand the pending batch to the writer thread (after the previous one is saved).
+
+        Checking the next records overlaps with SQLite writing this batch; each batch is
+        one transaction with its audit rows, so a failure loses whole batches only.
+        """
         if not self.pending_lines:
             return
+        for kind, (count, first, last, first_id, last_id) in self.batch_audit.items():
+            self.pending["audit"].append({
+                "at": self.at, "actor": self.desk.actor, "action": f"import {kind}",
+                "entity": kind, "entity_id": None, "person_id": None, "before": None,
+                "after": {"file": self.source, "lines": [first, last], "count": count,
+                          "ids": [first_id, last_id]}})
+        pending, lines = self.pending, self.pending_lines
+        counts = dict(self.batch_counts)
+        self.pending, self.pending_lines = defaultdict(list), []
+        self.batch_audit, self.batch_counts = {}, defaultdict(int)
+        self.wait()
+        self._writing_info = (lines[0], len(lines), counts)
+        self._writing = self._pool.submit(self._write, pending)
+
+    def wait(self) -> None:
+        """Wait for the batch being written; raise ``BatchFailed`` if it was refused."""
+        if self._writing is None:
+            return
+        future, self._writing = self._writing, None
+        first, count, counts = self._writing_info
+        try:
+            future.result()
+        except Exception as exc:
+            raise BatchFailed(first, exc) from exc
+        self.saved += count
+        for kind, n in counts.items():
+            self.saved_counts[kind] += n
+
+    def _write(self, pending: dict[str, list[dict[str, Any]]]) -> None:
         tables = {m.__tablename__: m.__table__ for m in
                   (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
                    SiReferral, AuditEntry)}
         with self.desk.engine.begin() as con:
             for name in self.TABLES:
-                rows = self.pending.get(name)
+                rows = pending.get(name)
                 if rows:
                     bulk_insert(con, tables[name], rows)
-        self.pending.clear()
-        self.pending_lines.clear()
+
+    def close(self) -> None:
+        """Stop the writer thread."""
+        self._pool.shutdown(wait=True)
 
     def finish(self) -> None:
-        """Bring the per-person summaries (open NSIs, module state) up to date."""
+        """Save the last batch, then bring per-person summaries up to date."""
         self.flush()
+        self.wait()
         if not self.touched_people:
             return
         with self.desk.engine.begin() as con:
@@ -413,60 +464,6 @@ class _Importer:
                     con.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                         f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
-
-
-class JsonText(str):
-    """JSON already serialised (stored as it is, not serialised again)."""
-
-    __slots__ = ()
-
-
-@lru_cache(maxsize=64)
-def _sqlite_datetime(v: dt.datetime) -> str:
-    if v.tzinfo is not None:
-        v = v.astimezone(dt.UTC).replace(tzinfo=None)
-    return v.strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _sqlite_converter(type_: Any) -> Callable[[Any], Any] | None:
-    """How SQLAlchemy would store a value of this column type in SQLite."""
-    if isinstance(type_, JSON):
-        return lambda v: v if isinstance(v, JsonText) else json.dumps(v, ensure_ascii=False)
-    if isinstance(type_, DateTime):
-        return _sqlite_datetime
-    if isinstance(type_, Date):
-        return dt.date.isoformat
-    if isinstance(type_, Boolean):
-        return int
-    return None
-
-
-def bulk_insert(con: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert many rows fast.
-
-    On SQLite the rows go straight to the driver's ``executemany`` with values in the
-    storage format SQLAlchemy itself uses (ISO dates, 0/1, JSON text), which is several
-    times faster than the generic path; other databases use SQLAlchemy's own bulk insert.
-    """
-    if con.dialect.name != "sqlite":
-        con.execute(table.insert(), rows)
-        return
-    cols = list(rows[0])
-    convs = [(i, conv) for i, c in enumerate(cols)
-             if (conv := _sqlite_converter(table.c[c].type)) is not None]
-    getter = itemgetter(*cols)
-    params = []
-    for row in rows:
-        values = list(getter(row)) if len(cols) > 1 else [getter(row)]
-        for i, conv in convs:
-            if values[i] is not None:
-                values[i] = conv(values[i])
-        params.append(tuple(values))
-    names = ", ".join(f'"{c}"' for c in cols)
-    marks = ", ".join("?" for _ in cols)
-    con.exec_driver_sql(
-        f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
-        params)  # type: ignore[arg-type]
 
 
 def _refresh_open_counts(con: Connection, person_ids: list[int]) -> None:
@@ -496,7 +493,6 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
         "si_referral": imp.si_referral,
     }
     res = imp.result
-    first_line = None
     try:
         for line, rec in records:
             if isinstance(rec, Refusal):
@@ -524,24 +520,22 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
             except RuleViolation as exc:
                 res.refused.append(Refusal(line, exc.rule, exc.message))
                 continue
-            if first_line is None:
-                first_line = line
             imp.pending_lines.append(line)
-            res.accepted += 1
-            res.counts[str(kind)] += 1
+            imp.batch_counts[str(kind)] += 1
             if len(imp.pending_lines) >= batch_size:
                 imp.flush()
-                first_line = None
                 if progress is not None and not progress(line):
                     res.cancelled = True
                     break
         imp.finish()
-    except Exception as exc:  # a database failure: the current batch is rolled back whole
-        lost = len(imp.pending_lines)
-        res.accepted -= lost
-        res.stopped = (f"The import stopped at line {first_line}: the database refused a "
-                       f"batch ({exc.__class__.__name__}). The {lost:,} records from line "
-                       f"{first_line} on were not saved; everything before them was.")
+    except BatchFailed as exc:  # the database refused a batch: it was rolled back whole
+        res.stopped = (f"The import stopped: the database refused the records from line "
+                       f"{exc.first_line} on ({exc.__cause__.__class__.__name__}), so they "
+                       "were not saved; everything before them was.")
+    finally:
+        imp.close()
+    res.accepted = imp.saved
+    res.counts = defaultdict(int, imp.saved_counts)
     return res
 
 

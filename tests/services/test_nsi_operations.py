@@ -164,3 +164,13 @@ def test_status_history_counts_in_database(desk: Any, person: Any) -> None:
     n = desk.open_nsi(person.id, NsiFields("MAPS", referral_date=D(2026, 9, 1)))
     desk.close_nsi(n.id, Outcome.NOT_SUITABLE, D(2026, 9, 10), n.version)
     assert count(desk, NsiStatusHistory) == 2
+
+
+def test_sweep_audit_rows_hold_before_and_after_values(desk: Any, person: Any) -> None:
+    n = desk.open_nsi(person.id, NsiFields("CHEMSEX", Status.IN_PROGRESS, D(2022, 5, 2),
+                                           actual_start=D(2022, 5, 3)), historical=True)
+    desk.sweep()
+    entry = next(a for a in desk.audit(person.id) if a.action == "sweep close nsi")
+    assert entry.entity_id == n.id
+    assert entry.before == {"status": "IN_PROGRESS", "active": True}
+    assert entry.after["outcome"] == "AUTO_CLOSED" and entry.after["actual_end"] == "2022-07-29"
