@@ -174,3 +174,27 @@ def test_sweep_audit_rows_hold_before_and_after_values(desk: Any, person: Any) -
     assert entry.entity_id == n.id
     assert entry.before == {"status": "IN_PROGRESS", "active": True}
     assert entry.after["outcome"] == "AUTO_CLOSED" and entry.after["actual_end"] == "2022-07-29"
+
+
+@pytest.mark.parametrize(("crn", "name", "rule"), [
+    ("X12345", "A Person", "invalid-crn"),
+    ("XX23456", "A Person", "invalid-crn"),
+    ("X123456", "", "required"),
+    ("X123456", "Bad\x1bname", "control-characters"),
+])
+def test_bad_person_refused_and_nothing_written(desk: Any, crn: str, name: str,
+                                                rule: str) -> None:
+    from probation_desk.domain.people import PersonDetails
+    from probation_desk.store.models import Person
+
+    with pytest.raises(RuleViolation) as exc:
+        desk.add_person(PersonDetails(crn, name, None, "London", "Hackney", "PP"))
+    assert exc.value.rule == rule
+    assert count(desk, Person) == 0 and count(desk, AuditEntry) == 0
+
+
+def test_duplicate_crn_refused(desk: Any, person: Any) -> None:
+    with pytest.raises(RuleViolation) as exc:
+        make_person(desk, crn=person.crn.lower(), name="Someone Else")
+    assert exc.value.rule == "duplicate-crn"
+    assert desk.person(person.id).name == person.name

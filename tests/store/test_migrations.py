@@ -54,3 +54,21 @@ def test_downgrade_to_base_and_up_again(db_url: str) -> None:
     upgrade(eng)
     assert "nsi" in inspect(eng).get_table_names()
     eng.dispose()
+
+
+def test_audit_rows_cannot_be_changed_or_deleted(db_url: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy.exc import DBAPIError
+
+    eng = engine_mod.open_database(db_url)
+    with eng.begin() as con:
+        con.execute(text("INSERT INTO audit (at, actor, action, entity) VALUES "
+                         "(:at, 'PP', 'open nsi', 'nsi')"), {"at": dt.datetime(2026, 1, 1)})
+    for statement in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit"):
+        with pytest.raises(DBAPIError) as exc, eng.begin() as con:
+            con.execute(text(statement))
+        assert "append-only" in str(exc.value)
+    with eng.connect() as con:
+        assert con.execute(text("SELECT actor FROM audit")).scalar() == "PP"
+    eng.dispose()
