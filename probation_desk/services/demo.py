@@ -134,7 +134,8 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             started = rng.random() < 0.6
             k += 1
             hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
-            rec = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn, "order": None,
+            rec: dict[str, Any] = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn,
+                                   "order": None,
                    "toolkit": "CHEMSEX", "status": "IN_PROGRESS" if started else "REFERRED",
                    "referral_date": ref_date.isoformat(), "notes": rng.choice(NOTES),
                    "practitioner": pp}

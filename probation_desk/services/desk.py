@@ -57,6 +57,7 @@ from probation_desk.store.models import (
     Person,
     RarActivity,
     SiReferral,
+    table_of,
 )
 
 Progress = Callable[[int, int], bool]
@@ -139,7 +140,8 @@ class Desk:
         return Session(self.engine, expire_on_commit=False)
 
     def _audit(self, s: Session, action: str, entity: str, entity_id: int | None,
-               person_id: int | None, before: dict | None, after: dict | None) -> None:
+               person_id: int | None, before: dict[str, Any] | None,
+               after: dict[str, Any] | None) -> None:
         s.add(AuditEntry(at=now_utc(), actor=self.actor, action=action, entity=entity,
                          entity_id=entity_id, person_id=person_id,
                          before=jsonable(before) if before is not None else None,
@@ -492,19 +494,19 @@ class Desk:
                              "actual_end": closed.actual_end, "status_date": closed.actual_end,
                              "id": item.nsi_id, "version": r.version})
             changed = bulk_update(
-                con, Nsi.__table__, "id", rows, where_equal=("version",),
+                con, table_of(Nsi), "id", rows, where_equal=("version",),
                 fixed={"status": Status.ENDED.name, "outcome": outcome.name, "active": False},
                 increment="version")
             if changed != len(rows):
                 # Someone changed one of these NSIs meanwhile: nothing of this chunk is
                 # saved, and the next sweep picks up whatever is still open.
                 raise ConflictError("One of the NSIs being closed")
-            bulk_insert(con, NsiStatusHistory.__table__, [
+            bulk_insert(con, table_of(NsiStatusHistory), [
                 {"nsi_id": item.nsi_id, "status": Status.ENDED.name,
                  "status_date": item.close_date, "recorded_by": self.actor,
                  "recorded_at": at, "note": "closed automatically: toolkit withdrawn"}
                 for item, _ in batch])
-            bulk_insert(con, AuditEntry.__table__, [
+            bulk_insert(con, table_of(AuditEntry), [
                 {"at": at, "actor": self.actor, "action": "sweep close nsi", "entity": "nsi",
                  "entity_id": item.nsi_id, "person_id": item.person_id,
                  "before": JsonText(f'{{"status": "{r.status}", "active": true}}'),
@@ -514,7 +516,7 @@ class Desk:
             per_person: dict[int, int] = {}
             for item, _ in batch:
                 per_person[item.person_id] = per_person.get(item.person_id, 0) + 1
-            person_table = Person.__table__
+            person_table = table_of(Person)
             con.execute(
                 update(person_table).where(person_table.c.id == bindparam("b_pid"))
                 .values(open_nsis=person_table.c.open_nsis - bindparam("b_n")),

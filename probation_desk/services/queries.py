@@ -127,6 +127,8 @@ def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     by_order: dict[int, list[rar.Activity]] = {}
     for a in acts:
         target = a[0] if a[0] in order_ids else a[5]
+        if target is None:
+            continue
         by_order.setdefault(target, []).append(rar.Activity(a[2], a[3], a[4], True))
     orders_by_person: dict[int, list[Any]] = {}
     for o in orders:

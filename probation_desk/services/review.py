@@ -172,13 +172,13 @@ def review_rows(desk: Desk, ids: list[int]) -> dict[int, ReviewRow]:
                     r.session_date, SupporterRole[r.supporter_role], r.supporter_name,
                     r.completed, None, r.id))
             referrals: dict[int, Any] = {}
-            for r in con.execute(select(SiReferral).where(SiReferral.person_id.in_(chunk))
+            for ref_row in con.execute(select(SiReferral).where(SiReferral.person_id.in_(chunk))
                                  .order_by(SiReferral.referral_date, SiReferral.id)):
-                referrals[r.person_id] = r  # the latest referral wins
+                referrals[ref_row.person_id] = ref_row  # the latest referral wins
             latest_sign: dict[int, Any] = {}
-            for r in con.execute(select(SignOff).where(SignOff.person_id.in_(chunk))
+            for sign_row in con.execute(select(SignOff).where(SignOff.person_id.in_(chunk))
                                  .order_by(SignOff.id)):
-                latest_sign[r.person_id] = r
+                latest_sign[sign_row.person_id] = sign_row
         for p in people:
             state = module.module_state(sessions.get(p.id, []))
             ref = referrals.get(p.id)

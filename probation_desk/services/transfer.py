@@ -52,6 +52,7 @@ from probation_desk.store.models import (
     Person,
     RarActivity,
     SiReferral,
+    table_of,
 )
 
 FORMAT_VERSION = 1
@@ -427,7 +428,7 @@ class _Importer:
             self.saved_counts[kind] += n
 
     def _write(self, pending: dict[str, list[dict[str, Any]]]) -> None:
-        tables = {m.__tablename__: m.__table__ for m in
+        tables = {m.__tablename__: table_of(m) for m in
                   (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
                    SiReferral, AuditEntry)}
         with self.desk.engine.begin() as con:
@@ -454,7 +455,7 @@ class _Importer:
                 updates.append({"b_id": pid, "b_status": state.status.name,
                                 "b_done": state.completed_on})
             if updates:
-                t = Person.__table__
+                t = table_of(Person)
                 con.execute(update(t).where(t.c.id == bindparam("b_id"))
                             .values(module_status=bindparam("b_status"),
                                     module_completed_on=bindparam("b_done")), updates)
@@ -467,8 +468,8 @@ class _Importer:
 
 
 def _refresh_open_counts(con: Connection, person_ids: list[int]) -> None:
-    t = Person.__table__
-    n = Nsi.__table__
+    t = table_of(Person)
+    n = table_of(Nsi)
     sub = (select(func.count()).select_from(n)
            .where(n.c.person_id == t.c.id, n.c.active.is_(True)).scalar_subquery())
     total = con.execute(select(func.count()).select_from(t)).scalar() or 0
@@ -547,7 +548,8 @@ def read_jsonl(fh: IO[str]) -> Iterator[tuple[int, Any]]:
         try:
             yield number, json.loads(raw)
         except ValueError as exc:
-            yield number, Refusal(number, "bad-json", f"The line is not valid JSON ({exc.msg}).")
+            why = getattr(exc, "msg", str(exc))
+            yield number, Refusal(number, "bad-json", f"The line is not valid JSON ({why}).")
 
 
 def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import Language, OrderKind, PrintNeeds
@@ -110,5 +111,5 @@ class AuditView:
     action: str
     entity: str
     entity_id: int | None
-    before: dict | None
-    after: dict | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

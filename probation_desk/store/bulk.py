@@ -59,7 +59,7 @@ def bulk_insert(con: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     marks = ", ".join("?" for _ in cols)
     con.exec_driver_sql(
         f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
-        params)  # type: ignore[arg-type]
+        params)
 
 
 def _sqlite_params(table: Table, cols: list[str],
@@ -109,5 +109,5 @@ def bulk_update(con: Connection, table: Table, key: str, rows: list[dict[str, An
     params = [fixed_params + p for p in _sqlite_params(table, order, rows)]
     cur = con.exec_driver_sql(
         f'UPDATE "{table.name}" SET {", ".join(assignments)} WHERE {conditions}',  # noqa: S608
-        params)  # type: ignore[arg-type]
+        params)
     return int(cur.rowcount)
