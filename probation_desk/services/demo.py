@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from probation_desk.domain.catalogue import Catalogue
 from probation_desk.domain.people import REGIONS
 from probation_desk.services.desk import Desk
 from probation_desk.services.transfer import ImportResult, import_records
 
+T = TypeVar("T")
 ANCHOR = dt.date(2026, 10, 30)
 """The latest date demo data uses."""
 
@@ -67,7 +68,18 @@ def _practitioners(pdu: str) -> tuple[str, str, str]:
 def _day(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     if end <= start:
         return start
-    return start + dt.timedelta(days=rng.randrange((end - start).days + 1))
+    return dt.date.fromordinal(start.toordinal()
+                               + int(rng.random() * ((end - start).days + 1)))
+
+
+def _randint(rng: random.Random, low: int, high: int) -> int:
+    """rng.randint, faster."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _pick(rng: random.Random, seq: Sequence[T]) -> T:
+    """rng.choice, about three times faster (uniform enough for demo data)."""
+    return seq[int(rng.random() * len(seq))]
 
 
 def demo_records(cases: int, seed: int, catalogue: Catalogue
@@ -99,21 +111,21 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
         serial = ((i // len(CRN_LETTERS)) * 7 + seed) % 1_000_000
         crn = f"{CRN_LETTERS[i % len(CRN_LETTERS)]}{serial:06d}"
         region = REGIONS[i % len(REGIONS)]
-        pdu = rng.choice(PDUS[region])
+        pdu = _pick(rng, PDUS[region])
         pp = _practitioners(pdu)[rng.randrange(3)]
         welsh = region == "Wales" and rng.random() < 0.3
         people.append((crn, {
             "type": "person", "crn": crn,
-            "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+            "name": f"{_pick(rng, FIRST)} {_pick(rng, LAST)}",
             "date_of_birth": _day(rng, dt.date(1960, 1, 1), dt.date(2004, 12, 31)).isoformat(),
             "region": region, "pdu": pdu, "practitioner": pp,
             "language": "WELSH" if welsh else "ENGLISH",
             "print_needs": "LARGE" if rng.random() < 0.1 else "STANDARD"}))
         o_start = _day(rng, dt.date(2020, 6, 1), dt.date(2025, 12, 31))
-        o_end = o_start + dt.timedelta(days=rng.choice((365, 547, 730)))
-        rar_max = rng.choice((10, 15, 20, 25, 30, 40))
+        o_end = o_start + dt.timedelta(days=_pick(rng, (365, 547, 730)))
+        rar_max = _pick(rng, (10, 15, 20, 25, 30, 40))
         oref = f"{crn}/O1"
-        orders.append({"type": "order", "ref": oref, "crn": crn, "kind": rng.choice(
+        orders.append({"type": "order", "ref": oref, "crn": crn, "kind": _pick(rng,
             ("COMMUNITY_ORDER", "SUSPENDED_SENTENCE")), "start_date": o_start.isoformat(),
             "end_date": o_end.isoformat(), "rar_max_days": rar_max})
         if rng.random() < 0.3:
@@ -123,7 +135,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                            "end_date": (l_start + dt.timedelta(days=730)).isoformat(),
                            "rar_max_days": None})
         window_end = min(o_end, ANCHOR)
-        n_nsi = rng.randint(7, 13)
+        n_nsi = _randint(rng, 7, 13)
         open_kits: set[str] = set()
         k = 0
         # An in-flight Chemsex NSI referred before the withdrawal: history as nDelius
@@ -137,17 +149,17 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             rec: dict[str, Any] = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn,
                                    "order": None,
                    "toolkit": "CHEMSEX", "status": "IN_PROGRESS" if started else "REFERRED",
-                   "referral_date": ref_date.isoformat(), "notes": rng.choice(NOTES),
+                   "referral_date": ref_date.isoformat(), "notes": _pick(rng, NOTES),
                    "practitioner": pp}
             if started:
-                st = ref_date + dt.timedelta(days=rng.randint(1, 20))
+                st = ref_date + dt.timedelta(days=_randint(rng, 1, 20))
                 rec["actual_start"] = st.isoformat()
                 hist.append({"status": "IN_PROGRESS", "date": st.isoformat()})
             rec["history"] = hist
             nsis.append(rec)
             open_kits.add("CHEMSEX")
         for _ in range(n_nsi):
-            kit = rng.choice(approved)
+            kit = _pick(rng, approved)
             ref_date = _day(rng, o_start, window_end)
             roll = rng.random()
             k += 1
@@ -155,10 +167,10 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                    "toolkit": kit, "referral_date": ref_date.isoformat(),
                    "expected_start": (ref_date + dt.timedelta(days=7)).isoformat(),
                    "expected_end": (ref_date + dt.timedelta(days=63)).isoformat(),
-                   "notes": rng.choice(NOTES), "practitioner": pp}
+                   "notes": _pick(rng, NOTES), "practitioner": pp}
             hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
-            start = min(ref_date + dt.timedelta(days=rng.randint(0, 14)), ANCHOR)
-            end = min(start + dt.timedelta(days=rng.randint(14, 90)), ANCHOR)
+            start = min(ref_date + dt.timedelta(days=_randint(rng, 0, 14)), ANCHOR)
+            end = min(start + dt.timedelta(days=_randint(rng, 14, 90)), ANCHOR)
             if roll < 0.08 and kit not in open_kits:
                 rec["status"] = "REFERRED"
                 open_kits.add(kit)
@@ -170,7 +182,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             else:
                 done = roll < 0.75
                 rec["status"] = "COMPLETED" if done else "ENDED"
-                rec["outcome"] = "COMPLETED" if done else rng.choice(
+                rec["outcome"] = "COMPLETED" if done else _pick(rng,
                     ("NOT_COMPLETED", "NOT_SUITABLE", "ORDER_ENDED"))
                 rec["actual_start"] = start.isoformat()
                 rec["actual_end"] = end.isoformat()
@@ -183,38 +195,38 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
         completed_on = None
         if m_roll < 0.55:
             first = _day(rng, max(o_start, dt.date(2022, 6, 6)), window_end)
-            n_sessions = rng.randint(1, 3)
+            n_sessions = _randint(rng, 1, 3)
             day = first
             for j in range(n_sessions):
                 done = m_roll < 0.4 and j == n_sessions - 1
                 sessions.append({"type": "module_session", "crn": crn,
-                                 "date": day.isoformat(), "supporter_role": rng.choice(SUPPORT),
+                                 "date": day.isoformat(), "supporter_role": _pick(rng, SUPPORT),
                                  "supporter_name": pp if rng.random() < 0.6 else
-                                 f"{rng.choice(PP_FIRST)} {rng.choice(PP_LAST)}",
-                                 "completed": done, "notes": rng.choice(NOTES)})
+                                 f"{_pick(rng, PP_FIRST)} {_pick(rng, PP_LAST)}",
+                                 "completed": done, "notes": _pick(rng, NOTES)})
                 if done:
                     completed_on = day
                 day = min(day + dt.timedelta(days=7), ANCHOR)
             if completed_on is not None and rng.random() < 0.3:
-                for _ in range(rng.randint(1, 2)):
-                    day = min(day + dt.timedelta(days=rng.randint(14, 60)), ANCHOR)
+                for _ in range(_randint(rng, 1, 2)):
+                    day = min(day + dt.timedelta(days=_randint(rng, 14, 60)), ANCHOR)
                     sessions.append({"type": "module_session", "crn": crn,
                                      "date": day.isoformat(), "supporter_role": "PP",
                                      "supporter_name": pp, "completed": rng.random() < 0.5,
                                      "notes": "Revisited the module."})
         # RAR activity on the order.
-        for _ in range(rng.randint(2, 8)):
+        for _ in range(_randint(rng, 2, 8)):
             acts.append({"type": "activity", "crn": crn, "order": oref,
                          "date": _day(rng, o_start, window_end).isoformat(),
                          "rar_activity": rng.random() < 0.85,
                          "attended": rng.random() < 0.9, "description": "Supervision session"})
         if rng.random() < 0.2:
-            area = rng.choice(tuple(SI_NAMES))
+            area = _pick(rng, tuple(SI_NAMES))
             r_date = _day(rng, o_start, window_end)
             start_si = None
             if completed_on is not None and rng.random() < 0.6:
                 start_si = max(completed_on, r_date)
-                start_si = min(start_si + dt.timedelta(days=rng.randint(0, 30)), ANCHOR)
+                start_si = min(start_si + dt.timedelta(days=_randint(rng, 0, 30)), ANCHOR)
                 if start_si < completed_on:
                     start_si = None
             refs.append({"type": "si_referral", "crn": crn, "need_area": area,

@@ -15,7 +15,6 @@ import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -153,9 +152,6 @@ class _Importer:
         self.saved = 0
         self.saved_counts: dict[str, int] = defaultdict(int)
         self.batch_counts: dict[str, int] = defaultdict(int)
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer")
-        self._writing: Future[None] | None = None
-        self._writing_info: tuple[int, int, dict[str, int]] = (0, 0, {})
         self.touched_people: set[int] = set()
         self.sessions: dict[int, list[ModuleSession]] = defaultdict(list)
         self.at = now_utc()
@@ -392,10 +388,10 @@ class _Importer:
               "rar_activity", "si_referral", "audit")
 
     def flush(self) -> None:
-        """Hand the pending batch to the writer thread (after the previous one is saved).
+        """Write the pending batch: one transaction with its audit rows.
 
-        Checking the next records overlaps with SQLite writing this batch; each batch is
-        one transaction with its audit rows, so a failure loses whole batches only.
+        (Writing on a second thread was tried and was slower: the sqlite3 driver releases
+        and retakes the GIL for every row, so the two threads convoy.)
         """
         if not self.pending_lines:
             return
@@ -405,27 +401,16 @@ class _Importer:
                 "entity": kind, "entity_id": None, "person_id": None, "before": None,
                 "after": {"file": self.source, "lines": [first, last], "count": count,
                           "ids": [first_id, last_id]}})
-        pending, lines = self.pending, self.pending_lines
-        counts = dict(self.batch_counts)
-        self.pending, self.pending_lines = defaultdict(list), []
-        self.batch_audit, self.batch_counts = {}, defaultdict(int)
-        self.wait()
-        self._writing_info = (lines[0], len(lines), counts)
-        self._writing = self._pool.submit(self._write, pending)
-
-    def wait(self) -> None:
-        """Wait for the batch being written; raise ``BatchFailed`` if it was refused."""
-        if self._writing is None:
-            return
-        future, self._writing = self._writing, None
-        first, count, counts = self._writing_info
+        first = self.pending_lines[0]
         try:
-            future.result()
+            self._write(self.pending)
         except Exception as exc:
             raise BatchFailed(first, exc) from exc
-        self.saved += count
-        for kind, n in counts.items():
+        self.saved += len(self.pending_lines)
+        for kind, n in self.batch_counts.items():
             self.saved_counts[kind] += n
+        self.pending, self.pending_lines = defaultdict(list), []
+        self.batch_audit, self.batch_counts = {}, defaultdict(int)
 
     def _write(self, pending: dict[str, list[dict[str, Any]]]) -> None:
         tables = {m.__tablename__: table_of(m) for m in
@@ -437,14 +422,9 @@ class _Importer:
                 if rows:
                     bulk_insert(con, tables[name], rows)
 
-    def close(self) -> None:
-        """Stop the writer thread."""
-        self._pool.shutdown(wait=True)
-
     def finish(self) -> None:
         """Save the last batch, then bring per-person summaries up to date."""
         self.flush()
-        self.wait()
         if not self.touched_people:
             return
         with self.desk.engine.begin() as con:
@@ -533,8 +513,6 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
         res.stopped = (f"The import stopped: the database refused the records from line "
                        f"{exc.first_line} on ({exc.__cause__.__class__.__name__}), so they "
                        "were not saved; everything before them was.")
-    finally:
-        imp.close()
     res.accepted = imp.saved
     res.counts = defaultdict(int, imp.saved_counts)
     return res
