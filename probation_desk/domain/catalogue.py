@@ -62,13 +62,22 @@ class Toolkit:
         """True when in-flight NSIs should already have been closed."""
         return self.lifecycle(today) is Lifecycle.WITHDRAWN_CLOSED
 
-    def withdrawal_summary(self) -> str:
-        """One line for the banner: the toolkit, its withdrawal date and its close-by date."""
+    def withdrawal_summary(self, today: dt.date | None = None) -> str:
+        """One line for the banner: the toolkit, its withdrawal date and its close-by date.
+
+        Worded in the future tense before the dates come, so practitioners are warned
+        ahead of a withdrawal as well as after it.
+        """
         if self.withdrawn_from is None:
             return f"{self.name} toolkit is approved"
-        text = f"{self.name} toolkit withdrawn {uk_long(self.withdrawn_from)}"
+        ahead = today is not None and today < self.withdrawn_from
+        verb = "will be withdrawn on" if ahead else "withdrawn"
+        text = f"{self.name} toolkit {verb} {uk_long(self.withdrawn_from)}"
         if self.close_by is not None:
-            text += f"; open NSIs had to close by {uk_long(self.close_by)}"
+            if today is not None and today <= self.close_by:
+                text += f"; open NSIs must be closed by {uk_long(self.close_by)}"
+            else:
+                text += f"; open NSIs had to close by {uk_long(self.close_by)}"
         return text
 
 
@@ -135,6 +144,10 @@ class Catalogue:
     def withdrawn(self, today: dt.date) -> list[Toolkit]:
         """Toolkits withdrawn on or before today."""
         return [k for k in self.toolkits if k.is_withdrawn(today)]
+
+    def with_withdrawal(self) -> list[Toolkit]:
+        """Toolkits that have a withdrawal date, past or coming."""
+        return [k for k in self.toolkits if k.withdrawn_from is not None]
 
     def past_close_by(self, today: dt.date) -> list[Toolkit]:
         """Toolkits whose in-flight NSIs must now be closed by the sweep."""

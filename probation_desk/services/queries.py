@@ -215,24 +215,28 @@ class BannerItem:
     overdue: bool
 
     def text(self, region: str = "") -> str:
-        """The banner line, in plain words."""
+        """The banner line in the past tense (see :meth:`summary` for the dated wording)."""
+        return self.summary(None, region)
+
+    def summary(self, today: dt.date | None, region: str = "") -> str:
+        """The banner line with tense fitting ``today`` (warned ahead of a withdrawal)."""
         kit = self.toolkit
-        head = kit.withdrawal_summary()
         parts = [f"{self.open_in_caseload} open in your caseload"]
         if region:
             parts.append(f"{self.open_in_region} in {region}")
         parts.append(f"{self.open_total} in all")
         state = "Overdue: " if self.overdue and self.open_total else ""
-        return f"{state}{head}. {', '.join(parts)}."
+        return f"{state}{kit.withdrawal_summary(today)}. {', '.join(parts)}."
 
 
 def banner(desk: Desk, region: str = "", practitioner: str = "") -> list[BannerItem]:
-    """Banner lines for every withdrawn toolkit that still matters.
+    """Banner lines for every toolkit withdrawal that still matters.
 
-    A toolkit matters while its close-by date has not passed, or while any NSI on it is
-    still open.
+    A withdrawal matters from the day it is in the catalogue (so practitioners are
+    warned before it), while its close-by date has not passed, or while any NSI on the
+    toolkit is still open.
     """
-    kits = desk.catalogue.withdrawn(desk.today)
+    kits = desk.catalogue.with_withdrawal()
     if not kits:
         return []
     with desk.engine.connect() as con:
