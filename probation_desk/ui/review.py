@@ -39,7 +39,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -602,7 +602,7 @@ class ReviewPage(QWidget):
 
     open_case = Signal(int)
     loaded = Signal()
-    """The list (or a page of it) finished loading: for tests and the status bar."""
+    """The list finished loading, or a row was refreshed (for the status bar)."""
 
     def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -750,6 +750,8 @@ class ReviewPage(QWidget):
         header.setHighlightSections(False)
         header.sortIndicatorChanged.connect(self._sort_changed)
         fm = self.table.fontMetrics()
+        bold = QFont(self.table.font())
+        bold.setBold(True)
         pad = 24
 
         def fit(*texts: str) -> int:
@@ -759,7 +761,8 @@ class ReviewPage(QWidget):
                   fit("Camden and Islington"), fit("Practitioner", "Morgan Vaughan"),
                   fit(*(m.value for m in ModuleStatus)), fit("Completed on"),
                   fit("Morgan Vaughan (Peer mentor)"), fit("Days since last session"),
-                  fit("Stepwise Problem Solving (Attitudes)"), fit(BLOCKED_TEXT) + 20,
+                  fit("Stepwise Emotions (Emotional management)"),
+                  QFontMetrics(bold).horizontalAdvance(BLOCKED_TEXT) + pad + 24,  # bold, icon
                   fit("Not ready yet 22/11/2026 by Morgan Vaughan"))
         for i, w in enumerate(widths):
             header.resizeSection(i, w)
@@ -1003,7 +1006,6 @@ class ReviewPage(QWidget):
 
     def _page_loaded(self, generation: int, page: int, rows: dict[int, svc.ReviewRow]) -> None:
         self.model.add_rows(generation, page, rows)
-        self.loaded.emit()
 
     def _load_failed(self, exc: Exception) -> None:
         self.message_label.setText(plain_error(exc, "load the review list"))

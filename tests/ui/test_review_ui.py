@@ -75,10 +75,10 @@ def people(tm_desk: Desk) -> dict[str, Any]:
     return build(tm_desk)
 
 
-def open_page(qtbot: Any, desk: Desk) -> ReviewPage:
+def open_page(qtbot: Any, desk: Desk, height: int = 700) -> ReviewPage:
     page = ReviewPage(desk)
     qtbot.addWidget(page)
-    page.resize(1200, 700)
+    page.resize(1200, height)
     page.show()
     qtbot.waitExposed(page)
     settle(qtbot, page)
@@ -360,18 +360,21 @@ def test_large_list_builds_rows_page_by_page(qtbot: Any, tm_desk: Desk,
     from probation_desk.services.demo import load_demo
     from probation_desk.ui import review as ui_review
 
-    monkeypatch.setattr(ui_review, "PAGE_SIZE", 10)  # many pages from a small caseload
+    monkeypatch.setattr(ui_review, "PAGE_SIZE", 5)  # many pages from a small caseload
     load_demo(tm_desk, 300)
     ids = svc.review_ids(tm_desk, svc.ReviewFilter())
-    assert len(ids) > 40
-    page = open_page(qtbot, tm_desk)
+    assert len(ids) > 45
+    page = open_page(qtbot, tm_desk, height=420)  # about a dozen rows on screen
     m = page.model
     assert m.rowCount() == len(ids) and m.ids == ids
-    assert len(m._rows) == 10  # only the first page was built with the list
+    visible = page.table.rowAt(page.table.viewport().height() - 1) + 1
+    assert 0 < visible < 20
+    assert len(m._rows) <= visible + 5  # only the pages on screen were built
+    assert m.row_at(len(ids) - 1) is None
     page.table.scrollToBottom()
     qtbot.waitUntil(lambda: m.row_at(len(ids) - 1) is not None, timeout=10000)
     assert m.data(m.index(len(ids) - 1, 0)) == svc.review_rows(tm_desk, [ids[-1]])[ids[-1]].crn
-    assert 10 < len(m._rows) < len(ids)  # the pages in between were never built
+    assert len(m._rows) <= 2 * (visible + 5) < len(ids)  # pages in between never built
     middle = len(ids) // 2 - 5
     if m.row_at(middle) is None:
         assert m.data(m.index(middle, 0)) == "Loading…"  # asks for its page
