@@ -117,6 +117,21 @@ def check_version(engine: Engine) -> str | None:
     return rev
 
 
+def _restore_indexes(engine: Engine) -> None:
+    """Rebuild any index a bulk import dropped and could not rebuild (say, a crash)."""
+    from probation_desk.store.models import Base
+
+    wanted = {ix.name: ix for t in Base.metadata.sorted_tables for ix in t.indexes}
+    with engine.connect() as con:
+        present = set(con.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
+    missing = [ix for name, ix in wanted.items() if name not in present]
+    if missing:
+        with engine.begin() as con:
+            for ix in missing:
+                ix.create(con, checkfirst=True)
+
+
 def open_database(url: str, *, migrate: bool = True) -> Engine:
     """Open ``url``, check it, and bring its schema up to date."""
     engine = make_engine(url)
@@ -126,6 +141,8 @@ def open_database(url: str, *, migrate: bool = True) -> Engine:
             from probation_desk.store.migrate import upgrade
 
             upgrade(engine)
+        elif engine.dialect.name == "sqlite":
+            _restore_indexes(engine)
     except Exception:
         engine.dispose()
         raise

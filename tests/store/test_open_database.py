@@ -64,3 +64,17 @@ def test_unreachable_server_gives_a_plain_message() -> None:
     with pytest.raises(DatabaseProblem) as exc:
         open_database("postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert "could not be opened" in str(exc.value)
+
+
+def test_indexes_a_crashed_import_left_out_are_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    eng = open_database(f"sqlite:///{path}")
+    with eng.begin() as con:
+        con.execute(text("DROP INDEX ix_nsi_person_active"))
+    eng.dispose()
+    eng = open_database(f"sqlite:///{path}")
+    with eng.connect() as con:
+        names = set(con.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
+    assert "ix_nsi_person_active" in names
+    eng.dispose()
