@@ -184,7 +184,6 @@ class DashboardPage(QWidget):
         self.board: svc.Dashboard | None = None
         self.setAccessibleName("Dashboard")
         self.runner = TaskRunner(self)
-        self.runner.busy_changed.connect(lambda busy: self.loading_label.setVisible(busy))
 
         self.region_box = QComboBox(self)
         self.region_box.setAccessibleName("Region")
@@ -201,6 +200,7 @@ class DashboardPage(QWidget):
         self.loading_label = QLabel("Counting…", self)
         self.loading_label.setAccessibleName("Loading")
         self.loading_label.hide()
+        self.runner.busy_changed.connect(self.loading_label.setVisible)
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.message_label.setAccessibleName("Message")

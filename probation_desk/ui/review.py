@@ -1101,8 +1101,9 @@ class ReviewPage(QWidget):
         self.table.setFocus()
 
     def _signed(self, view: svc.SignOffView) -> None:
-        row = self.model.row_of(view.person_id)
-        name = self.model.row_at(row).name if row is not None and self.model.row_at(row) else ""
+        r = self.model.row_of(view.person_id)
+        shown = self.model.row_at(r) if r is not None else None
+        name = shown.name if shown is not None else "this person"
         what = ("Signed off the module completion" if view.kind is SignOffKind.REVIEWED
                 else "Marked not ready yet")
         self.message_label.setText(f"{what} for {name} on {uk(view.on_date)}.")
