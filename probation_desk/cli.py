@@ -176,7 +176,13 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--crn", help="personalise for this person")
     who.add_argument("--blank", action="store_true", help="a blank copy")
     p.add_argument("--out", required=True, help="the PDF file to write")
-    p.add_argument("--large-print", action="store_true", help="large print (A4 only)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--large-print", dest="large_print", action="store_const", const=True,
+                      default=None, help="large print, A4 only (default: the person's "
+                      "print needs)")
+    size.add_argument("--standard-print", dest="large_print", action="store_const",
+                      const=False, help="clear standard print even if the person's record "
+                      "says large print")
     p.add_argument("--booklet", action="store_true",
                    help="A5 booklet imposed two-up on A4 for folding (print only)")
     p.add_argument("--fillable", action="store_true", help="fillable on-screen PDF")

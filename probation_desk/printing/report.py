@@ -15,26 +15,10 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from probation_desk.domain.catalogue import resources_dir
-
-BODY_FONT = "PDReportSans"
-BODY_BOLD_FONT = "PDReportSans-Bold"
-_SYSTEM_DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-
-
-def register_fonts() -> None:
-    """Register DejaVu Sans (full Latin, Welsh letters included): shipped, else Debian's."""
-    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
-        return
-    for name, file in ((BODY_FONT, "DejaVuSans.ttf"), (BODY_BOLD_FONT, "DejaVuSans-Bold.ttf")):
-        shipped = resources_dir() / "fonts" / file
-        pdfmetrics.registerFont(TTFont(name, str(shipped if shipped.exists()
-                                                 else _SYSTEM_DEJAVU / file)))
+from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, register_fonts
 
 
 class _NumberedCanvas(Canvas):

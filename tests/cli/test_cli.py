@@ -82,3 +82,40 @@ def test_module_entry_point_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "probation_desk", "--version"],
                          capture_output=True, text=True, check=True)
     assert "probation-desk" in out.stdout
+
+
+def test_workbook_command_every_variant(capsys: pytest.CaptureFixture[str], sqlite_url: str,
+                                        tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from probation_desk.domain.people import PersonDetails, PrintNeeds
+    from probation_desk.services.session import open_desk
+
+    desk = open_desk(sqlite_url)
+    desk.add_person(PersonDetails("W123456", "Gwenllïan Ŵyn & <Co>", None, "Wales", "Swansea",
+                                  "PP", print_needs=PrintNeeds.LARGE))
+    desk.engine.dispose()
+    out = tmp_path / "w.pdf"
+    code, _, _ = run(capsys, "workbook", "--crn", "W123456", "--out", str(out), "--db",
+                     sqlite_url)
+    text = " ".join(p.extract_text() for p in PdfReader(out).pages)
+    assert code == 0 and "Gwenllïan Ŵyn & <Co>" in " ".join(text.split())
+    sizes: set[float] = set()
+    PdfReader(out).pages[2].extract_text(
+        visitor_text=lambda t, cm, tm, f, s: sizes.add(s * tm[0]) if t.strip() else None)
+    body = min(s for s in sizes if s > 13.5)
+    assert body >= 18  # the person's print needs chose large print by default
+    for extra in (["--booklet", "--no-crn"], ["--fillable"], ["--large-print"],
+                  ["--booklet", "--standard-print"]):
+        code, out_text, _ = run(capsys, "workbook", "--crn", "W123456", "--out", str(out),
+                                "--db", sqlite_url, "--json", *extra)
+        if extra == ["--booklet", "--no-crn"]:
+            # large print (the person's need) cannot be a booklet: the refusal says so
+            assert code == 2
+        else:
+            assert code == 0 and json.loads(out_text)["pages"] >= 8
+    code, _, _ = run(capsys, "workbook", "--blank", "--booklet", "--out", str(out))
+    assert code == 0 and len(PdfReader(out).pages) % 2 == 0
+    code, _, err = run(capsys, "workbook", "--blank", "--booklet", "--fillable", "--out",
+                       str(out))
+    assert code == 2 and "printing only" in err

@@ -1,0 +1,1 @@
+"""Printing with ReportLab: workbooks and reports. No Qt, no database."""

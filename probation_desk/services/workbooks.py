@@ -1,0 +1,82 @@
+"""Printing workbooks for people on the caseload: the link between the Desk and printing.
+
+Options default from the person's print needs (large print) and the user's settings
+(show the CRN or not); the printing package itself knows nothing of the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from probation_desk.domain.people import PrintNeeds
+
+if TYPE_CHECKING:
+    from probation_desk.printing.workbook import WorkbookOptions, WorkbookPerson
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.views import PersonView
+
+
+def options_for(person: PersonView | None, *, large_print: bool | None = None,
+                booklet: bool = False, fillable: bool = False,
+                show_crn: bool | None = None) -> WorkbookOptions:
+    """Workbook options: what was asked, else the person's needs and the user's defaults."""
+    from probation_desk.printing.workbook import WorkbookOptions
+    from probation_desk.settings import load_settings
+
+    settings = load_settings()
+    if large_print is None:
+        large_print = (person is not None and person.print_needs is PrintNeeds.LARGE) or \
+            settings.large_print_default
+    if show_crn is None:
+        show_crn = settings.show_crn_default
+    return WorkbookOptions(large_print=large_print, booklet=booklet, fillable=fillable,
+                           show_crn=show_crn)
+
+
+def workbook_person(desk: Desk, person: PersonView) -> WorkbookPerson:
+    """The details printed on a personalised workbook."""
+    from probation_desk.printing.workbook import WorkbookPerson
+
+    state = desk.module_state(person.id)
+    supporter = None
+    if state.completion_session is not None:
+        supporter = state.completion_session.supporter_name
+    elif state.sessions:
+        supporter = state.sessions[-1][0].supporter_name
+    return WorkbookPerson(name=person.name, crn=person.crn, practitioner=person.practitioner,
+                          supporter=supporter, printed_on=desk.today)
+
+
+def print_workbook(desk: Desk | None, *, crn: str | None, out: str | Path,
+                   large_print: bool | None = None, booklet: bool = False,
+                   fillable: bool = False, show_crn: bool | None = None) -> int:
+    """Write one workbook (personalised for ``crn``, or blank); returns its page count."""
+    from probation_desk.printing.workbook import render_workbook
+
+    person = None
+    if crn is not None:
+        if desk is None:
+            raise ValueError("A personalised workbook needs the database.")
+        person = desk.person_by_crn(crn)
+    opts = options_for(person, large_print=large_print, booklet=booklet, fillable=fillable,
+                       show_crn=show_crn)
+    who = workbook_person(desk, person) if (person is not None and desk is not None) else None
+    return int(render_workbook(who, opts, out))
+
+
+def print_many(desk: Desk, person_ids: Sequence[int], out: str | Path, *, one_file: bool,
+               large_print: bool | None = None, booklet: bool = False,
+               fillable: bool = False, show_crn: bool | None = None,
+               progress: Callable[[int, int], bool] | None = None) -> list[Path]:
+    """Workbooks for several people: one PDF, or one per person in the folder ``out``."""
+    from probation_desk.printing.workbook import render_many
+
+    people = [desk.person(pid) for pid in person_ids]
+    opts = options_for(people[0] if people and large_print is None else None,
+                       large_print=large_print, booklet=booklet, fillable=fillable,
+                       show_crn=show_crn)
+    paths: list[Path] = render_many([workbook_person(desk, p) for p in people], opts, out,
+                                    one_file=one_file, progress=progress)
+    return paths

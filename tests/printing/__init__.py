@@ -1,0 +1,1 @@
+"""Printing tests: PDFs read back with pypdf."""
