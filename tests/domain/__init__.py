@@ -1,0 +1,1 @@
+"""Domain rules, tested without a database or Qt."""
