@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,17 @@ def _review_where(q: Select[Any], f: ReviewFilter) -> Select[Any]:
     return q
 
 
+def review_choices(desk: Desk, column: str, region: str = "",
+                   include_rar: bool = False) -> list[str]:
+    """Filter choices (PDUs, practitioners) among the people the review list can show."""
+    col = {"pdu": Person.pdu, "practitioner": Person.practitioner,
+           "region": Person.region}[column]
+    q = _review_where(select(col).distinct(), ReviewFilter(region=region,
+                                                          include_rar=include_rar))
+    with desk.engine.connect() as con:
+        return sorted(v for v in con.execute(q).scalars() if v)
+
+
 def review_ids(desk: Desk, f: ReviewFilter, sort: str = "crn",
                descending: bool = False) -> list[int]:
     """Ids of the people on the review list, sorted in the database."""
@@ -157,11 +169,18 @@ def review_ids(desk: Desk, f: ReviewFilter, sort: str = "crn",
         return list(con.execute(q).scalars())
 
 
-def review_rows(desk: Desk, ids: list[int]) -> dict[int, ReviewRow]:
-    """Rows for the given ids (the ones being shown or exported)."""
+def review_rows(desk: Desk, ids: list[int],
+                progress: Callable[[int, int], bool] | None = None) -> dict[int, ReviewRow]:
+    """Rows for the given ids (the ones being shown or exported).
+
+    ``progress(done, total)`` is called after each chunk; returning False stops early
+    (the rows built so far are returned).
+    """
     out: dict[int, ReviewRow] = {}
     today = desk.today
     for start in range(0, len(ids), 900):
+        if progress is not None and not progress(start, len(ids)):
+            break
         chunk = ids[start:start + 900]
         with desk.engine.connect() as con:
             people = con.execute(select(Person).where(Person.id.in_(chunk))).all()
@@ -324,18 +343,22 @@ def write_csv(rows: list[ReviewRow], out: str | Path) -> None:
             w.writerow([neutralise(c) for c in report_cells(row)])
 
 
-def completion_rows(desk: Desk, f: ReviewFilter) -> list[ReviewRow]:
-    """Every row of the review list for ``f``, in CRN order."""
-    ids = review_ids(desk, f)
-    rows = review_rows(desk, ids)
+def completion_rows(desk: Desk, f: ReviewFilter, *, sort: str = "crn",
+                    descending: bool = False,
+                    progress: Callable[[int, int], bool] | None = None) -> list[ReviewRow]:
+    """Every row of the review list for ``f``, in the order shown on screen."""
+    ids = review_ids(desk, f, sort, descending)
+    rows = review_rows(desk, ids, progress)
     return [rows[i] for i in ids if i in rows]
 
 
 def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: str = "",
-                            pdu: str = "", f: ReviewFilter | None = None) -> int:
+                            pdu: str = "", f: ReviewFilter | None = None, sort: str = "crn",
+                            descending: bool = False,
+                            progress: Callable[[int, int], bool] | None = None) -> int:
     """Write the completion report as CSV or PDF; returns the number of people in it."""
     f = f or ReviewFilter(region=region, pdu=pdu)
-    rows = completion_rows(desk, f)
+    rows = completion_rows(desk, f, sort=sort, descending=descending, progress=progress)
     if fmt == "csv":
         write_csv(rows, out)
     elif fmt == "pdf":

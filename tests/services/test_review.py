@@ -134,3 +134,13 @@ def test_pdf_report_reads_back(desk: Any, tmp_path: Path) -> None:
     assert "region Wales" in everything and "22/11/2026" in everything
     assert "Siân Llŷr" in everything and "Gwenllïan Ŷr 5 & <Co>" in everything
     assert "Blocked: module not completed" in everything
+
+
+def test_report_follows_screen_order_and_reports_progress(desk: Any, tmp_path: Path) -> None:
+    build_caseload(desk)
+    seen: list[tuple[int, int]] = []
+    rows = review.completion_rows(desk, review.ReviewFilter(), sort="name", descending=True,
+                                  progress=lambda d, t: seen.append((d, t)) or True)
+    assert [r.name for r in rows] == ["Ŵyn Price", "Siân Llŷr", "=HYPERLINK(\"x\")"]
+    assert seen == [(0, 3)]
+    assert review.review_choices(desk, "region") == ["London", "Wales"]
