@@ -1,0 +1,201 @@
+"""The base of every dialog that saves something through a Desk operation.
+
+Saving runs in the background. A refusal (``RuleViolation``) appears inside the dialog
+in the rule's own words, next to the field it names (``exc.field``), and the dialog
+stays open with everything typed kept. A ``ConflictError`` (someone else saved first)
+offers to reload the latest version. Enter saves (Ctrl+Enter inside notes), Esc closes
+without saving.
+
+Signals:
+    OperationDialog.saved(object): the operation succeeded; carries its result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk.domain.errors import ConflictError, RuleViolation
+from probation_desk.ui.errors import plain_message
+from probation_desk.ui.tasks import Progress, Tasks
+from probation_desk.ui.widgets import FieldErrors, NotesEdit, confirm
+
+INFO_STYLE = ("QLabel { background: #eef4fb; border: 1px solid #1d4f91; padding: 4px; "
+              "color: #10294d; }")
+
+
+class OperationDialog(QDialog):
+    """A form whose Save runs one Desk operation in the background."""
+
+    saved = Signal(object)
+
+    def __init__(self, tasks: Tasks, title: str, intro: str = "",
+                 parent: QWidget | None = None, save_text: str = "&Save") -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setModal(True)
+        self.result_value: Any = None
+        self.saving = False
+        self._fields: list[QWidget] = []
+
+        self.intro = QLabel(intro, self)
+        self.intro.setWordWrap(True)
+        self.intro.setAccessibleName("About this form")
+        self.intro.setVisible(bool(intro))
+        self.notice = QLabel(self)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(INFO_STYLE)
+        self.notice.setAccessibleName("Notice")
+        self.notice.hide()
+        self.general_error = QLabel(self)
+        self.errors = FieldErrors(self.general_error, self)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+
+        self.buttons = QDialogButtonBox(self)
+        self.save_button: QPushButton = self.buttons.addButton(
+            save_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAccessibleName(save_text.replace("&", ""))
+        self.save_button.setToolTip("Enter saves (Ctrl+Enter inside notes). Esc closes "
+                                    "without saving.")
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.cancel_button.setAccessibleName("Cancel")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.saving_label = QLabel(self)
+        self.saving_label.setAccessibleName("Saving")
+
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.intro)
+        lay.addWidget(self.notice)
+        lay.addWidget(self.general_error)
+        lay.addLayout(self.form)
+        lay.addStretch(1)
+        lay.addWidget(self.saving_label)
+        lay.addWidget(self.buttons)
+
+    # ---------------------------------------------------------------- building
+    def add_row(self, label_text: str, widget: QWidget, field: str | None = None,
+                *aliases: str) -> QWidget:
+        """A labelled field (label with a mnemonic), with its error label under it."""
+        self._fields.append(widget)
+        label = QLabel(label_text, self)
+        label.setBuddy(widget.focusProxy() or widget)
+        if not widget.accessibleName():
+            widget.setAccessibleName(label_text.replace("&", "").rstrip(":"))
+        if field is None:
+            self.form.addRow(label, widget)
+            return widget
+        box = QWidget(self)
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(widget)
+        col.addWidget(self.errors.label_for(field, widget, *aliases))
+        self.form.addRow(label, box)
+        if isinstance(widget, NotesEdit):
+            widget.submit.connect(self.accept)
+        return widget
+
+    # ---------------------------------------------------------------- to override
+    def operation(self) -> Callable[[Progress], Any]:
+        """The work to run when Save is pressed (build it from the fields)."""
+        raise NotImplementedError
+
+    def confirm_save(self) -> bool:
+        """Ask before saving, when the change deserves it (closing an NSI)."""
+        return True
+
+    def on_saved(self, result: Any) -> None:
+        """After a successful save (announce the change)."""
+
+    def reload_latest(self) -> None:
+        """Fetch the latest saved version into the form (after a conflict)."""
+
+    # ---------------------------------------------------------------- saving
+    def accept(self) -> None:
+        if self.saving:
+            return
+        self.errors.clear()
+        try:
+            work = self.operation()
+        except RuleViolation as exc:
+            self.show_refusal(exc)
+            return
+        if not self.confirm_save():
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.saving_label.setText("Saving…")
+        self.tasks.op(self, work).success(self._done).failure(self._failed) \
+            .finally_(self._end).run_in_background()
+
+    def _end(self) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.saving_label.clear()
+
+    def _done(self, result: Any) -> None:
+        self.result_value = result
+        self.on_saved(result)
+        self.saved.emit(result)
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        if isinstance(exc, ConflictError):
+            self.show_refusal(exc)
+            if confirm(self, "Changed by someone else",
+                       exc.message + "\n\nReload the latest version now? What you typed "
+                       "here will be replaced by what was saved.",
+                       "&Reload", "&Keep what I typed"):
+                self.reload_latest()
+            return
+        if isinstance(exc, RuleViolation):
+            self.show_refusal(exc)
+            return
+        self.errors.show(None, plain_message(exc))
+
+    def show_refusal(self, exc: RuleViolation) -> None:
+        """The rule's own words, by the field it names; everything typed stays."""
+        self.errors.show(exc.field, exc.message)
+
+    def show_notice(self, text: str) -> None:
+        """An information line at the top (not an error)."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+
+    def refusal_text(self) -> str:
+        """Every refusal now shown in the dialog."""
+        return self.errors.visible_text()
+
+    def showEvent(self, event: Any) -> None:
+        # Reading order: the fields, then Save and Cancel (the buttons were made first).
+        chain = [w.focusProxy() or w for w in self._fields]
+        chain += [self.save_button, self.cancel_button]
+        for a, b in pairwise(chain):
+            QWidget.setTabOrder(a, b)
+        super().showEvent(event)
+        if chain and not self.saving:
+            first = next((w for w in chain if w.isEnabled()), self.save_button)
+            first.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.saving:
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,307 @@
+"""Background work for the window: a small typed helper on QThreadPool.
+
+Every database call the window makes goes through here, so the GUI thread never waits
+on the database, the disk or the printer. Used in the manner of Anki's operations::
+
+    tasks.op(self, lambda p: desk.sweep(progress=p)) \\
+        .success(self._swept) \\
+        .with_progress(lambda done, total: f"Closing {done:,} of {total:,}", cancellable=True) \\
+        .run_in_background()
+
+The work function runs on a pool thread and receives a :class:`Progress`; it may call
+``progress(done, total)``, which returns False once the person pressed Cancel (the
+same contract as ``Desk.sweep(progress=...)``). ``success`` and ``failure`` callbacks
+run on the GUI thread. A failure nobody handles is shown in a plain message box (a
+refusal in the rule's own words, anything else without a traceback, logged).
+
+:class:`Tasks` is the one shared runner of the window. Its ``changed`` signal carries
+a :class:`Change` after any operation that altered data, so each view refreshes
+itself (Anki's app-wide "operation did" signal).
+
+Signals:
+    Tasks.changed(Change): data changed; views reload what they show.
+    Tasks.busy_changed(bool): work started (True) or everything finished (False).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+log = logging.getLogger("probation_desk")
+
+T = TypeVar("T")
+
+ProgressText = Callable[[int, int], str]
+"""Builds the progress dialog's label from (done, total)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed, so views can reload only what they show."""
+
+    people: frozenset[int] = frozenset()
+    nsis: bool = False
+    module: bool = False
+    everything: bool = False
+    settings: bool = False
+
+    @classmethod
+    def person(cls, person_id: int, *, nsis: bool = False, module: bool = False) -> Change:
+        """A change to one person's record."""
+        return cls(people=frozenset({person_id}), nsis=nsis, module=module)
+
+
+class Progress:
+    """Handed to the work function: report how far it got, and learn of Cancel.
+
+    Calling it as ``progress(done, total)`` returns True to keep going, False once
+    Cancel was pressed. Reports are passed to the GUI at most every 50 ms.
+    """
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self._report = report
+        self._cancel = threading.Event()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int = 0) -> bool:
+        now = time.monotonic()
+        if now - self._last >= 0.05 or (total and done >= total):
+            self._last = now
+            self._report(done, total)
+        return not self._cancel.is_set()
+
+    def cancel(self) -> None:
+        """Ask the work to stop at its next progress report."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once Cancel was pressed."""
+        return self._cancel.is_set()
+
+
+class _Bridge(QObject):
+    """Lives on the GUI thread; carries the outcome back from the pool thread."""
+
+    finished = Signal(bool, object)
+    progressed = Signal(int, int)
+
+    def __init__(self, op: Op[Any]) -> None:
+        super().__init__()
+        self._op = op
+        self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(bool, object)
+    def _on_finished(self, ok: bool, value: object) -> None:
+        self._op._finish(ok, value)
+
+    @Slot(int, int)
+    def _on_progress(self, done: int, total: int) -> None:
+        self._op._show_progress(done, total)
+
+
+class _Job(QRunnable):
+    """Runs the work function on a pool thread."""
+
+    def __init__(self, work: Callable[[Progress], Any], progress: Progress,
+                 bridge: _Bridge) -> None:
+        super().__init__()
+        self._work, self._progress, self._bridge = work, progress, bridge
+
+    def run(self) -> None:
+        try:
+            value = self._work(self._progress)
+        except BaseException as exc:  # handed to the GUI thread and shown there
+            ok, value = False, exc
+        else:
+            ok = True
+        try:
+            self._bridge.finished.emit(ok, value)
+        except RuntimeError:  # the window closed meanwhile: nobody left to tell
+            pass
+
+
+class Op(Generic[T]):
+    """One piece of background work and what to do with its outcome."""
+
+    def __init__(self, tasks: Tasks, parent: QWidget | None,
+                 work: Callable[[Progress], T]) -> None:
+        self._tasks = tasks
+        self._parent = parent
+        self._work = work
+        self._on_success: list[Callable[[T], object]] = []
+        self._on_failure: Callable[[BaseException], object] | None = None
+        self._on_finally: list[Callable[[], object]] = []
+        self._label: ProgressText | None = None
+        self._title = "Probation Desk"
+        self._cancellable = False
+        self._delay_ms = 400
+        self._dialog: QProgressDialog | None = None
+        self.progress = Progress(self._emit_progress)
+        self._bridge = _Bridge(self)
+        self.done = False
+
+    # ---------------------------------------------------------------- building
+    def success(self, fn: Callable[[T], object]) -> Op[T]:
+        """Call ``fn(result)`` on the GUI thread when the work succeeds."""
+        self._on_success.append(fn)
+        return self
+
+    def failure(self, fn: Callable[[BaseException], object]) -> Op[T]:
+        """Call ``fn(exception)`` on the GUI thread instead of the default message box."""
+        self._on_failure = fn
+        return self
+
+    def finally_(self, fn: Callable[[], object]) -> Op[T]:
+        """Call ``fn()`` after success or failure (to re-enable buttons, say)."""
+        self._on_finally.append(fn)
+        return self
+
+    def with_progress(self, label: str | ProgressText = "Working…", *,
+                      title: str = "Probation Desk", cancellable: bool = False,
+                      delay_ms: int = 400) -> Op[T]:
+        """Show a progress dialog (after ``delay_ms``) with a count and maybe Cancel."""
+        self._label = label if callable(label) else (lambda _d, _t, text=label: text)
+        self._title = title
+        self._cancellable = cancellable
+        self._delay_ms = delay_ms
+        return self
+
+    def run_in_background(self) -> Op[T]:
+        """Start the work on the shared thread pool."""
+        if self._label is not None:
+            self._open_dialog()
+        self._tasks._started(self)
+        self._tasks.pool.start(_Job(self._work, self.progress, self._bridge))
+        return self
+
+    # ---------------------------------------------------------------- running
+    def _emit_progress(self, done: int, total: int) -> None:
+        try:
+            self._bridge.progressed.emit(done, total)
+        except RuntimeError:
+            pass
+
+    def _alive(self, widget: QWidget | None) -> bool:
+        return widget is None or shiboken6.isValid(widget)
+
+    def _open_dialog(self) -> None:
+        assert self._label is not None
+        parent = self._parent if self._alive(self._parent) else None
+        dlg = QProgressDialog(self._label(0, 0), "Cancel" if self._cancellable else "",
+                              0, 0, parent)
+        if not self._cancellable:
+            dlg.setCancelButton(None)  # type: ignore[arg-type]
+        dlg.setWindowTitle(self._title)
+        dlg.setAccessibleName(self._title)
+        dlg.setWindowModality(Qt.WindowModality.WindowModal)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.setMinimumDuration(self._delay_ms)
+        dlg.canceled.connect(self._cancel_pressed)
+        self._dialog = dlg
+
+    def _cancel_pressed(self) -> None:
+        self.progress.cancel()
+        if self._dialog is not None:
+            self._dialog.setLabelText("Stopping after the current step…")
+
+    def cancel(self) -> None:
+        """Ask the work to stop (as the Cancel button does)."""
+        self.progress.cancel()
+
+    def _show_progress(self, done: int, total: int) -> None:
+        dlg = self._dialog
+        if dlg is None or self.done or self.progress.cancelled:
+            return
+        if total > 0:
+            if dlg.maximum() != total:
+                dlg.setRange(0, total)
+            dlg.setValue(min(done, total))
+        if self._label is not None:
+            dlg.setLabelText(self._label(done, total))
+
+    def _finish(self, ok: bool, value: object) -> None:
+        self.done = True
+        if self._dialog is not None:
+            self._dialog.canceled.disconnect(self._cancel_pressed)
+            self._dialog.reset()
+            self._dialog.close()
+            self._dialog.deleteLater()
+            self._dialog = None
+        try:
+            if not self._alive(self._parent):
+                return  # the widget that asked has gone: drop the outcome quietly
+            if ok:
+                for fn in self._on_success:
+                    fn(value)  # type: ignore[arg-type]
+            elif self._on_failure is not None:
+                self._on_failure(value)  # type: ignore[arg-type]
+            else:
+                from probation_desk.ui.errors import show_error
+
+                show_error(self._parent, value)  # type: ignore[arg-type]
+            for fn2 in self._on_finally:
+                fn2()
+        except Exception as exc:  # a callback failed: say so plainly, never a traceback
+            from probation_desk.ui.errors import show_error
+
+            show_error(self._parent if self._alive(self._parent) else None, exc)
+        finally:
+            self._tasks._finished(self)
+
+
+class Tasks(QObject):
+    """The window's shared background runner and change announcer."""
+
+    changed = Signal(object)
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, threads: int = 3) -> None:
+        super().__init__(parent)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(threads)
+        self._running: list[Op[Any]] = []
+
+    def op(self, parent: QWidget | None, work: Callable[[Progress], T]) -> Op[T]:
+        """Prepare background work; call ``run_in_background()`` to start it."""
+        return Op(self, parent, work)
+
+    def announce(self, change: Change) -> None:
+        """Tell every view that data changed."""
+        self.changed.emit(change)
+
+    @property
+    def busy(self) -> bool:
+        """True while any work is running."""
+        return bool(self._running)
+
+    def cancel_all(self) -> None:
+        """Ask every running piece of work to stop at its next progress report."""
+        for op in self._running:
+            op.cancel()
+
+    def wait(self, msecs: int = 30000) -> bool:
+        """Block until running work ends (shutdown and tests only)."""
+        return self.pool.waitForDone(msecs)
+
+    def _started(self, op: Op[Any]) -> None:
+        self._running.append(op)
+        if len(self._running) == 1:
+            self.busy_changed.emit(True)
+
+    def _finished(self, op: Op[Any]) -> None:
+        if op in self._running:
+            self._running.remove(op)
+        if not self._running:
+            self.busy_changed.emit(False)
