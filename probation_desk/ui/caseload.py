@@ -1,0 +1,756 @@
+"""The Caseload section: search and filters over everyone, a lazy table, the case record.
+
+The table's model holds person ids only, a window of 200 at a time, sorted and
+filtered in the database, with a total count; the cells are built from
+``queries.caseload_rows`` for the rows being painted, fetched in the background and
+cached (a bounded number of rows). Typing in the search box waits ~150 ms for the next
+key, then reloads in the background; a result overtaken by a newer one is dropped.
+
+Signals:
+    CaseloadModel.rows_arrived(): rows for the view arrived (for the first paint).
+    CaseloadPage.person_chosen(int): the current person changed (their id).
+    CaseloadPage.first_rows_shown(): the first rows were painted (for the benchmark).
+    CaseloadPage.search_done(): a search result is on screen (tests and the benchmark).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk.domain.module import ModuleStatus
+from probation_desk.domain.nsi import Status
+from probation_desk.domain.people import REGIONS
+from probation_desk.ui.tasks import Change, Tasks
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.queries import CaseloadFilter, CaseRow
+    from probation_desk.ui.caseload_queries import SearchResult
+
+ID_PAGE = 200
+"""Ids fetched per window."""
+ROW_PAGE = 100
+"""Rows built per background fetch."""
+MAX_ROWS = 5000
+"""Rows kept in memory; the least recently fetched are dropped and rebuilt if needed."""
+SEARCH_DELAY_MS = 150
+
+COLUMNS: tuple[tuple[str, str], ...] = (
+    ("CRN", "crn"), ("Name", "name"), ("Region", "region"), ("PDU", "pdu"),
+    ("Practitioner", "practitioner"), ("Open NSIs", "open_nsis"), ("Module", "module"),
+    ("RAR days", ""),
+)
+"""Column headings with their sort keys ('' cannot be sorted)."""
+COL_OPEN, COL_MODULE, COL_RAR = 5, 6, 7
+OVER_COLOUR = QColor("#8a1c1c")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What the list shows: the filter and the sort."""
+
+    filter: CaseloadFilter
+    sort: str = "crn"
+    descending: bool = False
+
+
+def module_text(status: str) -> str:
+    """'Completed and revisited' for 'REVISITED'."""
+    try:
+        return ModuleStatus[status].value
+    except KeyError:
+        return status
+
+
+def rar_text(row: CaseRow) -> str:
+    """'7/20', or '22/20 over' when over the court's maximum (a word, not colour alone)."""
+    if not row.rar_text:
+        return "No RAR"
+    return f"{row.rar_text} over" if row.rar_over else row.rar_text
+
+
+def cells(row: CaseRow) -> list[str]:
+    """A row as shown."""
+    return [row.crn, row.name, row.region, row.pdu, row.practitioner, str(row.open_nsis),
+            module_text(row.module_status), rar_text(row)]
+
+
+class CaseloadModel(QAbstractTableModel):
+    """Person ids in list order (a window at a time); rows fetched when painted."""
+
+    rows_arrived = Signal()
+
+    def __init__(self, tasks: Tasks, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.desk: Desk | None = None
+        self.query: Query | None = None
+        self.generation = 0
+        self.total = 0
+        self.counted = True
+        self._id_pages: dict[int, list[int]] = {}
+        self._rows: OrderedDict[int, CaseRow] = OrderedDict()
+        self._asked: set[tuple[str, int]] = set()
+        self._position: dict[int, int] | None = None
+
+    # ---------------------------------------------------------------- the list
+    def reset(self, query: Query, result: SearchResult, rows: dict[int, CaseRow]) -> None:
+        """Show a new list: its first ids (or all of them) and the rows already built."""
+        self.beginResetModel()
+        self.generation += 1
+        self.query = query
+        self.counted = result.total is not None
+        self.total = result.total if result.total is not None else len(result.ids)
+        self._id_pages = {i // ID_PAGE: result.ids[i:i + ID_PAGE]
+                          for i in range(0, len(result.ids), ID_PAGE)}
+        self._rows.clear()
+        self._rows.update(rows)
+        self._asked.clear()
+        self._position = None
+        self.endResetModel()
+
+    def set_total(self, generation: int, total: int) -> None:
+        """The count arrived for list ``generation``: the rest of the rows exist now."""
+        if generation != self.generation or self.counted:
+            return
+        self.counted = True
+        if total > self.total:
+            self.beginInsertRows(QModelIndex(), self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        elif total < self.total:  # changed meanwhile: never show rows that are not there
+            self.beginResetModel()
+            self.total = total
+            self.endResetModel()
+
+    def id_at(self, row: int) -> int | None:
+        """The person id at ``row``, when its window has been fetched."""
+        page = self._id_pages.get(row // ID_PAGE)
+        if page is None or row % ID_PAGE >= len(page):
+            return None
+        return page[row % ID_PAGE]
+
+    def row_at(self, row: int) -> CaseRow | None:
+        """The row shown at ``row``, when built."""
+        pid = self.id_at(row)
+        return None if pid is None else self._rows.get(pid)
+
+    def row_of(self, person_id: int) -> int | None:
+        """Where a person is in the fetched part of the list (None if not there)."""
+        if self._position is None:
+            self._position = {pid: p * ID_PAGE + i for p, ids in self._id_pages.items()
+                              for i, pid in enumerate(ids)}
+        return self._position.get(person_id)
+
+    def forget_rows(self, person_ids: frozenset[int] | None = None) -> None:
+        """Drop built rows (all, or these people's) so they are fetched afresh."""
+        if person_ids is None:
+            self._rows.clear()
+        else:
+            for pid in person_ids:
+                self._rows.pop(pid, None)
+        self._asked = {a for a in self._asked if a[0] == "ids"}
+        if self.total:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(self.total - 1, len(COLUMNS) - 1))
+
+    # ---------------------------------------------------------------- fetching
+    def _want(self, row: int) -> None:
+        if self.desk is None or self.query is None:
+            return
+        pid = self.id_at(row)
+        if pid is None:
+            self._fetch_ids(row // ID_PAGE)
+        else:
+            self._fetch_rows(row // ROW_PAGE)
+
+    def _fetch_ids(self, page: int) -> None:
+        key = ("ids", page)
+        if key in self._asked:
+            return
+        self._asked.add(key)
+        desk, query, gen = self.desk, self.query, self.generation
+        assert desk is not None and query is not None
+
+        def work(_p: object) -> tuple[list[int], dict[int, CaseRow]]:
+            from probation_desk.services.queries import caseload_rows
+            from probation_desk.ui.caseload_queries import caseload_window
+
+            ids = caseload_window(desk, query.filter, query.sort, query.descending,
+                                  page * ID_PAGE, ID_PAGE)
+            return ids, caseload_rows(desk, ids)
+
+        def done(result: tuple[list[int], dict[int, CaseRow]]) -> None:
+            if gen != self.generation:
+                return
+            ids, rows = result
+            self._id_pages[page] = ids
+            self._position = None
+            self._store(rows)
+            self._changed(page * ID_PAGE, page * ID_PAGE + len(ids) - 1)
+
+        self.tasks.op(None, work).success(done).failure(
+            lambda exc: self._failed(key, gen, exc)).run_in_background()
+
+    def _fetch_rows(self, chunk: int) -> None:
+        key = ("rows", chunk)
+        if key in self._asked:
+            return
+        self._asked.add(key)
+        first = chunk * ROW_PAGE
+        ids = [pid for r in range(first, min(first + ROW_PAGE, self.total))
+               if (pid := self.id_at(r)) is not None]
+        desk, gen = self.desk, self.generation
+        assert desk is not None
+
+        def work(_p: object) -> dict[int, CaseRow]:
+            from probation_desk.services.queries import caseload_rows
+
+            return caseload_rows(desk, ids)
+
+        def done(rows: dict[int, CaseRow]) -> None:
+            if gen != self.generation:
+                return
+            self._store(rows)
+            self._asked.discard(key)  # rows may be dropped later and asked for again
+            self._changed(first, first + ROW_PAGE - 1)
+
+        self.tasks.op(None, work).success(done).failure(
+            lambda exc: self._failed(key, gen, exc)).run_in_background()
+
+    def _failed(self, key: tuple[str, int], gen: int, exc: BaseException) -> None:
+        from probation_desk.ui.errors import plain_message
+
+        plain_message(exc)  # logged; the cells keep saying "Loading…" until F5
+        if gen == self.generation:
+            self._asked.discard(key)
+
+    def _store(self, rows: dict[int, CaseRow]) -> None:
+        for pid, row in rows.items():
+            self._rows[pid] = row
+            self._rows.move_to_end(pid)
+        while len(self._rows) > MAX_ROWS:
+            self._rows.popitem(last=False)
+
+    def _changed(self, first: int, last: int) -> None:
+        last = min(last, self.total - 1)
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
+        self.rows_arrived.emit()
+
+    # ---------------------------------------------------------------- Qt
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        title, key = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Sort by {title}" if key else f"{title} (this column cannot be sorted)"
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= self.total:
+            return None
+        r, c = index.row(), index.column()
+        pid = self.id_at(r)
+        row = None if pid is None else self._rows.get(pid)
+        if role == Qt.ItemDataRole.UserRole:
+            return pid
+        if row is None:
+            if role == Qt.ItemDataRole.DisplayRole:
+                self._want(r)
+                return "Loading…" if c == 0 else ""
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return cells(row)[c]
+        if role == Qt.ItemDataRole.ToolTipRole and c == COL_RAR:
+            if not row.rar_text:
+                return "No order with a RAR requirement"
+            done, most = row.rar_text.split("/")
+            text = f"{done} of {most} RAR days completed"
+            return text + " (over the court's maximum)" if row.rar_over else text
+        if role == Qt.ItemDataRole.ForegroundRole and c == COL_RAR and row.rar_over:
+            return QBrush(OVER_COLOUR)
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in (COL_OPEN, COL_RAR):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sorting is done by the page, in the database (see CaseloadPage._sort)."""
+
+
+class CaseloadTable(QTableView):
+    """The list; Enter opens the current person's record, Up from the top row goes back."""
+
+    activated_by_key = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.activated_by_key.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class CaseloadPage(QWidget):
+    """Search, filters and the caseload table (the case record sits beside it)."""
+
+    person_chosen = Signal(int)
+    first_rows_shown = Signal()
+    search_done = Signal()
+    open_record = Signal()
+
+    def __init__(self, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.desk: Desk | None = None
+        self.user_region = ""
+        self.setAccessibleName("Caseload")
+        self._search_gen = 0
+        self._rows_painted = False
+        self._want_person: int | None = None
+        self._sort_col = 0
+        self._sort_desc = False
+        self.last_search_ms: float | None = None
+        self.last_keystroke_ms: float | None = None
+        self._typed_at: float | None = None
+
+        self.model = CaseloadModel(tasks, self)
+        self._build()
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.reload)
+        tasks.changed.connect(self._on_change)
+
+    # ---------------------------------------------------------------- building
+    def _combo(self, name: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setAccessibleName(name)
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        box.setMinimumContentsLength(8)
+        box.currentIndexChanged.connect(self._filters_changed)
+        return box
+
+    def _build(self) -> None:
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("CRN or name (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Search by CRN or name")
+        self.search.textEdited.connect(self._typed)
+        self.search.returnPressed.connect(self._search_now)
+        self.search.installEventFilter(self)
+        search_label = QLabel("&Search", self)
+        search_label.setBuddy(self.search)
+
+        self.region = self._combo("Region")
+        self.region.addItem("All regions", "")
+        for r in REGIONS:
+            self.region.addItem(r, r)
+        self.pdu = self._combo("PDU")
+        self.pdu.addItem("All PDUs", "")
+        self.practitioner = self._combo("Practitioner")
+        self.practitioner.addItem("All practitioners", "")
+        self.toolkit = self._combo("Toolkit")
+        self.toolkit.addItem("All toolkits", "")
+        self.nsi_status = self._combo("NSI status")
+        self.nsi_status.addItem("Any NSI status", "")
+        for s in Status:
+            self.nsi_status.addItem(s.value, s.name)
+        self.module = self._combo("Module")
+        self.module.addItem("Any module status", "")
+        for m in ModuleStatus:
+            self.module.addItem(m.value, m.name)
+        self.clear_button = QPushButton("Cle&ar filters", self)
+        self.clear_button.setAccessibleName("Clear the search and filters")
+        self.clear_button.clicked.connect(self.clear_filters)
+
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(search_label, 0, 0)
+        grid.addWidget(self.search, 0, 1, 1, 3)
+        grid.addWidget(self.clear_button, 0, 5)
+        pairs = (("&Region", self.region), ("P&DU", self.pdu),
+                 ("&Practitioner", self.practitioner), ("&Toolkit", self.toolkit),
+                 ("NSI stat&us", self.nsi_status), ("&Module", self.module))
+        for i, (text, box) in enumerate(pairs):
+            label = QLabel(text, self)
+            label.setBuddy(box)
+            grid.addWidget(label, 1 + i // 3, (i % 3) * 2)
+            grid.addWidget(box, 1 + i // 3, (i % 3) * 2 + 1)
+        for col in (1, 3, 5):
+            grid.setColumnStretch(col, 1)
+
+        self.count_label = QLabel("Opening the database…", self)
+        self.count_label.setAccessibleName("How many people are listed")
+
+        self.table = CaseloadTable(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Caseload")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.sortIndicatorChanged.connect(self._sort)
+        self._size_columns()
+        vh = self.table.verticalHeader()
+        vh.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        vh.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.doubleClicked.connect(lambda _i: self.open_record.emit())
+        self.table.activated_by_key.connect(self.open_record.emit)
+        self.table.viewport().installEventFilter(self)
+        self.model.modelReset.connect(self._after_reset)
+
+        self.empty = QLabel(self)
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setAccessibleName("Nothing listed")
+        self.empty.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(grid)
+        head = QHBoxLayout()
+        head.addWidget(self.count_label, 1)
+        lay.addLayout(head)
+        lay.addWidget(self.stack, 1)
+        self.setTabOrder(self.search, self.clear_button)
+        prev: QWidget = self.clear_button
+        for _t, box in pairs:
+            self.setTabOrder(prev, box)
+            prev = box
+        self.setTabOrder(prev, self.table)
+        for w in (self.search, *(b for _t, b in pairs), self.clear_button):
+            w.setEnabled(False)
+
+    def _size_columns(self) -> None:
+        fm = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        pad = fm.horizontalAdvance("MM") + 16
+        samples = ("X000000", "Gwenllïan Price-Ŷsgol", "Yorkshire and the Humber",
+                   "Camden and Islington", "Morgan Vaughan", "Open NSIs",
+                   "Completed and revisited", "RAR days")
+        for i, text in enumerate(samples):
+            header.resizeSection(i, fm.horizontalAdvance(text) + pad)
+
+    # ---------------------------------------------------------------- desk
+    def set_desk(self, desk: Desk | None, user_region: str = "") -> None:
+        """Show this database (None while none is open)."""
+        self.desk = desk
+        self.model.desk = desk
+        self.user_region = user_region
+        enabled = desk is not None
+        for w in (self.search, self.region, self.pdu, self.practitioner, self.toolkit,
+                  self.nsi_status, self.module, self.clear_button):
+            w.setEnabled(enabled)
+        if desk is None:
+            return
+        self.toolkit.blockSignals(True)
+        self.toolkit.clear()
+        self.toolkit.addItem("All toolkits", "")
+        for kit in desk.catalogue.toolkits:
+            withdrawn = " (withdrawn)" if kit.is_withdrawn(desk.today) else ""
+            self.toolkit.addItem(kit.name + withdrawn, kit.code)
+        self.toolkit.blockSignals(False)
+        self.region.blockSignals(True)
+        i = self.region.findData(user_region)
+        self.region.setCurrentIndex(max(i, 0))
+        self.region.blockSignals(False)
+        self._load_choices()
+        self.reload()
+
+    # ---------------------------------------------------------------- filters
+    def current_filter(self) -> CaseloadFilter:
+        """The filter as set on screen."""
+        from probation_desk.services.queries import CaseloadFilter
+
+        return CaseloadFilter(
+            search=self.search.text(), region=self.region.currentData() or "",
+            pdu=self.pdu.currentData() or "", practitioner=self.practitioner.currentData() or "",
+            toolkit=self.toolkit.currentData() or "",
+            nsi_status=self.nsi_status.currentData() or "",
+            module_status=self.module.currentData() or "")
+
+    def _load_choices(self) -> None:
+        desk = self.desk
+        if desk is None:
+            return
+        region = self.region.currentData() or ""
+
+        def work(_p: object) -> tuple[list[str], list[str]]:
+            from probation_desk.services.queries import distinct_values
+
+            return (distinct_values(desk, "pdu", region),
+                    distinct_values(desk, "practitioner", region))
+
+        def done(values: tuple[list[str], list[str]]) -> None:
+            for box, items, everyone in ((self.pdu, values[0], "All PDUs"),
+                                         (self.practitioner, values[1], "All practitioners")):
+                keep = box.currentData() or ""
+                box.blockSignals(True)
+                box.clear()
+                box.addItem(everyone, "")
+                for v in items:
+                    box.addItem(v, v)
+                box.setCurrentIndex(max(box.findData(keep), 0))
+                box.blockSignals(False)
+
+        self.tasks.op(self, work).success(done).run_in_background()
+
+    def _filters_changed(self, _index: int = 0) -> None:
+        if self.sender() is self.region:
+            self._load_choices()
+        self.reload()
+
+    def clear_filters(self) -> None:
+        """Clear the search and every filter."""
+        for box in (self.region, self.pdu, self.practitioner, self.toolkit, self.nsi_status,
+                    self.module):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.clear()
+        self._load_choices()
+        self.reload()
+        self.search.setFocus()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: to the search box, text selected."""
+        self.window().activateWindow()
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _typed(self, _text: str) -> None:
+        self._typed_at = time.perf_counter()
+        self._debounce.start()
+
+    def _search_now(self) -> None:
+        self._debounce.stop()
+        self.reload()
+
+    def _sort(self, column: int, order: Qt.SortOrder) -> None:
+        key = COLUMNS[column][1]
+        header = self.table.horizontalHeader()
+        if not key:  # RAR days are worked out per row: they cannot be sorted in the database
+            header.blockSignals(True)
+            header.setSortIndicator(self._sort_col, Qt.SortOrder.DescendingOrder
+                                    if self._sort_desc else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+            return
+        self._sort_col, self._sort_desc = column, order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def query(self) -> Query:
+        """The filter and sort on screen."""
+        return Query(self.current_filter(), COLUMNS[self._sort_col][1], self._sort_desc)
+
+    # ---------------------------------------------------------------- loading
+    def reload(self, keep_person: int | None = None) -> None:
+        """Fetch the list again for the search, filters and sort on screen."""
+        desk = self.desk
+        if desk is None:
+            return
+        self._debounce.stop()
+        query = self.query()
+        self._search_gen += 1
+        gen = self._search_gen
+        started = time.perf_counter()
+        typed_at, self._typed_at = self._typed_at, None
+        visible = max(20, self.table.viewport().height()
+                      // max(1, self.table.verticalHeader().defaultSectionSize()) + 2)
+        if keep_person is None:
+            keep_person = self.current_person()
+        self._want_person = keep_person
+
+        def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow]]:
+            from probation_desk.services.queries import caseload_rows
+            from probation_desk.ui.caseload_queries import caseload_search
+
+            result = caseload_search(desk, query.filter, query.sort, query.descending,
+                                     ID_PAGE)
+            return result, caseload_rows(desk, result.ids[:visible])
+
+        def done(found: tuple[SearchResult, dict[int, CaseRow]]) -> None:
+            if gen != self._search_gen:
+                return  # overtaken by a newer search
+            result, rows = found
+            self.model.reset(query, result, rows)
+            self._show_count()
+            now = time.perf_counter()
+            self.last_search_ms = (now - started) * 1000
+            self.last_keystroke_ms = None if typed_at is None else (now - typed_at) * 1000
+            if result.total is None:
+                self._count(gen, query)
+            self.search_done.emit()
+
+        self.count_label.setText("Searching…")
+        self.tasks.op(self, work).success(done).run_in_background()
+
+    def _count(self, gen: int, query: Query) -> None:
+        desk = self.desk
+        assert desk is not None
+        model_gen = self.model.generation
+
+        def work(_p: object) -> int:
+            from probation_desk.ui.caseload_queries import caseload_total
+
+            return caseload_total(desk, query.filter)
+
+        def done(total: int) -> None:
+            if gen == self._search_gen:
+                self.model.set_total(model_gen, total)
+                self._show_count()
+
+        self.tasks.op(self, work).success(done).run_in_background()
+
+    def _show_count(self) -> None:
+        m = self.model
+        n = m.total
+        if not m.counted:
+            self.count_label.setText(f"More than {n:,} people (counting…)")
+        else:
+            self.count_label.setText(f"{n:,} {'person' if n == 1 else 'people'}")
+        if n == 0:
+            self.empty.setText(self.empty_text())
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.stack.setCurrentWidget(self.table)
+
+    def empty_text(self) -> str:
+        """Why the list is empty and what to do."""
+        f = self.current_filter()
+        narrowed = [f.pdu, f.practitioner, self.toolkit.currentText() if f.toolkit else "",
+                    self.nsi_status.currentText() if f.nsi_status else "",
+                    self.module.currentText() if f.module_status else ""]
+        narrowed = [n for n in narrowed if n]
+        if not f.search.strip() and not f.region and not narrowed:
+            return ("Nobody is on the caseload yet. Load demo data from the File menu, or "
+                    "import a file with the command line (probation-desk import).")
+        what = (f"No people match '{f.search.strip()}'" if f.search.strip()
+                else "No people match these filters")
+        if f.region:
+            what += f" in {f.region}"
+        if narrowed:
+            what += f" ({', '.join(narrowed)})"
+        return what + ". Clear the search or filters."
+
+    def _after_reset(self) -> None:
+        pid = self._want_person
+        row = self.model.row_of(pid) if pid is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def current_person(self) -> int | None:
+        """The id of the person on the current row."""
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.id_at(index.row())
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            pid = self.model.id_at(current.row())
+            if pid is not None:
+                self.person_chosen.emit(pid)
+
+    def select_person(self, person_id: int) -> bool:
+        """Select a person if they are in the fetched part of the list."""
+        row = self.model.row_of(person_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _on_change(self, change: Change) -> None:
+        if self.desk is None:
+            return
+        if change.everything or change.settings:
+            self._load_choices()
+            self.reload()
+        elif change.people:
+            self.model.forget_rows(change.people)
+
+    # ---------------------------------------------------------------- events
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Down and self.model.total:
+                self.table.setFocus()
+                if not self.table.currentIndex().isValid():
+                    self.table.selectRow(0)
+                return True
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Paint \
+                and not self._rows_painted and self.model.total and self.model.row_at(0):
+            self._rows_painted = True
+            QTimer.singleShot(0, self.first_rows_shown.emit)
+        return super().eventFilter(obj, event)
+
+    # ---------------------------------------------------------------- state
+    def save_state(self, settings: Any) -> None:
+        """Remember the column widths and order."""
+        settings.setValue("caseload/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: Any) -> None:
+        """Put back the column widths and order."""
+        state = settings.value("caseload/header")
+        if state is not None:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.restoreState(state)
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
+
