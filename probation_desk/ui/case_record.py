@@ -1,0 +1,460 @@
+"""The case record: details, Orders & RAR, NSIs (with status history), the module, workbooks.
+
+Everything for one person is read in one background call (:class:`CaseData`) and
+shown when it arrives; after any change to that person (``Tasks.changed``) it is read
+again, so the RAR panel updates as soon as a module session is recorded.
+
+Signals:
+    CaseRecord.loaded(int): the record of this person id is on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStyle,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk.domain.dates import uk, uk_long
+from probation_desk.domain.module import ModuleState
+from probation_desk.ui.module_panel import ModulePanel, SessionDialog
+from probation_desk.ui.nsi_dialogs import (
+    CloseNsiDialog,
+    OpenNsiDialog,
+    SwitchToolkitDialog,
+    UpdateNsiDialog,
+)
+from probation_desk.ui.tasks import Change, Tasks
+from probation_desk.ui.widgets import icon
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.views import NsiView, OrderView, PersonView, RarView
+
+
+@dataclass(frozen=True)
+class CaseData:
+    """Everything the case record shows for one person."""
+
+    person: PersonView
+    orders: list[OrderView]
+    rar: list[RarView]
+    nsis: list[NsiView]
+    module: ModuleState
+
+
+def load_case(desk: Desk, person_id: int) -> CaseData:
+    """Read one person's record (runs on a pool thread)."""
+    return CaseData(desk.person(person_id), desk.orders(person_id), desk.rar(person_id),
+                    desk.nsis(person_id), desk.module_state(person_id))
+
+
+def rar_lines(data: CaseData) -> list[str]:
+    """The Orders & RAR panel in words."""
+    lines: list[str] = []
+    rar_by_order = {v.order.id: v for v in data.rar}
+    counted_module = False
+    for o in data.orders:
+        head = f"{o.kind.value}, {uk(o.start)} to {uk(o.end)}"
+        view = rar_by_order.get(o.id)
+        if view is None:
+            lines.append(f"{head}: no RAR requirement.")
+            continue
+        s = view.summary
+        text = f"{head}: {s.text}."
+        if s.module_date is not None:
+            counted_module = True
+            if s.module_days:
+                text += (f" The Pre-Intervention Module's completion on {uk(s.module_date)} "
+                         "is one of these days.")
+            else:
+                text += (f" The module was completed on {uk(s.module_date)}, a day that "
+                         "already counted for other RAR activity, so it added no extra day.")
+        text += (f" Other RAR activity: {s.activity_days} "
+                 f"day{'s' if s.activity_days != 1 else ''}.")
+        lines.append(text)
+    m = data.module
+    if not data.orders:
+        lines.append("No orders are recorded for this person.")
+    if m.completed_on is not None and not counted_module and data.rar:
+        lines.append(f"The module was completed on {uk(m.completed_on)}, outside the dates "
+                     "of any order with a RAR requirement, so it counts towards none.")
+    if m.revisits:
+        n = len(m.revisits)
+        lines.append(f"The module has been revisited {n} time{'s' if n != 1 else ''}: "
+                     "revisits add no RAR days.")
+    return lines
+
+
+NSI_COLUMNS = ("Toolkit", "Status", "Referred", "Started", "Ended", "Outcome",
+               "Practitioner", "Attention")
+
+
+class CaseRecord(QWidget):
+    """One person's record, in tabs."""
+
+    loaded = Signal(int)
+
+    def __init__(self, tasks: Tasks, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.desk: Desk | None = None
+        self.data: CaseData | None = None
+        self.person_id: int | None = None
+        self._load_gen = 0
+        self.dialog: QWidget | None = None
+        self.setAccessibleName("Case record")
+
+        self.title = QLabel("Choose a person from the list to see their record.", self)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setWordWrap(True)
+        self.title.setAccessibleName("Person")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Case record sections")
+        self.tabs.addTab(self._build_details(), "D&etails")
+        self.tabs.addTab(self._build_rar(), "&Orders && RAR")
+        self.tabs.addTab(self._build_nsis(), "&NSIs")
+        self.module = ModulePanel(self)
+        self.module.record_requested.connect(self.record_session)
+        self.tabs.addTab(self.module, "Modu&le")
+        self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.title)
+        lay.addWidget(self.tabs, 1)
+        tasks.changed.connect(self._on_change)
+        self._enable(False)
+
+    # ---------------------------------------------------------------- building
+    def _selectable(self, label: QLabel) -> QLabel:
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        return label
+
+    def _build_details(self) -> QWidget:
+        page = QWidget(self)
+        form = QFormLayout(page)
+        self.details: dict[str, QLabel] = {}
+        for key, text in (("crn", "CRN"), ("name", "Name"), ("dob", "Date of birth"),
+                          ("region", "Region"), ("pdu", "PDU"),
+                          ("practitioner", "Practitioner"), ("language", "Language"),
+                          ("print", "Print needs"), ("open", "Open NSIs"),
+                          ("module", "Module")):
+            value = self._selectable(QLabel(page))
+            value.setAccessibleName(text)
+            form.addRow(text + ":", value)
+            self.details[key] = value
+        return page
+
+    def _build_rar(self) -> QWidget:
+        page = QScrollArea(self)
+        page.setWidgetResizable(True)
+        inner = QWidget(page)
+        lay = QVBoxLayout(inner)
+        self.rar_label = self._selectable(QLabel(inner))
+        self.rar_label.setAccessibleName("Orders and RAR days")
+        self.rar_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.rar_label.setTextFormat(Qt.TextFormat.PlainText)
+        lay.addWidget(self.rar_label)
+        lay.addStretch(1)
+        page.setWidget(inner)
+        return page
+
+    def _build_nsis(self) -> QWidget:
+        page = QWidget(self)
+        self.nsi_table = QTableWidget(0, len(NSI_COLUMNS), page)
+        self.nsi_table.setHorizontalHeaderLabels(list(NSI_COLUMNS))
+        self.nsi_table.setAccessibleName("NSIs")
+        self.nsi_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.nsi_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.nsi_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.nsi_table.verticalHeader().hide()
+        self.nsi_table.setTabKeyNavigation(False)
+        header = self.nsi_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.nsi_table.itemSelectionChanged.connect(self._nsi_selected)
+        self.nsi_table.doubleClicked.connect(lambda _i: self.update_nsi())
+        self.history = QListWidget(page)
+        self.history.setAccessibleName("Status history of the chosen NSI")
+        history_label = QLabel("Status histor&y", page)
+        history_label.setBuddy(self.history)
+
+        self.new_button = QPushButton("New NSI…", page)
+        self.new_button.setToolTip("Open a toolkit NSI (Ctrl+N)")
+        self.new_button.clicked.connect(self.new_nsi)
+        self.update_button = QPushButton("Update…", page)
+        self.update_button.clicked.connect(self.update_nsi)
+        self.close_button = QPushButton("Close NSI…", page)
+        self.close_button.clicked.connect(self.close_nsi)
+        self.switch_button = QPushButton("Switch toolkit…", page)
+        self.switch_button.clicked.connect(self.switch_nsi)
+        for b, name in ((self.new_button, "Open a new NSI"), (self.update_button, "Update NSI"),
+                        (self.close_button, "Close NSI"),
+                        (self.switch_button, "Switch to another toolkit")):
+            b.setAccessibleName(name)
+        buttons = QHBoxLayout()
+        for b in (self.new_button, self.update_button, self.close_button, self.switch_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+
+        split = QSplitter(Qt.Orientation.Vertical, page)
+        split.setObjectName("nsiSplitter")
+        split.addWidget(self.nsi_table)
+        hist = QWidget(split)
+        hl = QVBoxLayout(hist)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(history_label)
+        hl.addWidget(self.history)
+        split.addWidget(hist)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        self.nsi_split = split
+        lay = QVBoxLayout(page)
+        lay.addLayout(buttons)
+        lay.addWidget(split, 1)
+        return page
+
+    def _build_workbooks(self) -> QWidget:
+        page = QWidget(self)
+        text = self._selectable(QLabel(
+            "Print the Pre-Intervention Module workbook for this person to write in: A4 or "
+            "an A5 booklet, large print, with or without their name and CRN, or a blank "
+            "copy.", page))
+        text.setAccessibleName("About workbooks")
+        self.print_button = QPushButton("Print workbook…", page)
+        self.print_button.setToolTip("Print workbook (Ctrl+P)")
+        self.print_button.setAccessibleName("Print workbook")
+        self.print_button.clicked.connect(self.print_workbook)
+        lay = QVBoxLayout(page)
+        lay.addWidget(text)
+        row = QHBoxLayout()
+        row.addWidget(self.print_button)
+        row.addStretch(1)
+        lay.addLayout(row)
+        lay.addStretch(1)
+        return page
+
+    # ---------------------------------------------------------------- loading
+    def set_desk(self, desk: Desk | None) -> None:
+        """Show records from this database."""
+        self.desk = desk
+        self.show_person(None)
+
+    def show_person(self, person_id: int | None) -> None:
+        """Load and show one person's record (None: nobody)."""
+        self.person_id = person_id
+        self._load_gen += 1
+        if person_id is None or self.desk is None:
+            self.data = None
+            self.title.setText("Choose a person from the list to see their record.")
+            self._clear()
+            self._enable(False)
+            return
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the current person's record again."""
+        desk, pid = self.desk, self.person_id
+        if desk is None or pid is None:
+            return
+        self._load_gen += 1
+        gen = self._load_gen
+
+        def done(data: CaseData) -> None:
+            if gen == self._load_gen:
+                self._show(data)
+
+        def failed(exc: BaseException) -> None:
+            from probation_desk.ui.errors import plain_message
+
+            if gen == self._load_gen:
+                self.title.setText(plain_message(exc))
+                self._enable(False)
+
+        self.tasks.op(self, lambda _p: load_case(desk, pid)).success(done) \
+            .failure(failed).run_in_background()
+
+    def _on_change(self, change: Change) -> None:
+        if self.person_id is not None and (change.everything
+                                           or self.person_id in change.people):
+            self.reload()
+
+    def _clear(self) -> None:
+        for lab in self.details.values():
+            lab.clear()
+        self.rar_label.clear()
+        self.nsi_table.setRowCount(0)
+        self.history.clear()
+        self.module.show_state(None)
+
+    def _enable(self, on: bool) -> None:
+        for b in (self.new_button, self.print_button):
+            b.setEnabled(on)
+        self._nsi_selected()
+
+    def _show(self, data: CaseData) -> None:
+        self.data = data
+        p = data.person
+        self.title.setText(f"{p.name} ({p.crn})")
+        d = self.details
+        d["crn"].setText(p.crn)
+        d["name"].setText(p.name)
+        d["dob"].setText(uk(p.date_of_birth) or "Not recorded")
+        d["region"].setText(p.region)
+        d["pdu"].setText(p.pdu)
+        d["practitioner"].setText(p.practitioner)
+        d["language"].setText(p.language.value)
+        d["print"].setText(p.print_needs.value)
+        d["open"].setText(str(p.open_nsis))
+        d["module"].setText(data.module.status.value)
+        self.rar_label.setText("\n\n".join(rar_lines(data)))
+        self._fill_nsis(data.nsis)
+        self.module.show_state(data.module)
+        self._enable(True)
+        self.loaded.emit(p.id)
+
+    def _fill_nsis(self, nsis: list[NsiView]) -> None:
+        keep = self.selected_nsi()
+        keep_id = keep.id if keep else None
+        warn = icon("warning", QStyle.StandardPixmap.SP_MessageBoxWarning)
+        desk = self.desk
+        self.nsi_table.setRowCount(len(nsis))
+        select_row = -1
+        for i, n in enumerate(nsis):
+            f = n.fields
+            attention = ""
+            if n.overdue:
+                attention = "Overdue: close it or switch toolkit"
+            elif n.is_open and desk is not None:
+                try:
+                    kit = desk.toolkit(f.toolkit)
+                except Exception:  # unknown code in old data: shown as it is
+                    kit = None
+                if kit is not None and kit.is_withdrawn(desk.today) and kit.close_by:
+                    attention = f"Toolkit withdrawn: close by {uk_long(kit.close_by)}"
+            values = (n.toolkit_name, f.status.value, uk(f.referral_date), uk(f.actual_start),
+                      uk(f.actual_end), f.outcome.value if f.outcome else "",
+                      f.practitioner or "", attention)
+            for j, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, n.id)
+                if j == len(values) - 1 and attention:
+                    item.setIcon(warn)
+                self.nsi_table.setItem(i, j, item)
+            if n.id == keep_id:
+                select_row = i
+        if select_row >= 0:
+            self.nsi_table.selectRow(select_row)
+        self._nsi_selected()
+
+    def selected_nsi(self) -> NsiView | None:
+        """The NSI chosen in the table."""
+        if self.data is None:
+            return None
+        rows = self.nsi_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.nsi_table.item(rows[0].row(), 0)
+        nid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return next((n for n in self.data.nsis if n.id == nid), None)
+
+    def select_nsi(self, nsi_id: int) -> bool:
+        """Choose an NSI in the table by id."""
+        for r in range(self.nsi_table.rowCount()):
+            item = self.nsi_table.item(r, 0)
+            if item and item.data(Qt.ItemDataRole.UserRole) == nsi_id:
+                self.nsi_table.selectRow(r)
+                return True
+        return False
+
+    def _nsi_selected(self) -> None:
+        n = self.selected_nsi()
+        is_open = n is not None and n.is_open
+        self.update_button.setEnabled(is_open)
+        self.close_button.setEnabled(is_open)
+        self.switch_button.setEnabled(is_open)
+        self.history.clear()
+        if n is None:
+            return
+        for h in n.history:
+            note = f"; {h.note}" if h.note else ""
+            self.history.addItem(f"{uk(h.status_date)}  {h.status.value} (recorded by "
+                                 f"{h.recorded_by}{note})")
+
+    # ---------------------------------------------------------------- actions
+    def _open(self, dialog: QWidget) -> None:
+        self.dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()  # type: ignore[attr-defined]
+
+    def new_nsi(self) -> None:
+        """Ctrl+N: open a toolkit NSI for this person."""
+        if self.desk is None or self.data is None:
+            return
+        self.tabs.setCurrentIndex(2)
+        self._open(OpenNsiDialog(self.desk, self.tasks, self.data.person, self))
+
+    def update_nsi(self) -> None:
+        """Change the chosen open NSI."""
+        n = self.selected_nsi()
+        if self.desk is None or self.data is None or n is None or not n.is_open:
+            return
+        self._open(UpdateNsiDialog(self.desk, self.tasks, n, self.data.person.name, self))
+
+    def close_nsi(self) -> None:
+        """Close the chosen open NSI with an outcome."""
+        n = self.selected_nsi()
+        if self.desk is None or self.data is None or n is None or not n.is_open:
+            return
+        self._open(CloseNsiDialog(self.desk, self.tasks, n, self.data.person.name, self))
+
+    def switch_nsi(self) -> None:
+        """Switch the chosen open NSI to an approved toolkit."""
+        n = self.selected_nsi()
+        if self.desk is None or self.data is None or n is None or not n.is_open:
+            return
+        self._open(SwitchToolkitDialog(self.desk, self.tasks, n.id, n.person_id,
+                                       n.fields.toolkit, n.toolkit_name, n.version,
+                                       self.data.person.name, self))
+
+    def record_session(self) -> None:
+        """Record a Pre-Intervention Module session."""
+        if self.desk is None or self.data is None:
+            return
+        self.tabs.setCurrentWidget(self.module)
+        self._open(SessionDialog(self.desk, self.tasks, self.data.person, self))
+
+    def print_workbook(self) -> None:
+        """Ctrl+P: print this person's workbook."""
+        if self.desk is None or self.data is None:
+            return
+        from probation_desk.ui.workbook_dialog import WorkbookDialog
+
+        self._open(WorkbookDialog(self.desk, self.tasks, self.data.person, self))
+

@@ -1,0 +1,164 @@
+"""The Pre-Intervention Module on a case: sessions, first completion, revisits, readiness.
+
+Recording a session goes through ``Desk.record_session``; the rules decide which
+session is the completion and which are revisits (``ModuleState``), and whether the
+person is ready for a Structured Intervention (``readiness_text``). Completion counts
+as one RAR day; revisits add none: the Orders & RAR panel says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk.domain.dates import uk
+from probation_desk.domain.module import ModuleSession, ModuleState, SupporterRole
+from probation_desk.ui.forms import OperationDialog
+from probation_desk.ui.tasks import Change, Progress, Tasks
+from probation_desk.ui.widgets import NotesEdit, UkDateEdit, plain_text
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.views import PersonView
+
+
+class SessionDialog(OperationDialog):
+    """Record one session of the Pre-Intervention Module."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Record a module session",
+                         f"A Pre-Intervention Module session for {person.name} "
+                         f"({person.crn}). Its first completion counts as one RAR day; "
+                         "revisits are recorded as work done and add no RAR days.",
+                         parent, "&Record session")
+        self.desk, self.person = desk, person
+        self.date = self.add_row("Session &date", UkDateEdit(desk.today, self), "session_date")
+        self.role = QComboBox(self)
+        for r in SupporterRole:
+            self.role.addItem(r.value, r.name)
+        self.add_row("Supported &by", self.role, "supporter_role")
+        self.supporter = QLineEdit(desk.actor, self)
+        self.add_row("Supporter's &name", self.supporter, "supporter_name")
+        self.completed = QCheckBox("The person &completed the module in this session", self)
+        self.completed.setAccessibleName("Completed the module in this session")
+        self.add_row("", self.completed, "completed")
+        self.notes = NotesEdit(self)
+        self.add_row("N&otes", self.notes, "notes")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+
+    def session(self) -> ModuleSession:
+        """The session as typed."""
+        assert isinstance(self.date, UkDateEdit)
+        return ModuleSession(self.date.value(), SupporterRole[self.role.currentData()],
+                             self.supporter.text(), self.completed.isChecked(),
+                             plain_text(self.notes))
+
+    def operation(self) -> Callable[[Progress], Any]:
+        desk, pid, session = self.desk, self.person.id, self.session()
+        return lambda _p: desk.record_session(pid, session)
+
+    def on_saved(self, result: Any) -> None:
+        self.tasks.announce(Change.person(self.person.id, module=True))
+
+
+class ModulePanel(QWidget):
+    """Status, readiness, first completion, revisits and the sessions of one person.
+
+    Signals:
+        record_requested(): the "Record a session" button was pressed.
+    """
+
+    record_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Pre-Intervention Module")
+        self.status = QLabel(self)
+        self.status.setAccessibleName("Module status")
+        self.readiness = QLabel(self)
+        self.readiness.setWordWrap(True)
+        self.readiness.setAccessibleName("Ready for a Structured Intervention")
+        self.completion = QLabel(self)
+        self.completion.setWordWrap(True)
+        self.completion.setAccessibleName("First completion")
+        self.revisits = QLabel(self)
+        self.revisits.setWordWrap(True)
+        self.revisits.setAccessibleName("Revisits")
+        for lab in (self.status, self.readiness, self.completion, self.revisits):
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                        | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+            lab.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.table = QTableWidget(0, 5, self)
+        self.table.setHorizontalHeaderLabels(["Date", "Session", "Supported by", "Supporter",
+                                              "Notes"])
+        self.table.setAccessibleName("Module sessions")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        self.table.setTabKeyNavigation(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents)
+        self.record_button = QPushButton("Record a session…", self)
+        self.record_button.setAccessibleName("Record a module session")
+        self.record_button.setToolTip("Record a module session (Ctrl+M)")
+        self.record_button.clicked.connect(self.record_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.record_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.status)
+        lay.addWidget(self.readiness)
+        lay.addWidget(self.completion)
+        lay.addWidget(self.revisits)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(buttons)
+
+    def show_state(self, state: ModuleState | None) -> None:
+        """Show a person's module state (None: nobody chosen)."""
+        self.record_button.setEnabled(state is not None)
+        if state is None:
+            for lab in (self.status, self.readiness, self.completion, self.revisits):
+                lab.clear()
+            self.table.setRowCount(0)
+            return
+        self.status.setText(f"Module: {state.status.value}")
+        ready = "✔" if state.ready_for_si else "✖"
+        self.readiness.setText(f"{ready} {state.readiness_text()}")
+        done = state.completion_session
+        if done is not None:
+            self.completion.setText(
+                f"First completed on {uk(done.session_date)}, supported by "
+                f"{done.supporter_name} ({done.supporter_role.value.lower()}). This "
+                "completion counts as one RAR day.")
+        else:
+            self.completion.setText("Not completed yet.")
+        if state.revisits:
+            dates = ", ".join(uk(s.session_date) for s in state.revisits)
+            n = len(state.revisits)
+            self.revisits.setText(f"Revisited {n} time{'s' if n != 1 else ''} ({dates}). "
+                                  "Revisits are recorded as work done and add no RAR days.")
+        else:
+            self.revisits.setText("No revisits recorded.")
+        self.table.setRowCount(len(state.sessions))
+        for i, (s, kind) in enumerate(reversed(state.sessions)):
+            for j, text in enumerate((uk(s.session_date), kind.value, s.supporter_role.value,
+                                      s.supporter_name, s.notes or "")):
+                self.table.setItem(i, j, QTableWidgetItem(text))

@@ -1,0 +1,309 @@
+"""Dialogs to open, update, close and switch a toolkit NSI.
+
+The toolkit picker offers only ``desk.catalogue.selectable(desk.today)``; the rules
+refuse a withdrawn toolkit however it is reached, and that refusal appears inside the
+dialog next to the toolkit. Closing asks for confirmation first. Each save is one
+Desk operation, run in the background (see :mod:`probation_desk.ui.forms`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
+
+from probation_desk.domain.dates import uk, uk_long
+from probation_desk.domain.nsi import MANUAL_OUTCOMES, NsiFields, Outcome, Status
+from probation_desk.ui.forms import OperationDialog
+from probation_desk.ui.tasks import Change, Progress, Tasks
+from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, confirm, plain_text
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.views import NsiView, PersonView
+
+
+def toolkit_combo(desk: Desk, parent: QWidget, exclude: str = "") -> QComboBox:
+    """A picker of the toolkits a new NSI may be opened on today (withdrawn left out)."""
+    box = QComboBox(parent)
+    for kit in desk.catalogue.selectable(desk.today):
+        if kit.code != exclude:
+            box.addItem(kit.name, kit.code)
+    box.setAccessibleName("Toolkit")
+    return box
+
+
+def status_combo(parent: QWidget, statuses: tuple[Status, ...]) -> QComboBox:
+    """A picker of NSI statuses."""
+    box = QComboBox(parent)
+    for s in statuses:
+        box.addItem(s.value, s.name)
+    return box
+
+
+def outcome_combo(parent: QWidget, outcomes: tuple[Outcome, ...], blank: str = "") -> QComboBox:
+    """A picker of outcomes (with a blank first item when ``blank`` is given)."""
+    box = QComboBox(parent)
+    if blank:
+        box.addItem(blank, "")
+    for o in outcomes:
+        box.addItem(o.value, o.name)
+    return box
+
+
+class OpenNsiDialog(OperationDialog):
+    """Open a toolkit NSI for a person."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Open a toolkit NSI",
+                         f"For {person.name} ({person.crn}). Only toolkits approved today "
+                         "are offered.", parent, "&Open NSI")
+        self.desk, self.person = desk, person
+        today = desk.today
+        self.toolkit = self.add_row("&Toolkit", toolkit_combo(desk, self), "toolkit")
+        self.status = self.add_row("Stat&us", status_combo(self, (Status.REFERRED,
+                                                                  Status.IN_PROGRESS)), "status")
+        self.referral = self.add_row("&Referral date", UkDateEdit(today, self), "referral_date")
+        self.expected_start = self.add_row("E&xpected start",
+                                           OptionalDate("Expected start date", today, self),
+                                           "expected_start")
+        self.expected_end = self.add_row("Expected &end",
+                                         OptionalDate("Expected end date", today, self),
+                                         "expected_end")
+        self.actual_start = self.add_row("&Started on",
+                                         OptionalDate("Date started", today, self),
+                                         "actual_start")
+        self.practitioner = self.add_row("&Practitioner", QLineEdit(desk.actor, self),
+                                         "practitioner")
+        self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def fields(self) -> NsiFields:
+        """The NSI as typed."""
+        assert isinstance(self.toolkit, QComboBox) and isinstance(self.status, QComboBox)
+        assert isinstance(self.referral, UkDateEdit) and isinstance(self.notes, NotesEdit)
+        assert isinstance(self.practitioner, QLineEdit)
+        return NsiFields(
+            toolkit=self.toolkit.currentData() or "",
+            status=Status[self.status.currentData()],
+            referral_date=self.referral.value(),
+            expected_start=_opt(self.expected_start), expected_end=_opt(self.expected_end),
+            actual_start=_opt(self.actual_start),
+            notes=plain_text(self.notes),
+            practitioner=self.practitioner.text().strip() or None)
+
+    def operation(self) -> Callable[[Progress], Any]:
+        desk, pid, fields = self.desk, self.person.id, self.fields()
+        return lambda _p: desk.open_nsi(pid, fields)
+
+    def on_saved(self, result: Any) -> None:
+        self.tasks.announce(Change.person(self.person.id, nsis=True))
+
+
+def _opt(widget: QWidget) -> dt.date | None:
+    assert isinstance(widget, OptionalDate)
+    return widget.value()
+
+
+class UpdateNsiDialog(OperationDialog):
+    """Change an open NSI (status, dates, notes); refused if someone saved it first."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, nsi: NsiView, person_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Update NSI", "", parent, "&Save changes")
+        self.desk = desk
+        self.nsi = nsi
+        self.person_name = person_name
+        today = desk.today
+        self.kit_label = self.add_row("Toolkit", QLabel(self), "toolkit")
+        self.status = self.add_row("Stat&us", status_combo(self, tuple(Status)), "status")
+        self.referral = self.add_row("&Referral date", UkDateEdit(today, self), "referral_date")
+        self.expected_start = self.add_row("E&xpected start",
+                                           OptionalDate("Expected start date", today, self),
+                                           "expected_start")
+        self.expected_end = self.add_row("Expected &end",
+                                         OptionalDate("Expected end date", today, self),
+                                         "expected_end")
+        self.actual_start = self.add_row("&Started on",
+                                         OptionalDate("Date started", today, self),
+                                         "actual_start")
+        self.actual_end = self.add_row("En&ded on", OptionalDate("Date ended", today, self),
+                                       "actual_end")
+        self.outcome = self.add_row("Ou&tcome", outcome_combo(self, MANUAL_OUTCOMES,
+                                                              "(not ended)"), "outcome")
+        self.practitioner = self.add_row("&Practitioner", QLineEdit(self), "practitioner")
+        self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
+        self.fill(nsi)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def fill(self, nsi: NsiView) -> None:
+        """Show ``nsi``'s saved values."""
+        self.nsi = nsi
+        f = nsi.fields
+        assert isinstance(self.kit_label, QLabel)
+        self.kit_label.setText(nsi.toolkit_name)
+        self.intro.setText(f"{nsi.toolkit_name} NSI for {self.person_name}, referred "
+                           f"{uk(f.referral_date)}.")
+        self.intro.show()
+        _set_combo(self.status, f.status.name)
+        assert isinstance(self.referral, UkDateEdit)
+        if f.referral_date:
+            self.referral.set_value(f.referral_date)
+        for w, v in ((self.expected_start, f.expected_start), (self.expected_end, f.expected_end),
+                     (self.actual_start, f.actual_start), (self.actual_end, f.actual_end)):
+            assert isinstance(w, OptionalDate)
+            w.set_value(v)
+        _set_combo(self.outcome, f.outcome.name if f.outcome else "")
+        assert isinstance(self.practitioner, QLineEdit) and isinstance(self.notes, NotesEdit)
+        self.practitioner.setText(f.practitioner or "")
+        self.notes.setPlainText(f.notes or "")
+
+    def fields(self) -> NsiFields:
+        """The NSI as typed."""
+        assert isinstance(self.status, QComboBox) and isinstance(self.outcome, QComboBox)
+        assert isinstance(self.referral, UkDateEdit) and isinstance(self.notes, NotesEdit)
+        assert isinstance(self.practitioner, QLineEdit)
+        outcome = self.outcome.currentData()
+        return NsiFields(
+            toolkit=self.nsi.fields.toolkit, status=Status[self.status.currentData()],
+            referral_date=self.referral.value(),
+            expected_start=_opt(self.expected_start), expected_end=_opt(self.expected_end),
+            actual_start=_opt(self.actual_start), actual_end=_opt(self.actual_end),
+            outcome=Outcome[outcome] if outcome else None, notes=plain_text(self.notes),
+            practitioner=self.practitioner.text().strip() or None)
+
+    def operation(self) -> Callable[[Progress], Any]:
+        desk, nid, version, fields = self.desk, self.nsi.id, self.nsi.version, self.fields()
+        return lambda _p: desk.update_nsi(nid, fields, version)
+
+    def on_saved(self, result: Any) -> None:
+        self.tasks.announce(Change.person(self.nsi.person_id, nsis=True))
+
+    def reload_latest(self) -> None:
+        desk, nid = self.desk, self.nsi.id
+
+        def done(nsi: NsiView) -> None:
+            self.fill(nsi)
+            self.errors.clear()
+            self.show_notice("Reloaded: this shows the version saved by someone else. "
+                             "Make your change again, then save.")
+            self.tasks.announce(Change.person(nsi.person_id, nsis=True))
+
+        self.tasks.op(self, lambda _p: desk.nsi(nid)).success(done).run_in_background()
+
+
+def _set_combo(box: QWidget, data: str) -> None:
+    assert isinstance(box, QComboBox)
+    box.setCurrentIndex(max(box.findData(data), 0))
+
+
+class CloseNsiDialog(OperationDialog):
+    """Close an open NSI with an outcome, after confirmation."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, nsi: NsiView, person_name: str,
+                 parent: QWidget | None = None) -> None:
+        kit = desk.toolkit(nsi.fields.toolkit)
+        extra = ""
+        if kit.close_by is not None and kit.is_withdrawn(desk.today):
+            extra = (f" The {kit.name} toolkit was withdrawn; its NSIs had to close by "
+                     f"{uk_long(kit.close_by)}.")
+        super().__init__(tasks, "Close NSI",
+                         f"Close the {nsi.toolkit_name} NSI for {person_name}, referred "
+                         f"{uk(nsi.fields.referral_date)}.{extra}", parent, "&Close NSI")
+        self.desk, self.nsi, self.person_name = desk, nsi, person_name
+        self.outcome = self.add_row("&Outcome", outcome_combo(self, MANUAL_OUTCOMES), "outcome")
+        if kit.is_withdrawn(desk.today):
+            _set_combo(self.outcome, Outcome.TOOLKIT_WITHDRAWN.name)
+        self.end = self.add_row("&Ended on", UkDateEdit(desk.today, self), "actual_end",
+                                "actual_start")
+        self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
+        assert isinstance(self.notes, NotesEdit)
+        self.notes.setPlainText(nsi.fields.notes or "")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+
+    def values(self) -> tuple[Outcome, dt.date, str | None]:
+        """Outcome, end date and notes as typed."""
+        assert isinstance(self.outcome, QComboBox) and isinstance(self.end, UkDateEdit)
+        assert isinstance(self.notes, NotesEdit)
+        return Outcome[self.outcome.currentData()], self.end.value(), plain_text(self.notes)
+
+    def confirm_save(self) -> bool:
+        outcome, end, _notes = self.values()
+        return confirm(self, "Close this NSI?",
+                       f"Close the {self.nsi.toolkit_name} NSI for {self.person_name} on "
+                       f"{uk(end)} with the outcome '{outcome.value}'? A closed NSI cannot "
+                       "be changed afterwards.", "&Close NSI", "&Go back", default_yes=True)
+
+    def operation(self) -> Callable[[Progress], Any]:
+        desk, nid, version = self.desk, self.nsi.id, self.nsi.version
+        outcome, end, notes = self.values()
+        return lambda _p: desk.close_nsi(nid, outcome, end, version, notes)
+
+    def on_saved(self, result: Any) -> None:
+        self.tasks.announce(Change.person(self.nsi.person_id, nsis=True))
+
+    def reload_latest(self) -> None:
+        desk, nid = self.desk, self.nsi.id
+
+        def done(nsi: NsiView) -> None:
+            self.nsi = nsi
+            self.errors.clear()
+            if nsi.is_open:
+                self.show_notice("Reloaded the latest version. Check the outcome and date, "
+                                 "then close it again.")
+            else:
+                self.show_notice(f"Someone else has already closed this NSI "
+                                 f"({nsi.outcome.value if nsi.outcome else nsi.status.value}, "
+                                 f"{uk(nsi.fields.actual_end)}). Nothing more is needed.")
+                self.save_button.setEnabled(False)
+            self.tasks.announce(Change.person(nsi.person_id, nsis=True))
+
+        self.tasks.op(self, lambda _p: desk.nsi(nid)).success(done).run_in_background()
+
+
+class SwitchToolkitDialog(OperationDialog):
+    """Close an NSI as transferred and open one on an approved toolkit, notes carried."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, nsi_id: int, person_id: int,
+                 toolkit_code: str, toolkit_name: str, version: int, person_name: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Switch to another toolkit",
+                         f"{person_name}'s {toolkit_name} NSI will be closed as 'Transferred "
+                         "to another toolkit', and a new NSI opened on the toolkit you "
+                         "choose, with the notes carried over. Both happen together or not "
+                         "at all.", parent, "S&witch toolkit")
+        self.desk, self.nsi_id, self.person_id, self.version = desk, nsi_id, person_id, version
+        self.toolkit = self.add_row("&New toolkit", toolkit_combo(desk, self, toolkit_code),
+                                    "toolkit")
+        self.on = self.add_row("&Switch on", UkDateEdit(desk.today, self), "referral_date",
+                               "actual_end")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
+
+    def operation(self) -> Callable[[Progress], Any]:
+        assert isinstance(self.toolkit, QComboBox) and isinstance(self.on, UkDateEdit)
+        desk, nid, version = self.desk, self.nsi_id, self.version
+        code, on = self.toolkit.currentData() or "", self.on.value()
+        return lambda _p: desk.switch_toolkit(nid, code, version, on=on)
+
+    def on_saved(self, result: Any) -> None:
+        self.tasks.announce(Change.person(self.person_id, nsis=True))
+
+    def reload_latest(self) -> None:
+        desk, nid = self.desk, self.nsi_id
+
+        def done(nsi: NsiView) -> None:
+            self.version = nsi.version
+            self.errors.clear()
+            if nsi.is_open:
+                self.show_notice("Reloaded the latest version. Choose the toolkit again and "
+                                 "switch.")
+            else:
+                self.show_notice("Someone else has already closed this NSI, so it cannot be "
+                                 "switched. Open a new NSI instead.")
+                self.save_button.setEnabled(False)
+            self.tasks.announce(Change.person(nsi.person_id, nsis=True))
+
+        self.tasks.op(self, lambda _p: desk.nsi(nid)).success(done).run_in_background()

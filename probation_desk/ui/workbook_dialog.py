@@ -1,0 +1,127 @@
+"""Print workbook…: options for one person's Pre-Intervention Module workbook.
+
+Printing itself is ``probation_desk.services.workbooks.print_workbook`` (ReportLab, in
+the background); this dialog only gathers the options. When the printing package is
+not installed in this build, the dialog says so plainly instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
+
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.people import PrintNeeds
+from probation_desk.ui.errors import show_message
+from probation_desk.ui.forms import OperationDialog
+from probation_desk.ui.tasks import Progress, Tasks
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.services.views import PersonView
+
+UNAVAILABLE = ("Printing workbooks is not available in this version of Probation Desk yet "
+               "({detail}). Nothing was printed.")
+
+
+def printer() -> Callable[..., int]:
+    """``services.workbooks.print_workbook``, or a refusal saying it is missing."""
+    try:
+        from probation_desk.services.workbooks import print_workbook
+    except ImportError as exc:
+        raise RuleViolation("printing-unavailable", UNAVAILABLE.format(detail=exc)) from None
+    return print_workbook
+
+
+class WorkbookDialog(OperationDialog):
+    """Choose workbook options and where to save the PDF."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Print workbook",
+                         f"The Pre-Intervention Module workbook for {person.name} "
+                         f"({person.crn}), written to a PDF you can print or share.",
+                         parent, "&Print")
+        from probation_desk.settings import load_settings
+
+        settings = load_settings()
+        self.desk, self.person = desk, person
+        self.large = QCheckBox("&Large print", self)
+        self.large.setChecked(person.print_needs is PrintNeeds.LARGE
+                              or settings.large_print_default)
+        self.booklet = QCheckBox("A5 &booklet (printed two to a sheet, folded)", self)
+        self.fillable = QCheckBox("&Fillable on screen", self)
+        self.show_crn = QCheckBox("Show the &CRN", self)
+        self.show_crn.setChecked(settings.show_crn_default)
+        self.blank = QCheckBox("B&lank copy (no name or CRN)", self)
+        self.blank.toggled.connect(lambda on: self.show_crn.setEnabled(not on))
+        for box in (self.large, self.booklet, self.fillable, self.show_crn, self.blank):
+            box.setAccessibleName(box.text().replace("&", ""))
+            self.add_row("", box)
+        docs = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        self.path = QLineEdit(str(Path(docs) / f"workbook-{person.crn}.pdf"), self)
+        self.path.setAccessibleName("Save the PDF as")
+        browse = QPushButton("&Browse…", self)
+        browse.setAccessibleName("Choose where to save the PDF")
+        browse.clicked.connect(self._browse)
+        row = QWidget(self)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.path, 1)
+        lay.addWidget(browse)
+        row.setFocusProxy(self.path)
+        self.add_row("Save &as", row, "out")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save the workbook as", self.path.text(),
+                                              "PDF files (*.pdf)")
+        if path:
+            self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+    def operation(self) -> Callable[[Progress], Any]:
+        out = self.path.text().strip()
+        if not out:
+            raise RuleViolation("required", "Choose where to save the PDF.", "out")
+        print_workbook = printer()
+        desk = self.desk
+        crn = None if self.blank.isChecked() else self.person.crn
+        opts = {"large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
+                "fillable": self.fillable.isChecked(),
+                "show_crn": self.show_crn.isChecked() and crn is not None}
+
+        def work(_p: Progress) -> tuple[str, int]:
+            try:
+                pages = print_workbook(desk, crn=crn, out=out, **opts)
+            except ImportError as exc:  # printing package not in this build
+                raise RuleViolation("printing-unavailable",
+                                    UNAVAILABLE.format(detail=exc)) from None
+            except ValueError as exc:  # an option the printer refuses, in its own words
+                if isinstance(exc, RuleViolation):
+                    raise
+                raise RuleViolation("workbook-options", str(exc)) from None
+            return out, int(pages)
+
+        return work
+
+    def on_saved(self, result: Any) -> None:
+        out, pages = result
+        box = show_message(self.parentWidget(), "Workbook ready",
+                           f"Wrote {out} ({pages} page{'s' if pages != 1 else ''}).")
+        open_button = box.addButton("&Open it", QMessageBox.ButtonRole.ActionRole)
+        open_button.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(out)))
