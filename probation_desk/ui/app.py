@@ -1,15 +1,45 @@
-"""Start the window (placeholder until the desktop window is built)."""
+"""Start the window: the QApplication, the error hook, the main window, the event loop.
+
+``run_app`` shows the window first and opens the database afterwards (in the
+background), so start-up stays close to a bare Qt window's.
+"""
 
 from __future__ import annotations
 
+import sys
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from probation_desk import __version__
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, named so QSettings finds the right place."""
+    QCoreApplication.setOrganizationName("Probation Desk")
+    QCoreApplication.setApplicationName("Probation Desk")
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv)
+    app.setApplicationDisplayName("Probation Desk")
+    from probation_desk.ui.widgets import icon
+
+    app.setWindowIcon(icon("app"))
+    return app
+
 
 def run_app(db: str | None = None) -> int:
-    """Open the main window and run the Qt event loop."""
-    import sys
+    """Open the main window and run the Qt event loop; returns the exit code."""
+    from probation_desk.logs import setup_logging
+    from probation_desk.ui.errors import install_excepthook
 
-    from PySide6.QtWidgets import QApplication, QLabel
+    app = make_application()
+    setup_logging()
+    install_excepthook()
+    from probation_desk.ui.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel("Probation Desk")
-    label.show()
+    window = MainWindow(db)
+    window.show()
+    window.start()
     return app.exec()

@@ -1,0 +1,264 @@
+"""First-run welcome, Settings, and About.
+
+Settings are kept by ``probation_desk.settings`` (a small JSON file shared with the
+command line). A new database is tested by opening it, in the background, before the
+settings are saved; a refusal appears next to the database field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk import __version__
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.people import REGIONS
+from probation_desk.domain.roles import Role
+from probation_desk.settings import Settings
+from probation_desk.ui.forms import OperationDialog
+from probation_desk.ui.tasks import Progress, Tasks
+
+
+def role_combo(parent: QWidget, current: str) -> QComboBox:
+    """A picker of roles, set to ``current`` (a Role name)."""
+    box = QComboBox(parent)
+    for r in Role:
+        box.addItem(r.value, r.name)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    return box
+
+
+def region_combo(parent: QWidget, current: str) -> QComboBox:
+    """A picker of the 12 regions (or none), set to ``current``."""
+    box = QComboBox(parent)
+    box.addItem("(No region chosen)", "")
+    for r in REGIONS:
+        box.addItem(r, r)
+    box.setCurrentIndex(max(box.findData(current), 0))
+    return box
+
+
+def as_url(text: str) -> str:
+    """A database address from what was typed: a URL as it is, a file path as SQLite."""
+    text = text.strip()
+    if not text or "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().resolve()}"
+
+
+@dataclass(frozen=True)
+class WelcomeChoice:
+    """What the person chose on first run."""
+
+    settings: Settings
+    demo_cases: int  # 0: start empty
+
+
+class WelcomeDialog(QDialog):
+    """First run with an empty database: who is using it, and empty or demo data."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Welcome to Probation Desk")
+        self.setAccessibleName("Welcome to Probation Desk")
+        self.settings = settings
+        self.choice: WelcomeChoice | None = None
+        intro = QLabel(
+            "This database has nobody in it yet. Say who you are (changes are recorded "
+            "in your name), then start with an empty caseload or load demo data to try "
+            "things out. Demo data is synthetic: no real people.", self)
+        intro.setWordWrap(True)
+        intro.setAccessibleName("Welcome")
+        self.name = QLineEdit(settings.actor, self)
+        self.name.setAccessibleName("Your name")
+        self.role = role_combo(self, settings.role)
+        self.role.setAccessibleName("Your role")
+        self.region = region_combo(self, settings.region)
+        self.region.setAccessibleName("Your region")
+        form = QFormLayout()
+        for text, w in (("Your &name", self.name), ("Your &role", self.role),
+                        ("Your re&gion", self.region)):
+            label = QLabel(text, self)
+            label.setBuddy(w)
+            form.addRow(label, w)
+        self.empty = QRadioButton("Start with an &empty caseload", self)
+        self.demo = QRadioButton("Load &demo data:", self)
+        self.empty.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.empty)
+        group.addButton(self.demo)
+        self.cases = QSpinBox(self)
+        self.cases.setRange(10, 100_000)
+        self.cases.setSingleStep(100)
+        self.cases.setValue(500)
+        self.cases.setSuffix(" people")
+        self.cases.setAccessibleName("How many demo people")
+        self.cases.setEnabled(False)
+        self.demo.toggled.connect(self.cases.setEnabled)
+        demo_row = QHBoxLayout()
+        demo_row.addWidget(self.demo)
+        demo_row.addWidget(self.cases)
+        demo_row.addStretch(1)
+        buttons = QDialogButtonBox(self)
+        start = buttons.addButton("&Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        start.setDefault(True)
+        start.setAccessibleName("Start")
+        later = buttons.addButton("&Later", QDialogButtonBox.ButtonRole.RejectRole)
+        later.setAccessibleName("Decide later")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(intro)
+        lay.addLayout(form)
+        lay.addWidget(self.empty)
+        lay.addLayout(demo_row)
+        lay.addWidget(buttons)
+
+    def accept(self) -> None:
+        new = replace(self.settings, user_name=self.name.text().strip(),
+                      role=self.role.currentData(), region=self.region.currentData() or "")
+        self.choice = WelcomeChoice(new, self.cases.value() if self.demo.isChecked() else 0)
+        super().accept()
+
+
+@dataclass(frozen=True)
+class SavedSettings:
+    """Settings after Save, and whether the database changed."""
+
+    settings: Settings
+    database_changed: bool
+
+
+class SettingsDialog(OperationDialog):
+    """Database, identity and role, region, default print options."""
+
+    def __init__(self, tasks: Tasks, settings: Settings, current_url: str,
+                 parent: QWidget | None = None, problem: str = "") -> None:
+        super().__init__(tasks, "Settings",
+                         "Changes are recorded in your name. A new database is opened and "
+                         "checked before it is saved here.", parent, "&Save")
+        self.settings = settings
+        self.current_url = current_url
+        self.database = QLineEdit(settings.database_url, self)
+        self.database.setPlaceholderText("Default: a file in your data folder")
+        self.database.setToolTip("A SQLite file, or a PostgreSQL address such as "
+                                 "postgresql+psycopg://user@server/probation")
+        self.database.setAccessibleName("Database: file or PostgreSQL address")
+        browse = QPushButton("&Browse…", self)
+        browse.setAccessibleName("Choose a database file")
+        browse.clicked.connect(self._browse)
+        row = QWidget(self)
+        rl = QHBoxLayout(row)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.database, 1)
+        rl.addWidget(browse)
+        row.setFocusProxy(self.database)
+        self.add_row("&Database", row, "database_url")
+        self.name = QLineEdit(settings.user_name, self)
+        self.name.setPlaceholderText(settings.actor)
+        self.add_row("Your &name", self.name, "user_name")
+        self.role = role_combo(self, settings.role)
+        self.add_row("Your &role", self.role, "role")
+        self.region = region_combo(self, settings.region)
+        self.add_row("Your re&gion", self.region, "region")
+        self.large = QCheckBox("&Large print workbooks by default", self)
+        self.large.setChecked(settings.large_print_default)
+        self.large.setAccessibleName("Large print workbooks by default")
+        self.add_row("", self.large)
+        self.crn = QCheckBox("Show the &CRN on workbooks by default", self)
+        self.crn.setChecked(settings.show_crn_default)
+        self.crn.setAccessibleName("Show the CRN on workbooks by default")
+        self.add_row("", self.crn)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        if problem:
+            self.errors.show("database_url", problem)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Choose or create a database file", self.database.text(),
+            "Probation Desk databases (*.sqlite3 *.db);;All files (*)",
+            options=QFileDialog.Option.DontConfirmOverwrite)
+        if path:
+            self.database.setText(path)
+
+    def new_settings(self) -> Settings:
+        """The settings as typed."""
+        return replace(self.settings, database_url=as_url(self.database.text()),
+                       user_name=self.name.text().strip(), role=self.role.currentData(),
+                       region=self.region.currentData() or "",
+                       large_print_default=self.large.isChecked(),
+                       show_crn_default=self.crn.isChecked())
+
+    def operation(self) -> Callable[[Progress], Any]:
+        new = self.new_settings()
+        changed = new.database_url != self.settings.database_url
+        url = new.database_url
+
+        def work(_p: Progress) -> SavedSettings:
+            from probation_desk.paths import default_db_path
+            from probation_desk.settings import save_settings
+
+            if changed:
+                test_open(url or f"sqlite:///{default_db_path()}")
+            save_settings(new)
+            return SavedSettings(new, changed)
+
+        return work
+
+
+def test_open(url: str) -> None:
+    """Open (and migrate) a database to prove it can be used; refuse it plainly if not."""
+    from probation_desk.services.session import open_desk
+
+    try:
+        desk = open_desk(url)
+    except RuleViolation:
+        raise
+    except Exception as exc:
+        if type(exc).__name__ == "DatabaseProblem":
+            raise RuleViolation("database-problem", str(exc), "database_url") from None
+        raise RuleViolation(
+            "database-problem",
+            f"The database could not be opened ({type(exc).__name__}: {exc}). Check the "
+            "file or address and try again.", "database_url") from None
+    desk.engine.dispose()
+
+
+def about_text(db_description: str) -> str:
+    """The About box's words."""
+    from probation_desk.paths import config_dir, data_dir
+
+    return (f"Probation Desk {__version__}\n\n"
+            "Toolkit NSIs, toolkit withdrawal, the Pre-Intervention Module and workbooks "
+            "for the Probation Service (England and Wales).\n\n"
+            f"Database: {db_description or 'not open'}\n"
+            f"Settings folder: {config_dir()}\n"
+            f"Data and log folder: {data_dir()}")
+
+
+def show_about(parent: QWidget | None, db_description: str) -> QMessageBox:
+    """The About box (opened without blocking)."""
+    from probation_desk.ui.errors import show_message
+
+    return show_message(parent, "About Probation Desk", about_text(db_description))

@@ -1,0 +1,613 @@
+"""The main window: withdrawal banner, sections (Caseload, Worklist, Review, Dashboard),
+the case record, menus, shortcuts and the status bar.
+
+The window is shown first; the database is opened afterwards, in the background
+(``services.session.open_desk``), so nothing heavy (SQLAlchemy, Alembic when a
+migration is due) sits between starting the app and seeing the window. A database that
+cannot be used shows its message in the window with a way to choose another in
+Settings.
+
+The Review and Dashboard sections are built by other modules (``ui/review.py`` with
+``ReviewPage``, ``ui/dashboard.py`` with ``DashboardPage``); they are imported the first
+time their section is shown, and a placeholder stands in while a module is missing
+(see :data:`EXTRA_SECTIONS` and :meth:`MainWindow._build_extra`).
+
+Signals:
+    MainWindow.desk_opened(): the database is open and every section has been told.
+    MainWindow.desk_failed(str): the database could not be opened (the message).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import logging
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from probation_desk.domain.dates import Clock, system_today
+from probation_desk.settings import Settings, load_settings
+from probation_desk.ui.banner import Banner
+from probation_desk.ui.case_record import CaseRecord
+from probation_desk.ui.caseload import CaseloadPage
+from probation_desk.ui.errors import plain_message, show_message
+from probation_desk.ui.tasks import Change, Tasks
+from probation_desk.ui.widgets import window_settings
+from probation_desk.ui.worklist import WorklistPage
+
+if TYPE_CHECKING:
+    from probation_desk.services.desk import Desk
+    from probation_desk.ui.dialogs import SavedSettings, WelcomeDialog
+
+log = logging.getLogger("probation_desk")
+
+SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard")
+CASELOAD, WORKLIST, REVIEW, DASHBOARD = range(4)
+EXTRA_SECTIONS = {
+    REVIEW: ("probation_desk.ui.review", "ReviewPage",
+             "The Review list arrives with the treatment manager view: people referred to "
+             "a Structured Intervention, their module completion and sign-off."),
+    DASHBOARD: ("probation_desk.ui.dashboard", "DashboardPage",
+                "The Dashboard arrives with the treatment manager view: module completion "
+                "by PDU and by month."),
+}
+"""Sections built by other modules: (module, class taking (desk, ...), placeholder text)."""
+
+
+class Placeholder(QWidget):
+    """A section that is not built yet, or waits for the database."""
+
+    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName(title)
+        self.label = QLabel(text, self)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAccessibleName(title)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.label)
+
+
+class ProblemPage(QWidget):
+    """Shown when the database cannot be opened: the reason, and what to do."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("The database could not be opened")
+        self.message = QLabel(self)
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Why the database could not be opened")
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.settings_button = QPushButton("Choose another database in &Settings…", self)
+        self.retry_button = QPushButton("&Try again", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.settings_button)
+        buttons.addWidget(self.retry_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        lay.addWidget(self.message)
+        lay.addLayout(buttons)
+        lay.addStretch(2)
+
+
+class MainWindow(QMainWindow):
+    """Probation Desk's window."""
+
+    desk_opened = Signal()
+    desk_failed = Signal(str)
+
+    def __init__(self, db: str | None = None, *, clock: Clock = system_today,
+                 settings: Settings | None = None, welcome: bool = True) -> None:
+        super().__init__()
+        self.db_arg = db
+        self.clock = clock
+        self.settings = settings if settings is not None else load_settings()
+        self.welcome_enabled = welcome
+        self.tasks = Tasks(self)
+        self.desk: Desk | None = None
+        self.db_url = ""
+        self.db_description = ""
+        self.dialog: QWidget | None = None
+        self.extra_pages: dict[int, QWidget] = {}
+        self._open_gen = 0
+        self.setWindowTitle("Probation Desk")
+        self.setAccessibleName("Probation Desk")
+
+        self._build()
+        self._build_menus()
+        self._build_status()
+        self._restore_state()
+
+    # ---------------------------------------------------------------- building
+    def _build(self) -> None:
+        self.banner = Banner(self.tasks, self)
+        self.banner.open_worklist.connect(lambda: self.show_section(WORKLIST))
+
+        self.nav = QListWidget(self)
+        self.nav.setAccessibleName("Sections")
+        for i, name in enumerate(SECTIONS):
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name} (Alt+{i + 1})")
+            item.setToolTip(f"{name} (Alt+{i + 1})")
+            self.nav.addItem(item)
+        fm = self.nav.fontMetrics()
+        self.nav.setMaximumWidth(fm.horizontalAdvance("Dashboard") * 2 + 24)
+        self.nav.setMinimumWidth(fm.horizontalAdvance("Dashboard") + 24)
+
+        self.caseload = CaseloadPage(self.tasks, self)
+        self.record = CaseRecord(self.tasks, self)
+        self.caseload.person_chosen.connect(self.record.show_person)
+        self.caseload.open_record.connect(self._focus_record)
+        self.case_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.case_split.setObjectName("caseSplitter")
+        self.case_split.setAccessibleName("Caseload and case record")
+        self.case_split.addWidget(self.caseload)
+        self.case_split.addWidget(self.record)
+        self.case_split.setStretchFactor(0, 3)
+        self.case_split.setStretchFactor(1, 2)
+        self.case_split.setChildrenCollapsible(False)
+
+        self.worklist = WorklistPage(self.tasks, self)
+        self.worklist.open_case.connect(self.open_case)
+
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.case_split)
+        self.stack.addWidget(self.worklist)
+        for index in (REVIEW, DASHBOARD):
+            self.stack.addWidget(Placeholder(SECTIONS[index], "Opening the database…", self))
+        self.problem = ProblemPage(self)
+        self.problem.settings_button.clicked.connect(self.open_settings)
+        self.problem.retry_button.clicked.connect(lambda: self.open_database(self.db_url))
+        self.stack.addWidget(self.problem)
+        self.nav.currentRowChanged.connect(self._section_changed)
+
+        body = QWidget(self)
+        row = QHBoxLayout(body)
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        central = QWidget(self)
+        col = QVBoxLayout(central)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(0)
+        col.addWidget(self.banner)
+        col.addWidget(body, 1)
+        self.setCentralWidget(central)
+        self.setTabOrder(self.nav, self.caseload.search)
+
+    def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self.settings_action = self._action(file, "&Settings…", self.open_settings,
+                                            QKeySequence.StandardKey.Preferences)
+        self.demo_action = self._action(file, "Load &demo data…", self.ask_demo,
+                                        tip="Add synthetic people (no real data)")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        case = bar.addMenu("&Case")
+        r = self.record
+        self.new_nsi_action = self._action(case, "&New NSI…", r.new_nsi, "Ctrl+N")
+        self.update_nsi_action = self._action(case, "&Update NSI…", r.update_nsi)
+        self.close_nsi_action = self._action(case, "&Close NSI…", r.close_nsi)
+        self.switch_action = self._action(case, "&Switch toolkit…", r.switch_nsi)
+        self.session_action = self._action(case, "Record &module session…", r.record_session,
+                                           "Ctrl+M")
+        self.print_action = self._action(case, "&Print workbook…", r.print_workbook, "Ctrl+P")
+        case.addSeparator()
+        self.refresh_action = self._action(case, "&Refresh", self.refresh,
+                                           QKeySequence.StandardKey.Refresh)
+        if self.refresh_action.shortcut() != QKeySequence("F5"):
+            self.refresh_action.setShortcuts([QKeySequence("F5"), self.refresh_action.shortcut()])
+        case.aboutToShow.connect(self._enable_case_actions)
+        self.record.loaded.connect(lambda _pid: self._enable_case_actions())
+        self.record.nsi_table.itemSelectionChanged.connect(self._enable_case_actions)
+
+        view = bar.addMenu("&View")
+        self.section_actions = []
+        for i, name in enumerate(SECTIONS):
+            act = self._action(view, f"&{name}", lambda i=i: self.show_section(i), f"Alt+{i + 1}")
+            self.section_actions.append(act)
+        view.addSeparator()
+        self._action(view, "&Find a person", self.find, QKeySequence.StandardKey.Find)
+        self.beside_action = self._action(view, "Case record &beside the list",
+                                          self._toggle_beside)
+        self.beside_action.setCheckable(True)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Probation Desk", self.about)
+        self._enable_case_actions()
+
+    def _build_status(self) -> None:
+        self.db_label = QLabel("Database: opening…", self)
+        self.db_label.setAccessibleName("Database")
+        self.user_label = QLabel(self)
+        self.user_label.setAccessibleName("Signed in as")
+        self.role_label = QLabel(self)
+        self.role_label.setAccessibleName("Role")
+        self.busy_label = QLabel(self)
+        self.busy_label.setAccessibleName("Working")
+        status = self.statusBar()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.busy_label)
+        status.addPermanentWidget(self.user_label)
+        status.addPermanentWidget(self.role_label)
+        self.tasks.busy_changed.connect(
+            lambda busy: self.busy_label.setText("Working…" if busy else ""))
+        self._show_identity()
+
+    def _show_identity(self) -> None:
+        s = self.settings
+        self.user_label.setText(f"Signed in as {s.actor}")
+        self.role_label.setText(f"Role: {s.role_enum.value}")
+
+    # ---------------------------------------------------------------- the database
+    def start(self) -> None:
+        """Open the database once the window has been painted."""
+        QTimer.singleShot(0, lambda: self.open_database(None))
+
+    def open_database(self, url: str | None) -> None:
+        """Open ``url`` (None: the --db argument, environment or settings) in the background."""
+        self._open_gen += 1
+        gen = self._open_gen
+        db_arg, settings, clock = self.db_arg, self.settings, self.clock
+        self.db_label.setText("Database: opening…")
+        self.caseload.count_label.setText("Opening the database…")
+
+        def work(_p: object) -> tuple[Desk, str, bool]:
+            from probation_desk.paths import database_url
+            from probation_desk.services.queries import CaseloadFilter, caseload_count
+            from probation_desk.services.session import open_desk
+
+            target = url or database_url(db_arg)
+            desk = open_desk(target, settings=settings, clock=clock)
+            try:
+                empty = caseload_count(desk, CaseloadFilter()) == 0
+            except Exception:
+                desk.engine.dispose()
+                raise
+            return desk, target, empty
+
+        def done(result: tuple[Desk, str, bool]) -> None:
+            if gen != self._open_gen:
+                result[0].engine.dispose()
+                return
+            self._opened(*result)
+
+        def failed(exc: BaseException) -> None:
+            if gen == self._open_gen:
+                self._open_failed(exc, url)
+
+        self.tasks.op(self, work).success(done).failure(failed).run_in_background()
+
+    def _opened(self, desk: Desk, url: str, empty: bool) -> None:
+        from probation_desk.services.session import describe_url
+
+        old = self.desk
+        self.desk, self.db_url = desk, url
+        self.db_description = describe_url(url)
+        self.db_label.setText(f"Database: {self.db_description}")
+        self.db_label.setToolTip(self.db_description)
+        s = self.settings
+        self.caseload.set_desk(desk, s.region)
+        self.record.set_desk(desk)
+        self.worklist.set_desk(desk, s.region)
+        self.banner.set_desk(desk, s.region, s.actor)
+        self._reset_extra_pages()
+        if self.stack.currentWidget() is self.problem:
+            self.show_section(CASELOAD)
+        self._section_changed(self.nav.currentRow())
+        if old is not None and old.engine is not desk.engine:
+            old.engine.dispose()
+        self._enable_case_actions()
+        self.desk_opened.emit()
+        if empty and self.welcome_enabled:
+            self.welcome()
+
+    def _open_failed(self, exc: BaseException, url: str | None) -> None:
+        text = plain_message(exc)
+        if url:
+            self.db_url = url
+        self.problem.message.setText(text)
+        self.db_label.setText("Database: not open")
+        self.stack.setCurrentWidget(self.problem)
+        self.problem.settings_button.setFocus()
+        self.desk_failed.emit(text)
+
+    def _use_identity(self, settings: Settings) -> None:
+        """Record changes under a new name or role (same database)."""
+        self.settings = settings
+        self._show_identity()
+        if self.desk is not None:
+            from probation_desk.services.desk import Desk
+
+            d = self.desk
+            self.desk = Desk(d.engine, actor=settings.actor, role=settings.role_enum,
+                             clock=d.clock, catalogue=d.catalogue)
+            self.caseload.set_desk(self.desk, settings.region)
+            self.record.desk = self.desk
+            self.record.reload()
+            self.worklist.set_desk(self.desk, settings.region)
+            self.banner.set_desk(self.desk, settings.region, settings.actor)
+            self._reset_extra_pages()
+            self._section_changed(self.nav.currentRow())
+
+    # ---------------------------------------------------------------- sections
+    def show_section(self, index: int) -> None:
+        """Switch to a section (Alt+1..4)."""
+        self.nav.setCurrentRow(index)
+        self._section_changed(index)
+
+    def _section_changed(self, index: int) -> None:
+        if index < 0:
+            return
+        if self.desk is None and self.stack.currentWidget() is self.problem:
+            return
+        if index in EXTRA_SECTIONS and self.desk is not None \
+                and index not in self.extra_pages:
+            self._build_extra(index)
+        self.stack.setCurrentIndex(index)
+        self._enable_case_actions()
+
+    def _build_extra(self, index: int) -> None:
+        """Build the Review or Dashboard page if its module exists (else a placeholder)."""
+        module_name, class_name, placeholder = EXTRA_SECTIONS[index]
+        page: QWidget
+        try:
+            found = importlib.util.find_spec(module_name) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            page = Placeholder(SECTIONS[index], placeholder, self)
+        else:
+            try:
+                cls = getattr(importlib.import_module(module_name), class_name)
+                params = inspect.signature(cls).parameters
+                kwargs: dict[str, Any] = {}
+                if "tasks" in params:
+                    kwargs["tasks"] = self.tasks
+                if "parent" in params:
+                    kwargs["parent"] = self
+                page = cls(self.desk, **kwargs)
+            except Exception as exc:
+                page = Placeholder(SECTIONS[index], f"The {SECTIONS[index]} could not be "
+                                   f"shown: {plain_message(exc)}", self)
+            open_case = getattr(page, "open_case", None)
+            if open_case is not None and hasattr(open_case, "connect"):
+                open_case.connect(lambda pid, *_rest: self.open_case(pid, None))
+        old = self.stack.widget(index)
+        self.stack.removeWidget(old)
+        old.deleteLater()
+        self.stack.insertWidget(index, page)
+        self.extra_pages[index] = page
+
+    def _reset_extra_pages(self) -> None:
+        for index in list(self.extra_pages):
+            old = self.stack.widget(index)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, Placeholder(SECTIONS[index], "Loading…", self))
+        self.extra_pages.clear()
+
+    def open_case(self, person_id: int, nsi_id: int | None = None) -> None:
+        """Show a person's record in the Caseload section (from the Worklist or Review)."""
+        self.show_section(CASELOAD)
+        self.caseload.select_person(person_id)
+        if nsi_id is not None:
+            def pick(pid: int) -> None:
+                if pid == person_id:
+                    self.record.loaded.disconnect(pick)
+                    self.record.tabs.setCurrentIndex(2)
+                    self.record.select_nsi(nsi_id)
+                    self.record.nsi_table.setFocus()
+            self.record.loaded.connect(pick)
+        if self.record.person_id != person_id:
+            self.record.show_person(person_id)
+        elif nsi_id is not None:
+            self.record.reload()
+        self._focus_record()
+
+    def _focus_record(self) -> None:
+        self.record.tabs.setFocus()
+
+    def find(self) -> None:
+        """Ctrl+F: the Caseload search box."""
+        self.show_section(CASELOAD)
+        self.caseload.focus_search()
+
+    def refresh(self) -> None:
+        """F5: read everything again."""
+        if self.desk is None:
+            self.open_database(self.db_url or None)
+            return
+        self.tasks.announce(Change(everything=True, nsis=True, module=True))
+        page = self.extra_pages.get(self.stack.currentIndex())
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
+    def _enable_case_actions(self) -> None:
+        has_person = self.desk is not None and self.record.data is not None
+        nsi = self.record.selected_nsi() if has_person else None
+        open_nsi = nsi is not None and nsi.is_open
+        for act in (self.new_nsi_action, self.session_action, self.print_action):
+            act.setEnabled(has_person)
+        for act in (self.update_nsi_action, self.close_nsi_action, self.switch_action):
+            act.setEnabled(open_nsi)
+        self.demo_action.setEnabled(self.desk is not None)
+
+    def _toggle_beside(self) -> None:
+        beside = self.beside_action.isChecked()
+        self.case_split.setOrientation(Qt.Orientation.Horizontal if beside
+                                       else Qt.Orientation.Vertical)
+
+    # ---------------------------------------------------------------- dialogs
+    def welcome(self) -> WelcomeDialog:
+        """First run: who is using it, and empty or demo data."""
+        from probation_desk.ui.dialogs import WelcomeDialog
+
+        dlg = WelcomeDialog(self.settings, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.accepted.connect(lambda: self._welcomed(dlg))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _welcomed(self, dlg: WelcomeDialog) -> None:
+        choice = dlg.choice
+        if choice is None:
+            return
+        from probation_desk.settings import save_settings
+
+        try:
+            save_settings(choice.settings)
+        except OSError as exc:
+            show_message(self, "Settings not saved", plain_message(exc))
+        self._use_identity(choice.settings)
+        if choice.demo_cases:
+            self.load_demo(choice.demo_cases)
+
+    def ask_demo(self) -> None:
+        """File > Load demo data: how many synthetic people to add."""
+        if self.desk is None:
+            return
+        n, ok = QInputDialog.getInt(self, "Load demo data",
+                                    "How many synthetic people (no real data) to add?",
+                                    500, 10, 100_000, 100)
+        if ok:
+            self.load_demo(n)
+
+    def load_demo(self, cases: int) -> None:
+        """Add a synthetic caseload in the background, with progress and Cancel."""
+        desk = self.desk
+        if desk is None:
+            return
+
+        def work(p: Any) -> Any:
+            from probation_desk.services.demo import load_demo
+
+            return load_demo(desk, cases, progress=lambda line: p(line, 0))
+
+        def done(result: Any) -> None:
+            people = result.counts.get("person", 0)
+            if result.stopped:
+                text = result.stopped
+            elif result.cancelled:
+                text = f"Stopped: {people:,} demo people were added before Cancel."
+            else:
+                text = f"Added {people:,} demo people (synthetic: no real data)."
+            if result.refused:
+                text += (f" {len(result.refused):,} demo records were refused by the rules "
+                         "(see the log).")
+            show_message(self, "Demo data", text)
+            self.tasks.announce(Change(everything=True, nsis=True, module=True))
+
+        self.tasks.op(self, work).with_progress(
+            lambda done_, _t: f"Loading demo data: {done_:,} records so far…",
+            title="Loading demo data", cancellable=True, delay_ms=0) \
+            .success(done).run_in_background()
+
+    def open_settings(self) -> None:
+        """File > Settings."""
+        from probation_desk.ui.dialogs import SettingsDialog
+
+        problem = self.problem.message.text() if self.desk is None else ""
+        dlg = SettingsDialog(self.tasks, self.settings, self.db_url, self, problem=problem)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.saved.connect(self._settings_saved)
+        self.dialog = dlg
+        dlg.open()
+
+    def _settings_saved(self, saved: SavedSettings) -> None:
+        new = saved.settings
+        if saved.database_changed or self.desk is None:
+            from probation_desk.paths import default_db_path
+
+            self.settings = new
+            self._show_identity()
+            self.open_database(new.database_url or f"sqlite:///{default_db_path()}")
+        else:
+            self._use_identity(new)
+        self.tasks.announce(Change(settings=True))
+
+    def about(self) -> None:
+        """Help > About."""
+        from probation_desk.ui.dialogs import show_about
+
+        show_about(self, self.db_description)
+
+    # ---------------------------------------------------------------- window state
+    def _restore_state(self) -> None:
+        qs = window_settings()
+        geometry = qs.value("window/geometry")
+        if isinstance(geometry, QByteArray | bytes):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 760)
+        state = qs.value("window/state")
+        if isinstance(state, QByteArray | bytes):
+            self.restoreState(state)
+        beside = qs.value("window/recordBeside", False, type=bool)
+        self.beside_action.setChecked(bool(beside))
+        self._toggle_beside()
+        for key, split in (("window/caseSplitter", self.case_split),
+                           ("window/nsiSplitter", self.record.nsi_split)):
+            value = qs.value(key)
+            if isinstance(value, QByteArray | bytes):
+                split.restoreState(value)
+        self.caseload.restore_state(qs)
+        section = qs.value("window/section", 0, type=int)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(section if section in (CASELOAD, WORKLIST) else CASELOAD)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(self.nav.currentRow())
+
+    def save_state(self) -> None:
+        """Remember geometry, splitters, headers and the section."""
+        qs = window_settings()
+        qs.setValue("window/geometry", self.saveGeometry())
+        qs.setValue("window/state", self.saveState())
+        qs.setValue("window/recordBeside", self.beside_action.isChecked())
+        qs.setValue("window/caseSplitter", self.case_split.saveState())
+        qs.setValue("window/nsiSplitter", self.record.nsi_split.saveState())
+        qs.setValue("window/section", max(self.nav.currentRow(), 0))
+        self.caseload.save_state(qs)
+        qs.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.tasks.cancel_all()
+        self.tasks.wait(10000)
+        if self.desk is not None:
+            self.desk.engine.dispose()
+        super().closeEvent(event)
+
