@@ -344,6 +344,8 @@ class CaseloadPage(QWidget):
         self.tasks = tasks
         self.desk: Desk | None = None
         self.user_region = ""
+        self.db_empty = False
+        """Set by the window: the database has nobody in it at all."""
         self.setAccessibleName("Caseload")
         self._search_gen = 0
         self._rows_painted = False
@@ -366,8 +368,9 @@ class CaseloadPage(QWidget):
     def _combo(self, name: str) -> QComboBox:
         box = QComboBox(self)
         box.setAccessibleName(name)
-        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        box.setMinimumContentsLength(8)
+        # Narrow enough for 200% scaling; the list drops down at full width.
+        box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        box.setMinimumContentsLength(6)
         box.currentIndexChanged.connect(self._filters_changed)
         return box
 
@@ -675,7 +678,7 @@ class CaseloadPage(QWidget):
                     self.nsi_status.currentText() if f.nsi_status else "",
                     self.module.currentText() if f.module_status else ""]
         narrowed = [n for n in narrowed if n]
-        if not f.search.strip() and not f.region and not narrowed:
+        if self.db_empty or (not f.search.strip() and not f.region and not narrowed):
             return ("Nobody is on the caseload yet. Load demo data from the File menu, or "
                     "import a file with the command line (probation-desk import).")
         what = (f"No people match '{f.search.strip()}'" if f.search.strip()

@@ -185,7 +185,18 @@ class OperationDialog(QDialog):
 
     def showEvent(self, event: Any) -> None:
         # Reading order: the fields, then Save and Cancel (the buttons were made first).
-        chain = [w.focusProxy() or w for w in self._fields]
+        chain: list[QWidget] = []
+        for w in self._fields:
+            proxy = w.focusProxy()
+            if proxy is None:
+                chain.append(w)
+                continue
+            # A row of several controls (a check box and a date, a path and Browse…).
+            chain.append(proxy)
+            chain += [c for c in w.findChildren(QWidget, options=Qt.FindChildOption
+                                                .FindDirectChildrenOnly)
+                      if c is not proxy and c.focusPolicy() & Qt.FocusPolicy.TabFocus
+                      and not c.objectName().startswith("qt_")]
         chain += [self.save_button, self.cancel_button]
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)

@@ -319,6 +319,7 @@ class MainWindow(QMainWindow):
         self.db_label.setText(f"Database: {self.db_description}")
         self.db_label.setToolTip(self.db_description)
         s = self.settings
+        self.caseload.db_empty = empty
         self.caseload.set_desk(desk, s.region)
         self.record.set_desk(desk)
         self.worklist.set_desk(desk, s.region)
@@ -529,6 +530,8 @@ class MainWindow(QMainWindow):
                 text += (f" {len(result.refused):,} demo records were refused by the rules "
                          "(see the log).")
             show_message(self, "Demo data", text)
+            if people:
+                self.caseload.db_empty = False
             self.tasks.announce(Change(everything=True, nsis=True, module=True))
 
         self.tasks.op(self, work).with_progress(

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -64,20 +63,27 @@ class Progress:
     """Handed to the work function: report how far it got, and learn of Cancel.
 
     Calling it as ``progress(done, total)`` returns True to keep going, False once
-    Cancel was pressed. Reports are passed to the GUI at most every 50 ms.
+    Cancel was pressed. Reports are coalesced: at most one is waiting for the GUI at a
+    time, and the GUI always shows the latest figures.
     """
 
-    def __init__(self, report: Callable[[int, int], None]) -> None:
+    def __init__(self, report: Callable[[], None]) -> None:
         self._report = report
         self._cancel = threading.Event()
-        self._last = 0.0
+        self._pending = False
+        self.latest = (0, 0)
 
     def __call__(self, done: int, total: int = 0) -> bool:
-        now = time.monotonic()
-        if now - self._last >= 0.05 or (total and done >= total):
-            self._last = now
-            self._report(done, total)
+        self.latest = (done, total)
+        if not self._pending:
+            self._pending = True
+            self._report()
         return not self._cancel.is_set()
+
+    def take(self) -> tuple[int, int]:
+        """The latest figures (called on the GUI thread when a report arrives)."""
+        self._pending = False
+        return self.latest
 
     def cancel(self) -> None:
         """Ask the work to stop at its next progress report."""
@@ -93,7 +99,7 @@ class _Bridge(QObject):
     """Lives on the GUI thread; carries the outcome back from the pool thread."""
 
     finished = Signal(bool, object)
-    progressed = Signal(int, int)
+    progressed = Signal()
 
     def __init__(self, op: Op[Any]) -> None:
         super().__init__()
@@ -105,9 +111,9 @@ class _Bridge(QObject):
     def _on_finished(self, ok: bool, value: object) -> None:
         self._op._finish(ok, value)
 
-    @Slot(int, int)
-    def _on_progress(self, done: int, total: int) -> None:
-        self._op._show_progress(done, total)
+    @Slot()
+    def _on_progress(self) -> None:
+        self._op._show_progress(*self._op.progress.take())
 
 
 class _Job(QRunnable):
@@ -186,9 +192,9 @@ class Op(Generic[T]):
         return self
 
     # ---------------------------------------------------------------- running
-    def _emit_progress(self, done: int, total: int) -> None:
+    def _emit_progress(self) -> None:
         try:
-            self._bridge.progressed.emit(done, total)
+            self._bridge.progressed.emit()
         except RuntimeError:
             pass
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QDateEdit,
-    QDateTimeEdit,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -50,7 +49,8 @@ class UkDateEdit(QDateEdit):
     """A date box shown and typed as dd/mm/yyyy, with a Monday-first calendar.
 
     Tab and Shift+Tab move to the next or previous field (a plain QDateEdit spends them
-    walking day, month and year). "/", "." or "-" typed after a part moves to the next.
+    walking day, month and year). "01/09/2026", "1/9/2026", "1.9.2026" and "01092026"
+    all give 1 September 2026 (a plain QDateEdit skips the month when "/" follows "01").
     """
 
     def __init__(self, day: dt.date | None = None, parent: QWidget | None = None) -> None:
@@ -86,12 +86,21 @@ class UkDateEdit(QDateEdit):
                 return QWidget.focusNextPrevChild(self, True)
         return super().event(event)
 
+    _advanced = False
+    """True when the last digit typed filled a part and Qt moved on by itself."""
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.text() in (".", "-"):
-            event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Slash, event.modifiers(), "/")
+        text = event.text()
+        if text and text in "/.-":
+            if self._advanced:  # "01" already moved on to the month: this "/" is done
+                self._advanced = False
+                event.accept()
+                return
+            if text != "/":
+                event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Slash, event.modifiers(), "/")
+        before = self.currentSectionIndex()
         super().keyPressEvent(event)
-        if event.text() == "/" and self.currentSection() == QDateTimeEdit.Section.DaySection:
-            self.setCurrentSection(QDateTimeEdit.Section.MonthSection)
+        self._advanced = text.isdigit() and self.currentSectionIndex() != before
 
 
 class OptionalDate(QWidget):
