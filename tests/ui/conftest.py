@@ -100,14 +100,15 @@ def user_settings() -> Settings:
 
 
 def open_window(qtbot: Any, url: str, *, settings: Settings | None = None,
-                welcome: bool = False, size: tuple[int, int] = (1200, 820)) -> Any:
+                welcome: bool = False, size: tuple[int, int] | None = (1200, 820)) -> Any:
     """The main window on ``url``, shown, with the first caseload search done."""
     from probation_desk.ui.main_window import MainWindow
 
     w = MainWindow(url, clock=fixed_clock(TODAY), settings=settings or user_settings(),
                    welcome=welcome)
     qtbot.addWidget(w)
-    w.resize(*size)
+    if size is not None:
+        w.resize(*size)
     w.show()
     qtbot.waitExposed(w)
     with qtbot.waitSignal(w.desk_opened, timeout=20000):
