@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from pytestqt.qtbot import QtBot
 
 
 class _Emitter(QObject):
@@ -17,8 +18,8 @@ class _Emitter(QObject):
     value = Signal(int, object)
 
 
-def test_signals_and_calls_keep_reference_counts() -> None:
-    app = QCoreApplication.instance() or QCoreApplication([])
+def test_signals_and_calls_keep_reference_counts(qtbot: QtBot, qapp: object) -> None:
+    app = qapp
     emitter = _Emitter()
     emitter.plain.connect(lambda: None)
     emitter.value.connect(lambda *_: None)
@@ -28,6 +29,6 @@ def test_signals_and_calls_keep_reference_counts() -> None:
         emitter.plain.emit()
         emitter.value.emit(i, None)
         timer.isActive()
-        app.processEvents()
+        app.processEvents()  # type: ignore[attr-defined]
     after = (sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None))
     assert [a - b for a, b in zip(after, before, strict=True)] == [0, 0, 0]
