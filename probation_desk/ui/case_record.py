@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -94,6 +95,9 @@ def rar_lines(data: CaseData) -> list[str]:
     m = data.module
     if not data.orders:
         lines.append("No orders are recorded for this person.")
+    if m.completed_on is None and data.rar:
+        lines.append("The Pre-Intervention Module has not been completed yet. Its first "
+                     "completion will count as one RAR day; revisits add none.")
     if m.completed_on is not None and not counted_module and data.rar:
         lines.append(f"The module was completed on {uk(m.completed_on)}, outside the dates "
                      "of any order with a RAR requirement, so it counts towards none.")
@@ -174,6 +178,7 @@ class CaseRecord(QWidget):
     def _build_rar(self) -> QWidget:
         page = QScrollArea(self)
         page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget(page)
         lay = QVBoxLayout(inner)
         self.rar_label = self._selectable(QLabel(inner))

@@ -481,10 +481,10 @@ class CaseloadPage(QWidget):
     def _size_columns(self) -> None:
         fm = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        pad = fm.horizontalAdvance("MM") + 16
+        pad = fm.horizontalAdvance("M") + 12
         samples = ("X000000", "Gwenllïan Price-Ŷsgol", "Yorkshire and the Humber",
                    "Camden and Islington", "Morgan Vaughan", "Open NSIs",
-                   "Completed and revisited", "RAR days")
+                   "Completed and revisited", "22/20 over")
         for i, text in enumerate(samples):
             header.resizeSection(i, fm.horizontalAdvance(text) + pad)
 

@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget(self)
         self.nav.setAccessibleName("Sections")
+        self.nav.setStyleSheet("QListWidget::item { padding: 0.4em 0.6em; }")
         for i, name in enumerate(SECTIONS):
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name} (Alt+{i + 1})")
@@ -587,6 +588,8 @@ class MainWindow(QMainWindow):
             value = qs.value(key)
             if isinstance(value, QByteArray | bytes):
                 split.restoreState(value)
+            else:  # first run: the list gets the larger share
+                split.setSizes([600, 400])
         self.caseload.restore_state(qs)
         section = qs.value("window/section", 0, type=int)
         self.nav.blockSignals(True)
