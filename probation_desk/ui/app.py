@@ -23,10 +23,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv)
     app.setApplicationDisplayName("Probation Desk")
-    from probation_desk.ui.widgets import icon
-
-    app.setWindowIcon(icon("app"))
-    return app
+    return app  # the window icon (an SVG, so a Qt plugin) is set after the first paint
 
 
 def run_app(db: str | None = None) -> int:

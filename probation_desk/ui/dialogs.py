@@ -153,6 +153,8 @@ class SavedSettings:
 class SettingsDialog(OperationDialog):
     """Database, identity and role, region, default print options."""
 
+    long_running = True
+
     def __init__(self, tasks: Tasks, settings: Settings, current_url: str,
                  parent: QWidget | None = None, problem: str = "") -> None:
         super().__init__(tasks, "Settings",

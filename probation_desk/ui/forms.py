@@ -40,6 +40,8 @@ class OperationDialog(QDialog):
     """A form whose Save runs one Desk operation in the background."""
 
     saved = Signal(object)
+    long_running = False
+    """True for work that may take a while (printing, opening another database)."""
 
     def __init__(self, tasks: Tasks, title: str, intro: str = "",
                  parent: QWidget | None = None, save_text: str = "&Save") -> None:
@@ -142,8 +144,9 @@ class OperationDialog(QDialog):
         self.saving = True
         self.save_button.setEnabled(False)
         self.saving_label.setText("Saving…")
-        self.tasks.op(self, work).success(self._done).failure(self._failed) \
-            .finally_(self._end).run_in_background()
+        op = self.tasks.op(self, work).success(self._done).failure(self._failed) \
+            .finally_(self._end)
+        (op.long() if self.long_running else op).run_in_background()
 
     def _end(self) -> None:
         self.saving = False

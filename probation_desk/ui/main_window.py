@@ -1,9 +1,10 @@
 """The main window: withdrawal banner, sections (Caseload, Worklist, Review, Dashboard),
 the case record, menus, shortcuts and the status bar.
 
-The window is shown first; the database is opened afterwards, in the background
+The window is shown first, as a light shell (menus, sections, status bar); once it
+has been painted the pages are built and the database is opened in the background
 (``services.session.open_desk``), so nothing heavy (SQLAlchemy, Alembic when a
-migration is due) sits between starting the app and seeing the window. A database that
+migration is due, the pages' widgets) sits between starting the app and seeing it. A database that
 cannot be used shows its message in the window with a way to choose another in
 Settings.
 
@@ -13,21 +14,24 @@ time their section is shown, and a placeholder stands in while a module is missi
 (see :data:`EXTRA_SECTIONS` and :meth:`MainWindow._build_extra`).
 
 Signals:
+    MainWindow.pages_ready(): the pages were built (after the first paint).
     MainWindow.desk_opened(): the database is open and every section has been told.
     MainWindow.desk_failed(str): the database could not be opened (the message).
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import importlib.util
 import inspect
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -43,17 +47,17 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.dates import Clock, system_today
 from probation_desk.settings import Settings, load_settings
-from probation_desk.ui.banner import Banner
-from probation_desk.ui.case_record import CaseRecord
-from probation_desk.ui.caseload import CaseloadPage
 from probation_desk.ui.errors import plain_message, show_message
 from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import window_settings
-from probation_desk.ui.worklist import WorklistPage
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
+    from probation_desk.ui.banner import Banner
+    from probation_desk.ui.case_record import CaseRecord
+    from probation_desk.ui.caseload import CaseloadPage
     from probation_desk.ui.dialogs import SavedSettings, WelcomeDialog
+    from probation_desk.ui.worklist import WorklistPage
 
 log = logging.getLogger("probation_desk")
 
@@ -113,6 +117,7 @@ class MainWindow(QMainWindow):
 
     desk_opened = Signal()
     desk_failed = Signal(str)
+    pages_ready = Signal()
 
     def __init__(self, db: str | None = None, *, clock: Clock = system_today,
                  settings: Settings | None = None, welcome: bool = True) -> None:
@@ -128,19 +133,18 @@ class MainWindow(QMainWindow):
         self.dialog: QWidget | None = None
         self.extra_pages: dict[int, QWidget] = {}
         self._open_gen = 0
+        self.pages_built = False
         self.setWindowTitle("Probation Desk")
         self.setAccessibleName("Probation Desk")
 
-        self._build()
+        self._build_shell()
         self._build_menus()
         self._build_status()
-        self._restore_state()
+        self._restore_geometry()
 
     # ---------------------------------------------------------------- building
-    def _build(self) -> None:
-        self.banner = Banner(self.tasks, self)
-        self.banner.open_worklist.connect(lambda: self.show_section(WORKLIST))
-
+    def _build_shell(self) -> None:
+        """What the first paint shows: sections, placeholders, the problem page."""
         self.nav = QListWidget(self)
         self.nav.setAccessibleName("Sections")
         self.nav.setStyleSheet("QListWidget::item { padding: 0.4em 0.6em; }")
@@ -153,26 +157,8 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(fm.horizontalAdvance("Dashboard") * 2 + 24)
         self.nav.setMinimumWidth(fm.horizontalAdvance("Dashboard") + 24)
 
-        self.caseload = CaseloadPage(self.tasks, self)
-        self.record = CaseRecord(self.tasks, self)
-        self.caseload.person_chosen.connect(self.record.show_person)
-        self.caseload.open_record.connect(self._focus_record)
-        self.case_split = QSplitter(Qt.Orientation.Vertical, self)
-        self.case_split.setObjectName("caseSplitter")
-        self.case_split.setAccessibleName("Caseload and case record")
-        self.case_split.addWidget(self.caseload)
-        self.case_split.addWidget(self.record)
-        self.case_split.setStretchFactor(0, 3)
-        self.case_split.setStretchFactor(1, 2)
-        self.case_split.setChildrenCollapsible(False)
-
-        self.worklist = WorklistPage(self.tasks, self)
-        self.worklist.open_case.connect(self.open_case)
-
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.case_split)
-        self.stack.addWidget(self.worklist)
-        for index in (REVIEW, DASHBOARD):
+        for index in range(len(SECTIONS)):
             self.stack.addWidget(Placeholder(SECTIONS[index], "Opening the database…", self))
         self.problem = ProblemPage(self)
         self.problem.settings_button.clicked.connect(self.open_settings)
@@ -186,13 +172,49 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         central = QWidget(self)
-        col = QVBoxLayout(central)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        col.addWidget(self.banner)
-        col.addWidget(body, 1)
+        self._column = QVBoxLayout(central)
+        self._column.setContentsMargins(0, 0, 0, 0)
+        self._column.setSpacing(0)
+        self._column.addWidget(body, 1)
         self.setCentralWidget(central)
+
+    def build_pages(self) -> None:
+        """Build the banner, Caseload (with the case record) and Worklist pages."""
+        if self.pages_built:
+            return
+        from probation_desk.ui.banner import Banner
+        from probation_desk.ui.case_record import CaseRecord
+        from probation_desk.ui.caseload import CaseloadPage
+        from probation_desk.ui.worklist import WorklistPage
+
+        self.banner: Banner = Banner(self.tasks, self)
+        self.banner.open_worklist.connect(lambda: self.show_section(WORKLIST))
+        self._column.insertWidget(0, self.banner)
+
+        self.caseload: CaseloadPage = CaseloadPage(self.tasks, self)
+        self.record: CaseRecord = CaseRecord(self.tasks, self)
+        self.caseload.person_chosen.connect(self.record.show_person)
+        self.caseload.open_record.connect(self._focus_record)
+        self.case_split = QSplitter(Qt.Orientation.Vertical, self)
+        self.case_split.setObjectName("caseSplitter")
+        self.case_split.setAccessibleName("Caseload and case record")
+        self.case_split.addWidget(self.caseload)
+        self.case_split.addWidget(self.record)
+        self.case_split.setChildrenCollapsible(False)
+        self.worklist: WorklistPage = WorklistPage(self.tasks, self)
+        self.worklist.open_case.connect(self.open_case)
+        for index, page in ((CASELOAD, self.case_split), (WORKLIST, self.worklist)):
+            old = self.stack.widget(index)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.stack.insertWidget(index, page)
+        self.record.loaded.connect(lambda _pid: self._enable_case_actions())
+        self.record.nsi_table.itemSelectionChanged.connect(self._enable_case_actions)
         self.setTabOrder(self.nav, self.caseload.search)
+        self.pages_built = True
+        self._restore_state()
+        self._enable_case_actions()
+        self.pages_ready.emit()
 
     def _action(self, menu: Any, text: str, slot: Any, shortcut: Any = None,
                 tip: str = "") -> QAction:
@@ -217,22 +239,24 @@ class MainWindow(QMainWindow):
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
         case = bar.addMenu("&Case")
-        r = self.record
-        self.new_nsi_action = self._action(case, "&New NSI…", r.new_nsi, "Ctrl+N")
-        self.update_nsi_action = self._action(case, "&Update NSI…", r.update_nsi)
-        self.close_nsi_action = self._action(case, "&Close NSI…", r.close_nsi)
-        self.switch_action = self._action(case, "&Switch toolkit…", r.switch_nsi)
-        self.session_action = self._action(case, "Record &module session…", r.record_session,
-                                           "Ctrl+M")
-        self.print_action = self._action(case, "&Print workbook…", r.print_workbook, "Ctrl+P")
+
+        def on_record(name: str) -> Any:
+            return lambda: getattr(self.record, name)() if self.pages_built else None
+
+        self.new_nsi_action = self._action(case, "&New NSI…", on_record("new_nsi"), "Ctrl+N")
+        self.update_nsi_action = self._action(case, "&Update NSI…", on_record("update_nsi"))
+        self.close_nsi_action = self._action(case, "&Close NSI…", on_record("close_nsi"))
+        self.switch_action = self._action(case, "&Switch toolkit…", on_record("switch_nsi"))
+        self.session_action = self._action(case, "Record &module session…",
+                                           on_record("record_session"), "Ctrl+M")
+        self.print_action = self._action(case, "&Print workbook…", on_record("print_workbook"),
+                                         "Ctrl+P")
         case.addSeparator()
         self.refresh_action = self._action(case, "&Refresh", self.refresh,
                                            QKeySequence.StandardKey.Refresh)
         if self.refresh_action.shortcut() != QKeySequence("F5"):
             self.refresh_action.setShortcuts([QKeySequence("F5"), self.refresh_action.shortcut()])
         case.aboutToShow.connect(self._enable_case_actions)
-        self.record.loaded.connect(lambda _pid: self._enable_case_actions())
-        self.record.nsi_table.itemSelectionChanged.connect(self._enable_case_actions)
 
         view = bar.addMenu("&View")
         self.section_actions = []
@@ -274,8 +298,36 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- the database
     def start(self) -> None:
-        """Open the database once the window has been painted."""
-        QTimer.singleShot(0, lambda: self.open_database(None))
+        """Once the window has been painted: build the pages and open the database."""
+        if self.pages_built:
+            QTimer.singleShot(0, lambda: self.open_database(None))
+            return
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        QTimer.singleShot(500, self._after_first_paint)  # in case nothing is painted
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
+                and obj.window() is self:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            QTimer.singleShot(0, self._after_first_paint)
+        return super().eventFilter(obj, event)
+
+    def _after_first_paint(self) -> None:
+        if self.pages_built:
+            return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.removeEventFilter(self)
+            if app.windowIcon().isNull():
+                from probation_desk.ui.widgets import icon
+
+                app.setWindowIcon(icon("app"))
+        self.build_pages()
+        self.open_database(None)
 
     def open_database(self, url: str | None) -> None:
         """Open ``url`` (None: the --db argument, environment or settings) in the background."""
@@ -283,6 +335,7 @@ class MainWindow(QMainWindow):
         gen = self._open_gen
         db_arg, settings, clock = self.db_arg, self.settings, self.clock
         self.db_label.setText("Database: opening…")
+        self.build_pages()
         self.caseload.count_label.setText("Opening the database…")
 
         def work(_p: object) -> tuple[Desk, str, bool]:
@@ -332,6 +385,11 @@ class MainWindow(QMainWindow):
         if old is not None and old.engine is not desk.engine:
             old.engine.dispose()
         self._enable_case_actions()
+        if old is None:
+            # Everything made at start-up lives as long as the window: keep it out of the
+            # garbage collector's full passes, which would otherwise pause the GUI.
+            gc.collect()
+            gc.freeze()
         self.desk_opened.emit()
         if empty and self.welcome_enabled:
             self.welcome()
@@ -423,6 +481,7 @@ class MainWindow(QMainWindow):
 
     def open_case(self, person_id: int, nsi_id: int | None = None) -> None:
         """Show a person's record in the Caseload section (from the Worklist or Review)."""
+        self.build_pages()
         self.show_section(CASELOAD)
         self.caseload.select_person(person_id)
         if nsi_id is not None:
@@ -444,6 +503,8 @@ class MainWindow(QMainWindow):
 
     def find(self) -> None:
         """Ctrl+F: the Caseload search box."""
+        if not self.pages_built:
+            return
         self.show_section(CASELOAD)
         self.caseload.focus_search()
 
@@ -458,7 +519,8 @@ class MainWindow(QMainWindow):
             page.refresh()
 
     def _enable_case_actions(self) -> None:
-        has_person = self.desk is not None and self.record.data is not None
+        has_person = self.pages_built and self.desk is not None \
+            and self.record.data is not None
         nsi = self.record.selected_nsi() if has_person else None
         open_nsi = nsi is not None and nsi.is_open
         for act in (self.new_nsi_action, self.session_action, self.print_action):
@@ -468,6 +530,8 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(self.desk is not None)
 
     def _toggle_beside(self) -> None:
+        if not self.pages_built:
+            return
         beside = self.beside_action.isChecked()
         self.case_split.setOrientation(Qt.Orientation.Horizontal if beside
                                        else Qt.Orientation.Vertical)
@@ -570,7 +634,7 @@ class MainWindow(QMainWindow):
         show_about(self, self.db_description)
 
     # ---------------------------------------------------------------- window state
-    def _restore_state(self) -> None:
+    def _restore_geometry(self) -> None:
         qs = window_settings()
         geometry = qs.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
@@ -580,8 +644,16 @@ class MainWindow(QMainWindow):
         state = qs.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(state)
-        beside = qs.value("window/recordBeside", False, type=bool)
-        self.beside_action.setChecked(bool(beside))
+        self.beside_action.setChecked(qs.value("window/recordBeside", False, type=bool))
+        section = qs.value("window/section", 0, type=int)
+        self.nav.blockSignals(True)
+        self.nav.setCurrentRow(section if section in (CASELOAD, WORKLIST) else CASELOAD)
+        self.nav.blockSignals(False)
+        self.stack.setCurrentIndex(self.nav.currentRow())
+
+    def _restore_state(self) -> None:
+        """Splitters, headers and the section, once the pages exist."""
+        qs = window_settings()
         self._toggle_beside()
         for key, split in (("window/caseSplitter", self.case_split),
                            ("window/nsiSplitter", self.record.nsi_split)):
@@ -591,10 +663,6 @@ class MainWindow(QMainWindow):
             else:  # first run: the list gets the larger share
                 split.setSizes([600, 400])
         self.caseload.restore_state(qs)
-        section = qs.value("window/section", 0, type=int)
-        self.nav.blockSignals(True)
-        self.nav.setCurrentRow(section if section in (CASELOAD, WORKLIST) else CASELOAD)
-        self.nav.blockSignals(False)
         self.stack.setCurrentIndex(self.nav.currentRow())
 
     def save_state(self) -> None:
@@ -603,10 +671,11 @@ class MainWindow(QMainWindow):
         qs.setValue("window/geometry", self.saveGeometry())
         qs.setValue("window/state", self.saveState())
         qs.setValue("window/recordBeside", self.beside_action.isChecked())
-        qs.setValue("window/caseSplitter", self.case_split.saveState())
-        qs.setValue("window/nsiSplitter", self.record.nsi_split.saveState())
         qs.setValue("window/section", max(self.nav.currentRow(), 0))
-        self.caseload.save_state(qs)
+        if self.pages_built:
+            qs.setValue("window/caseSplitter", self.case_split.saveState())
+            qs.setValue("window/nsiSplitter", self.record.nsi_split.saveState())
+            self.caseload.save_state(qs)
         qs.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

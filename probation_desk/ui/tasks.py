@@ -152,6 +152,7 @@ class Op(Generic[T]):
         self._title = "Probation Desk"
         self._cancellable = False
         self._delay_ms = 400
+        self._long = False
         self._dialog: QProgressDialog | None = None
         self.progress = Progress(self._emit_progress)
         self._bridge = _Bridge(self)
@@ -173,11 +174,18 @@ class Op(Generic[T]):
         self._on_finally.append(fn)
         return self
 
+    def long(self) -> Op[T]:
+        """Run on the pool for long work (a sweep, printing, a demo load), so quick reads
+        never queue behind it."""
+        self._long = True
+        return self
+
     def with_progress(self, label: str | ProgressText = "Working…", *,
                       title: str = "Probation Desk", cancellable: bool = False,
                       delay_ms: int = 400) -> Op[T]:
         """Show a progress dialog (after ``delay_ms``) with a count and maybe Cancel."""
         self._label = label if callable(label) else (lambda _d, _t, text=label: text)
+        self._long = True
         self._title = title
         self._cancellable = cancellable
         self._delay_ms = delay_ms
@@ -188,7 +196,8 @@ class Op(Generic[T]):
         if self._label is not None:
             self._open_dialog()
         self._tasks._started(self)
-        self._tasks.pool.start(_Job(self._work, self.progress, self._bridge))
+        pool = self._tasks.long_pool if self._long else self._tasks.pool
+        pool.start(_Job(self._work, self.progress, self._bridge))
         return self
 
     # ---------------------------------------------------------------- running
@@ -268,15 +277,23 @@ class Op(Generic[T]):
 
 
 class Tasks(QObject):
-    """The window's shared background runner and change announcer."""
+    """The window's shared background runner and change announcer.
+
+    Quick work (loading a list, a page of rows, one save) runs in order on one thread,
+    so it reuses one database connection and its warm cache, and a newer search never
+    races an older one. Long work (``Op.long()``, or anything with a progress dialog)
+    has a pool of its own.
+    """
 
     changed = Signal(object)
     busy_changed = Signal(bool)
 
-    def __init__(self, parent: QObject | None = None, threads: int = 3) -> None:
+    def __init__(self, parent: QObject | None = None, long_threads: int = 2) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(threads)
+        self.pool.setMaxThreadCount(1)
+        self.long_pool = QThreadPool(self)
+        self.long_pool.setMaxThreadCount(long_threads)
         self._running: list[Op[Any]] = []
 
     def op(self, parent: QWidget | None, work: Callable[[Progress], T]) -> Op[T]:
@@ -299,7 +316,7 @@ class Tasks(QObject):
 
     def wait(self, msecs: int = 30000) -> bool:
         """Block until running work ends (shutdown and tests only)."""
-        return self.pool.waitForDone(msecs)
+        return self.long_pool.waitForDone(msecs) and self.pool.waitForDone(msecs)
 
     def _started(self, op: Op[Any]) -> None:
         self._running.append(op)

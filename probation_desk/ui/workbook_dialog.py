@@ -49,6 +49,8 @@ def printer() -> Callable[..., int]:
 class WorkbookDialog(OperationDialog):
     """Choose workbook options and where to save the PDF."""
 
+    long_running = True
+
     def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
                  parent: QWidget | None = None) -> None:
         super().__init__(tasks, "Print workbook",
