@@ -73,6 +73,14 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 """Column headings with their sort keys ('' cannot be sorted)."""
 COL_OPEN, COL_MODULE, COL_RAR = 5, 6, 7
 OVER_COLOUR = QColor("#8a1c1c")
+_DISPLAY = Qt.ItemDataRole.DisplayRole.value
+_ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
+_ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
+_FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_USER = Qt.ItemDataRole.UserRole.value
+_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _ALIGN, _FOREGROUND, _TOOLTIP, _USER})
+_RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 
 
 @dataclass(frozen=True)
@@ -120,12 +128,13 @@ class CaseloadModel(QAbstractTableModel):
         self.counted = True
         self._id_pages: dict[int, list[int]] = {}
         self._rows: OrderedDict[int, CaseRow] = OrderedDict()
+        self._cells: dict[int, list[str]] = {}
         self._asked: set[tuple[str, int]] = set()
         self._position: dict[int, int] | None = None
 
     # ---------------------------------------------------------------- the list
     def reset(self, query: Query, result: SearchResult, rows: dict[int, CaseRow]) -> None:
-        """Show a new list: its first ids (or all of them) and the rows already built."""
+        """Show a new list: its first ids (or all of them) and newly built rows."""
         self.beginResetModel()
         self.generation += 1
         self.query = query
@@ -133,8 +142,9 @@ class CaseloadModel(QAbstractTableModel):
         self.total = result.total if result.total is not None else len(result.ids)
         self._id_pages = {i // ID_PAGE: result.ids[i:i + ID_PAGE]
                           for i in range(0, len(result.ids), ID_PAGE)}
-        self._rows.clear()
-        self._rows.update(rows)
+        # Rows already built stay: a narrower search shows mostly the same people, and
+        # changes to anyone's data drop their rows (forget_rows).
+        self._store(rows)
         self._asked.clear()
         self._position = None
         self.endResetModel()
@@ -160,6 +170,10 @@ class CaseloadModel(QAbstractTableModel):
             return None
         return page[row % ID_PAGE]
 
+    def built(self) -> frozenset[int]:
+        """People whose rows are built already (a snapshot, for a background search)."""
+        return frozenset(self._cells)
+
     def row_at(self, row: int) -> CaseRow | None:
         """The row shown at ``row``, when built."""
         pid = self.id_at(row)
@@ -176,9 +190,11 @@ class CaseloadModel(QAbstractTableModel):
         """Drop built rows (all, or these people's) so they are fetched afresh."""
         if person_ids is None:
             self._rows.clear()
+            self._cells.clear()
         else:
             for pid in person_ids:
                 self._rows.pop(pid, None)
+                self._cells.pop(pid, None)
         self._asked = {a for a in self._asked if a[0] == "ids"}
         if self.total:
             self.dataChanged.emit(self.index(0, 0),
@@ -259,8 +275,10 @@ class CaseloadModel(QAbstractTableModel):
         for pid, row in rows.items():
             self._rows[pid] = row
             self._rows.move_to_end(pid)
+            self._cells[pid] = cells(row)
         while len(self._rows) > MAX_ROWS:
-            self._rows.popitem(last=False)
+            old, _row = self._rows.popitem(last=False)
+            self._cells.pop(old, None)
 
     def _changed(self, first: int, last: int) -> None:
         last = min(last, self.total - 1)
@@ -288,31 +306,36 @@ class CaseloadModel(QAbstractTableModel):
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= self.total:
+        # Called for every role of every cell painted: the common cases return at once.
+        if role not in _ROLES or not index.isValid():
             return None
-        r, c = index.row(), index.column()
+        r = index.row()
+        if r >= self.total:
+            return None
+        c = index.column()
         pid = self.id_at(r)
-        row = None if pid is None else self._rows.get(pid)
-        if role == Qt.ItemDataRole.UserRole:
+        if role == _USER:
             return pid
-        if row is None:
-            if role == Qt.ItemDataRole.DisplayRole:
+        text = None if pid is None else self._cells.get(pid)
+        if text is None:
+            if role == _DISPLAY:
                 self._want(r)
                 return "Loading…" if c == 0 else ""
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return cells(row)[c]
-        if role == Qt.ItemDataRole.ToolTipRole and c == COL_RAR:
-            if not row.rar_text:
-                return "No order with a RAR requirement"
-            done, most = row.rar_text.split("/")
-            text = f"{done} of {most} RAR days completed"
-            return text + " (over the court's maximum)" if row.rar_over else text
-        if role == Qt.ItemDataRole.ForegroundRole and c == COL_RAR and row.rar_over:
-            return QBrush(OVER_COLOUR)
-        if role == Qt.ItemDataRole.TextAlignmentRole and c in (COL_OPEN, COL_RAR):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        if role == _DISPLAY or role == _ACCESSIBLE:
+            return text[c]
+        if role == _ALIGN:
+            return _RIGHT if c in (COL_OPEN, COL_RAR) else None
+        row = self._rows[pid]  # the rarer roles, for the RAR column only
+        if c != COL_RAR:
+            return None
+        if role == _FOREGROUND:
+            return QBrush(OVER_COLOUR) if row.rar_over else None
+        if not row.rar_text:
+            return "No order with a RAR requirement"
+        done, most = row.rar_text.split("/")
+        tip = f"{done} of {most} RAR days completed"
+        return tip + " (over the court's maximum)" if row.rar_over else tip
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the page, in the database (see CaseloadPage._sort)."""
@@ -357,6 +380,8 @@ class CaseloadPage(QWidget):
         self._typed_at: float | None = None
 
         self.model = CaseloadModel(tasks, self)
+        self._searcher: Any = None  # a CaseloadSearcher, made on the first search's thread
+        self._warmed = False
         self._build()
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -494,6 +519,9 @@ class CaseloadPage(QWidget):
         self.desk = desk
         self.model.desk = desk
         self.user_region = user_region
+        self.model.forget_rows()  # ids may mean other people in another database
+        if self._searcher is not None:
+            self._searcher.forget()
         enabled = desk is not None
         for w in (self.search, self.region, self.pdu, self.practitioner, self.toolkit,
                   self.nsi_status, self.module, self.clear_button):
@@ -616,14 +644,18 @@ class CaseloadPage(QWidget):
         if keep_person is None:
             keep_person = self.current_person()
         self._want_person = keep_person
+        built = self.model.built()
 
         def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow]]:
             from probation_desk.services.queries import caseload_rows
-            from probation_desk.ui.caseload_queries import caseload_search
+            from probation_desk.ui.caseload_queries import CaseloadSearcher
 
-            result = caseload_search(desk, query.filter, query.sort, query.descending,
-                                     ID_PAGE)
-            return result, caseload_rows(desk, result.ids[:visible])
+            if self._searcher is None:
+                self._searcher = CaseloadSearcher()
+            result = self._searcher.search(desk, query.filter, query.sort, query.descending,
+                                           ID_PAGE)
+            missing = [pid for pid in result.ids[:visible] if pid not in built]
+            return result, caseload_rows(desk, missing)
 
         def done(found: tuple[SearchResult, dict[int, CaseRow]]) -> None:
             if gen != self._search_gen:
@@ -636,20 +668,50 @@ class CaseloadPage(QWidget):
             self.last_keystroke_ms = None if typed_at is None else (now - typed_at) * 1000
             if result.total is None:
                 self._count(gen, query)
+            if not self._warmed:
+                self._warm_up()
             self.search_done.emit()
 
-        self.count_label.setText("Searching…")
         self.tasks.op(self, work).success(done).run_in_background()
+
+    def _warm_up(self) -> None:
+        """Once, after the first list is shown: run each kind of search the search box
+        makes, results unused, so the first keys typed find the statements prepared and
+        the indexes they read in memory."""
+        self._warmed = True
+        desk = self.desk
+        if desk is None:
+            return
+
+        def work(_p: object) -> None:
+            from probation_desk.services.queries import CaseloadFilter
+            from probation_desk.ui.caseload_queries import (
+                CaseloadSearcher,
+                caseload_search,
+                caseload_total,
+            )
+
+            for term in ("q", "qz", "q0"):  # a letter; a name term; a CRN prefix
+                f = CaseloadFilter(search=term)
+                caseload_search(desk, f)
+                caseload_total(desk, f)
+            CaseloadSearcher().total(desk, CaseloadFilter(search="qz"))
+
+        self.tasks.op(self, work).failure(lambda _exc: None).run_in_background()
 
     def _count(self, gen: int, query: Query) -> None:
         desk = self.desk
         assert desk is not None
         model_gen = self.model.generation
 
+        searcher = self._searcher
+
         def work(_p: object) -> int:
             from probation_desk.ui.caseload_queries import caseload_total
 
-            return caseload_total(desk, query.filter)
+            if searcher is None:
+                return caseload_total(desk, query.filter)
+            return int(searcher.total(desk, query.filter, query.sort, query.descending))
 
         def done(total: int) -> None:
             if gen == self._search_gen:
@@ -719,9 +781,12 @@ class CaseloadPage(QWidget):
         return True
 
     def _on_change(self, change: Change) -> None:
+        if self._searcher is not None:
+            self._searcher.forget()  # what it holds may be out of date now
         if self.desk is None:
             return
         if change.everything or change.settings:
+            self.model.forget_rows()
             self._load_choices()
             self.reload()
         elif change.people:

@@ -20,6 +20,11 @@ changes only how SQLite is asked:
   with other filters, the filter's index is used and the few rows left are sorted;
 - a single letter is both a CRN prefix and a name term: the two lists are read
   separately (no ``OR``, which would make SQLite scan) and merged in order;
+- with a region (or another filter) as well, that filter's index narrows first and
+  the matches are sorted after filtering;
+- typing on narrows the last complete result in memory (:class:`CaseloadSearcher`);
+  a result too big to be complete at once is read whole while it is being counted,
+  after the first rows are on screen, when it is no bigger than ``PREFETCH``;
 - the toolkit and NSI-status filters use ``person.id IN (SELECT person_id ...)``:
   ``queries.caseload_ids`` uses a correlated ``EXISTS`` that SQLite runs once per
   person through the toolkit index (about 110 s at 100,000 people for "Chemsex").
@@ -29,10 +34,12 @@ from __future__ import annotations
 
 import heapq
 import re
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
 
 from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.queries import SORT_COLUMNS, CaseloadFilter
@@ -41,6 +48,8 @@ from probation_desk.store.models import Nsi, Person
 _CRN_PREFIX = re.compile(r"^[A-Z][0-9]{0,6}$")
 NARROW = 2000
 """Up to this many matches for a term, its ids are fetched and sorted by id lookup."""
+PREFETCH = 20000
+"""Up to this many matches, a counted result is also read whole, for the next key."""
 
 
 @dataclass(frozen=True)
@@ -90,24 +99,31 @@ def _has_filters(f: CaseloadFilter) -> bool:
                 or f.nsi_status)
 
 
-def _filters(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
-    """Every filter except the search term."""
+def _filter_conds(f: CaseloadFilter) -> list[ColumnElement[bool]]:
+    """Every filter except the search term, as conditions."""
+    conds: list[ColumnElement[bool]] = []
     if f.region:
-        q = q.where(Person.region == f.region)
+        conds.append(Person.region == f.region)
     if f.pdu:
-        q = q.where(Person.pdu == f.pdu)
+        conds.append(Person.pdu == f.pdu)
     if f.practitioner:
-        q = q.where(Person.practitioner == f.practitioner)
+        conds.append(Person.practitioner == f.practitioner)
     if f.module_status:
-        q = q.where(Person.module_status == f.module_status)
+        conds.append(Person.module_status == f.module_status)
     if f.toolkit or f.nsi_status:
         sub = select(Nsi.person_id)
         if f.toolkit:
             sub = sub.where(Nsi.toolkit == f.toolkit)
         if f.nsi_status:
             sub = sub.where(Nsi.status == f.nsi_status)
-        q = q.where(Person.id.in_(sub))
-    return q
+        conds.append(Person.id.in_(sub))
+    return conds
+
+
+def _filters(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
+    """Every filter except the search term."""
+    conds = _filter_conds(f)
+    return q.where(*conds) if conds else q
 
 
 def _sort_col(sort: str) -> Any:
@@ -120,8 +136,12 @@ def _order(q: Select[Any], sort: str, descending: bool, *, use_index: bool = Tru
     if not use_index:
         # An expression is not an index: SQLite filters first, then sorts what is left.
         col = col + 0 if sort == "open_nsis" else col.concat("")
-    # Ties in id order either way, as queries.caseload_ids does.
-    return q.order_by(col.desc() if descending else col.asc(), Person.id.asc())
+    first = col.desc() if descending else col.asc()
+    if sort == "crn" or sort not in SORT_COLUMNS:
+        # CRNs are unique: no tie to break, and "crn, id" would stop SQLite reading the
+        # CRN index in order (it would sort every match instead).
+        return q.order_by(first)
+    return q.order_by(first, Person.id.asc())  # ties in id order, as queries does
 
 
 def _candidates(con: Connection, cond: ColumnElement[bool]) -> list[int] | None:
@@ -200,13 +220,158 @@ def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
         return int(con.execute(_filters(q, f)).scalar() or 0)
 
 
+Match = tuple[int, str, str]
+"""(id, CRN, name key) of one person in a complete result, in display order."""
+
+
+def _complete(con: Connection, f: CaseloadFilter, term: _Term, sort: str,
+              descending: bool) -> list[Match] | None:
+    """Every match in display order when the term matches no more than NARROW people
+    (before the other filters); otherwise None.
+
+    The candidates come from one index alone (stopping at NARROW + 1); the rows are then
+    read by id, driven from that list, and sorted: SQLite is never left to walk the
+    sort index probing every person against the candidates.
+    """
+    cand = _candidates(con, term.parts[0])
+    if cand is None:
+        return None
+    if not cand:
+        return []
+    conds = _filter_conds(f)
+    q = _order(select(Person.id, Person.crn, Person.name_key).where(Person.id.in_(cand),
+                                                                    *conds),
+               sort, descending)
+    return [(r[0], r[1], r[2]) for r in con.execute(q)]
+
+
+def _matcher(term: str) -> Callable[[str, str], bool]:
+    """The search term's meaning (:func:`_term`) as a test of (CRN, name key), for rows
+    already in memory."""
+    t = term.strip()
+    upper = t.upper()
+    crn_prefix = upper if _CRN_PREFIX.match(upper) else None
+    key = None if any(ch.isdigit() for ch in t) else name_key(t)
+
+    def matches(crn: str, name: str) -> bool:
+        return (crn_prefix is not None and crn.startswith(crn_prefix)) or \
+            (key is not None and key in name)
+
+    return matches
+
+
+def _narrows(before: str, after: str) -> bool:
+    """True when every match for ``after`` is also a match for ``before``."""
+    b, a = before.strip(), after.strip()
+    if not b or not a:
+        return False
+    b_crn, a_crn = _CRN_PREFIX.match(b.upper()), _CRN_PREFIX.match(a.upper())
+    b_name = not any(ch.isdigit() for ch in b)
+    a_name = not any(ch.isdigit() for ch in a)
+    if a_crn and not (b_crn and a.upper().startswith(b.upper())):
+        return False
+    return not a_name or (b_name and name_key(b) in name_key(a))
+
+
 def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, limit: int = 200) -> SearchResult:
     """The list's first ``limit`` ids, or all of it when a search term matches few."""
+    return _search(desk, f, sort, descending, limit)[0]
+
+
+def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
+            limit: int) -> tuple[SearchResult, list[Match] | None]:
+    term = _term(f.search)
     with desk.engine.connect() as con:
-        few = _few(con, f)
-        if few and all(v is not None for v in few.values()):
-            ids = _read(con, f, sort, descending, 0, None, few)
-            return SearchResult(len(ids), ids)
+        if term is not None and _has_filters(f):
+            # A region (or other filter) narrows by its own index to a few thousand
+            # people: read every match in one statement, sorted after filtering.
+            parts = term.parts
+            cond = parts[0] if len(parts) == 1 else or_(*parts)
+            q = _order(select(Person.id, Person.crn, Person.name_key)
+                       .where(cond, *_filter_conds(f)), sort, descending, use_index=False)
+            found = [(r[0], r[1], r[2]) for r in con.execute(q.limit(limit + 1))]
+            if len(found) <= limit:
+                return SearchResult(len(found), [r[0] for r in found]), found
+            # More than a window: show it now; the count reads the rest (``total``).
+            return SearchResult(None, [r[0] for r in found[:limit]]), None
+        if term is not None and len(term.parts) == 1:
+            rows = _complete(con, f, term, sort, descending)
+            if rows is not None:
+                return SearchResult(len(rows), [r[0] for r in rows]), rows
+            few: dict[int, list[int] | None] = {0: None}  # many: read in index order
+        else:
+            few = _few(con, f)
+            if few and all(v is not None for v in few.values()):
+                ids = _read(con, f, sort, descending, 0, None, few)
+                return SearchResult(len(ids), ids), None
         ids = _read(con, f, sort, descending, 0, limit, few)
-        return SearchResult(len(ids) if len(ids) < limit else None, ids)
+        return SearchResult(len(ids) if len(ids) < limit else None, ids), None
+
+
+@dataclass(frozen=True)
+class _Complete:
+    key: tuple[Any, ...]
+    term: str
+    rows: list[Match]
+
+
+class CaseloadSearcher:
+    """Searches that narrow as a term is typed.
+
+    When the new term only narrows the last one ("sia" after "si") under the same
+    filters and sort, and the last result was complete, the new result is picked out
+    of it in memory with the same meaning as the SQL (CRN prefix, name substring on
+    the accent-folded key): no database round trip for that keystroke. ``forget()``
+    drops what is held, after any change to the data.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: _Complete | None = None
+        self._latest: tuple[Any, ...] | None = None
+
+    def forget(self) -> None:
+        """Drop the last result (the data changed)."""
+        with self._lock:
+            self._last = None
+
+    def search(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
+               descending: bool = False, limit: int = 200) -> SearchResult:
+        """As :func:`caseload_search`."""
+        key = (id(desk.engine), replace(f, search=""), sort, descending)
+        with self._lock:
+            last = self._last
+            self._latest = (key, f.search)
+        if last is None or last.key != key or not _narrows(last.term, f.search):
+            result, found = _search(desk, f, sort, descending, limit)
+            with self._lock:
+                self._last = None if found is None else _Complete(key, f.search, found)
+            return result
+        matches = _matcher(f.search)
+        rows = [r for r in last.rows if matches(r[1], r[2])]
+        with self._lock:
+            self._last = _Complete(key, f.search, rows)
+        return SearchResult(len(rows), [r[0] for r in rows])
+
+    def total(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
+              descending: bool = False) -> int:
+        """As :func:`caseload_total`; then, when a term matches no more than PREFETCH
+        people, read them all (off the critical path) so the next key narrows in memory.
+        """
+        n = caseload_total(desk, f)
+        key = (id(desk.engine), replace(f, search=""), sort, descending)
+        term = _term(f.search)
+        if term is None or n > PREFETCH:
+            return n
+        conds = [term.parts[0] if len(term.parts) == 1 else or_(*term.parts),
+                 *_filter_conds(f)]
+        q = _order(select(Person.id, Person.crn, Person.name_key).where(*conds), sort,
+                   descending, use_index=False)
+        with desk.engine.connect() as con:
+            rows = [(r[0], r[1], r[2]) for r in con.execute(q)]
+        with self._lock:
+            if self._latest == (key, f.search):  # still what is on screen
+                self._last = _Complete(key, f.search, rows)
+        return n
+

@@ -479,3 +479,35 @@ def test_every_control_has_an_accessible_name(qtbot: Any, window: Any) -> None:
                 missing.append(f"{type(w).__name__} {w.objectName()} {w.toolTip()}")
     assert not missing, sorted(set(missing))
 
+
+
+def test_typing_on_narrows_in_memory_to_the_same_people(db_url: str) -> None:
+    """Each key's result, whether read from the database or narrowed in memory from the
+    last one, is exactly what queries.caseload_ids gives for that term."""
+    from probation_desk.domain.dates import fixed_clock
+    from probation_desk.services.queries import CaseloadFilter, caseload_ids
+    from probation_desk.store.engine import open_database
+    from probation_desk.ui import caseload_queries as cq
+
+    engine = open_database(db_url)
+    desk = Desk(engine, actor="t", clock=fixed_clock(TODAY))
+    old = cq.NARROW, cq.PREFETCH
+    try:
+        for narrow, prefetch in ((old[0], old[1]), (5, 40)):
+            cq.NARROW, cq.PREFETCH = narrow, prefetch
+            searcher = cq.CaseloadSearcher()
+            for region, typed in (("", "sian ll"), ("London", "l9000"), ("", "a0"),
+                                  ("", "ow"), ("Wales", "e"), ("", "jo x")):
+                for sort, desc in (("crn", False), ("name", True)):
+                    for i in range(1, len(typed) + 1):
+                        f = CaseloadFilter(search=typed[:i], region=region)
+                        expected = caseload_ids(desk, f, sort, desc)
+                        got = searcher.search(desk, f, sort, desc, limit=7)
+                        if got.total is None:  # a window: the count reads the rest
+                            assert got.ids == expected[:7], (f, sort)
+                            assert searcher.total(desk, f, sort, desc) == len(expected)
+                        else:
+                            assert got.ids == expected, (f, sort, narrow)
+    finally:
+        cq.NARROW, cq.PREFETCH = old
+        engine.dispose()
