@@ -154,7 +154,8 @@ SCALED = textwrap.dedent("""
     def shot():
         w.caseload.table.selectRow(0)
         QTimer.singleShot(1500, lambda: (w.grab().save(sys.argv[2]), app.quit()))
-    w.caseload.search_done.connect(lambda: QTimer.singleShot(300, shot))
+    w.desk_opened.connect(
+        lambda: w.caseload.search_done.connect(lambda: QTimer.singleShot(300, shot)))
     QTimer.singleShot(30000, app.quit)
     app.exec()
 """)

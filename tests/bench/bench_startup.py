@@ -1,0 +1,289 @@
+"""Window benchmark: start-up, first rows, search latency and memory on a big caseload.
+
+Run: ``.venv/bin/python -m tests.bench.bench_startup``. ``BENCH_CASES=20000`` uses a
+smaller database for a quick run (default 100,000 people, about a million NSIs);
+``BENCH_RUNS`` sets how many start-ups are timed (default 5). The demo database is
+built once with the command line and kept in /tmp for the next run.
+
+Each figure is measured in a fresh process, from just before the process starts:
+
+- bare: a PySide6 QMainWindow shown, to its first paint (the baseline);
+- window: Probation Desk's main window, to its first paint;
+- first rows: the caseload's first rows of real data painted;
+- search: typing names and CRNs a key at a time; for each key, the time from the
+  search starting (the debounce delay, a deliberate wait for the next key, is left
+  out) to the new rows painted; and how long each key press holds the GUI thread.
+  Keys come at the pace of that delay: the previous search, and the count that follows
+  it, have finished before the next key;
+- memory: peak resident set size with the caseload open, and after the searches.
+
+Start-up figures are medians, printed as ratios to the bare window measured in the
+same run (targets: window 1.5x, first rows 3x); search latency p95 (target 16 ms);
+memory (target 150 MB). Bytecode is cached under /tmp (``PYTHONPYCACHEPREFIX``) so
+every process imports from .pyc files, as an installed app does, even where the
+environment sets ``PYTHONDONTWRITEBYTECODE``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+TERMS = ("sian", "jones", "llyr", "okafor", "gwenll", "ryan clarke", "priya", "A0000",
+         "x0001", "mohammed", "zoe", "ap gw")
+"""Typed a key at a time in the search box (names and CRN prefixes)."""
+
+
+# ------------------------------------------------------------------ child processes
+def _now(t0: float) -> float:
+    return (time.time() - t0) * 1000
+
+
+def child_bare(t0: float) -> dict[str, float]:
+    """A bare QMainWindow: milliseconds to its first paint."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication([])
+    win = QMainWindow()
+    win.setCentralWidget(QLabel("Probation Desk"))
+    win.resize(1100, 760)
+    out: dict[str, float] = {}
+
+    class Painted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "window" not in out:
+                out["window"] = _now(t0)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    watcher = Painted()
+    app.installEventFilter(watcher)
+    win.show()
+    app.exec()
+    return out
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_app(t0: float, db: str, search: bool) -> dict[str, Any]:
+    """Probation Desk's window: first paint, first rows, then (optionally) searches."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from probation_desk.ui.app import make_application
+    from probation_desk.ui.main_window import MainWindow
+
+    app = make_application([])
+    win = MainWindow(db)
+    win.resize(1100, 760)
+    out: dict[str, Any] = {}
+
+    class Painted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and "window" not in out:
+                out["window"] = _now(t0)
+            return False
+
+    watcher = Painted()
+    app.installEventFilter(watcher)
+
+    def rows_shown() -> None:
+        out["rows"] = _now(t0)
+        # Let the count and the rest of the first page arrive, then measure memory.
+        QTimer.singleShot(1500, after_rows)
+
+    def after_rows() -> None:
+        out["rss_open_mb"] = _rss_mb()
+        if search:
+            QTimer.singleShot(0, lambda: run_searches(app, win, out))
+        else:
+            finish()
+
+    def finish() -> None:
+        win.close()
+        app.quit()
+
+    out["_finish"] = finish
+    win.pages_ready.connect(lambda: win.caseload.first_rows_shown.connect(rows_shown))
+    QTimer.singleShot(120_000, finish)
+    win.show()
+    win.start()
+    app.exec()
+    out.pop("_finish", None)
+    QApplication.processEvents()
+    return out
+
+
+def run_searches(app: Any, win: Any, out: dict[str, Any]) -> None:
+    """Type each term a key at a time; time each search to its rows painted.
+
+    Waiting is done in a nested Qt event loop, which sleeps in Qt (as the app's own loop
+    does) instead of spinning Python and taking the interpreter from the search thread.
+    """
+    from PySide6.QtCore import QEvent, QEventLoop, QObject
+
+    page = win.caseload
+    viewport = page.table.viewport()
+    latencies: list[float] = []
+    key_ms: list[float] = []
+    state: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    class Painted(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and state.get("waiting_paint"):
+                state["painted"] = time.perf_counter()
+                state["waiting_paint"] = False
+                loop.quit()
+            return False
+
+    watcher = Painted()
+    viewport.installEventFilter(watcher)
+    page.empty.installEventFilter(watcher)
+
+    def on_done() -> None:
+        state["waiting_paint"] = True
+        viewport.update()
+        page.empty.update()
+
+    def idle(busy: bool) -> None:
+        if not busy:
+            loop.quit()
+
+    page.search_done.connect(on_done)
+    win.tasks.busy_changed.connect(idle)
+    page.search.setFocus()
+    for region in ("", "London"):  # everyone; then within one region, as a PP works
+        page.region.setCurrentIndex(max(page.region.findData(region), 0))
+        latencies = []
+        type_terms(page, loop, state, latencies, key_ms, win)
+        out["search_ms" if not region else "search_region_ms"] = latencies
+    out["key_ms"] = key_ms
+    out["rss_after_search_mb"] = _rss_mb()
+    out["_finish"]()
+
+
+def type_terms(page: Any, loop: Any, state: dict[str, Any], latencies: list[float],
+               key_ms: list[float], win: Any) -> None:
+    """Type every term a key at a time, timing each search to its rows painted."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtTest import QTest
+
+    for term in TERMS:
+        page.search.clear()
+        for ch in term:
+            # Keys come at the pace of the search delay: the last search (and its count)
+            # has finished before the next key, as when a person types and pauses.
+            while win.tasks.busy:
+                QTimer.singleShot(2000, loop.quit)
+                loop.exec()
+            a = time.perf_counter()
+            QTest.keyClick(page.search, ch)  # the keystroke itself (debounce starts)
+            key_ms.append((time.perf_counter() - a) * 1000)
+            state.update(painted=None, waiting_paint=False)
+            start = time.perf_counter()
+            page._search_now()  # as if the debounce delay had passed
+            QTimer.singleShot(10_000, loop.quit)
+            while state["painted"] is None and time.perf_counter() - start < 10:
+                loop.exec()
+            if state["painted"] is not None:
+                latencies.append((state["painted"] - start) * 1000)
+
+
+# ------------------------------------------------------------------ the parent
+def child_env(home: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["PROBATION_DESK_HOME"] = home
+    env.pop("PROBATION_DESK_DB", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = "/tmp/probation-desk-bench-pycache"
+    return env
+
+
+def run_child(kind: str, db: str, home: str) -> dict[str, Any]:
+    t0 = time.time()
+    proc = subprocess.run([sys.executable, "-m", "tests.bench.bench_startup", "--child",
+                           kind, str(t0), db], cwd=ROOT, env=child_env(home),
+                          capture_output=True, text=True, timeout=300)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"{kind} run failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    result: dict[str, Any] = json.loads(lines[-1])
+    return result
+
+
+def build_db(cases: int) -> str:
+    path = Path(tempfile.gettempdir()) / f"probation-desk-bench-{cases}.sqlite3"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        print(f"Building a {cases:,}-person demo database in {path} (about "
+              f"{max(1, cases // 60000)} min)…", flush=True)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "probation_desk", "demo", "--cases", str(cases),
+                        "--db", url], cwd=ROOT, check=True,
+                       env=child_env(tempfile.mkdtemp(prefix="pd-bench-home-")))
+        print(f"  built in {time.perf_counter() - start:.0f} s", flush=True)
+    return url
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    cases = int(os.environ.get("BENCH_CASES", "100000"))
+    runs = int(os.environ.get("BENCH_RUNS", "5"))
+    db = build_db(cases)
+    home = tempfile.mkdtemp(prefix="pd-bench-home-")
+    print(f"Database: {db} ({cases:,} people). {runs} runs each; medians.", flush=True)
+    # Warm-up: compile bytecode and fill the OS file cache for both kinds of run.
+    run_child("bare", db, home)
+    run_child("app", db, home)
+    bare, window, rows, rss = [], [], [], []
+    for _ in range(runs):
+        bare.append(run_child("bare", db, home)["window"])
+        app = run_child("app", db, home)
+        window.append(app["window"])
+        rows.append(app["rows"])
+        rss.append(app["rss_open_mb"])
+    b, w, r = statistics.median(bare), statistics.median(window), statistics.median(rows)
+    print(f"bare QMainWindow first paint   {b:7.0f} ms")
+    print(f"Probation Desk window painted  {w:7.0f} ms  {w / b:4.2f}x bare  (target 1.5x)")
+    print(f"caseload first rows painted    {r:7.0f} ms  {r / b:4.2f}x bare  (target 3x)")
+    print(f"peak RSS with the caseload open {statistics.median(rss):6.0f} MB  (target 150 MB)")
+    found = run_child("search", db, home)
+    keys = found["key_ms"]
+    for label, lat in (("everyone", found["search_ms"]),
+                       ("in London", found["search_region_ms"])):
+        print(f"search {label}, {len(lat)} keys: p50 {pct(lat, 50):.1f} ms, "
+              f"p95 {pct(lat, 95):.1f} ms, max {max(lat):.1f} ms  (target p95 16 ms)")
+    print(f"GUI thread per keystroke: p95 {pct(keys, 95):.2f} ms, max {max(keys):.2f} ms")
+    print(f"peak RSS after the searches     {found['rss_after_search_mb']:6.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        kind, t0, db = sys.argv[2], float(sys.argv[3]), sys.argv[4]
+        if kind == "bare":
+            res: dict[str, Any] = child_bare(t0)
+        else:
+            res = child_app(t0, db, search=kind == "search")
+        print(json.dumps(res))
+        sys.stdout.flush()
+        os._exit(0)
+    raise SystemExit(main())
