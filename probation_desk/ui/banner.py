@@ -127,7 +127,8 @@ class Banner(QWidget):
     def _show(self, items: list[BannerItem]) -> None:
         self.items = items
         while self._lay.count():
-            w = self._lay.takeAt(0).widget()
+            gone = self._lay.takeAt(0)
+            w = gone.widget() if gone is not None else None
             if w is not None:
                 w.deleteLater()
         self._lines = []

@@ -326,6 +326,7 @@ class CaseloadModel(QAbstractTableModel):
             return text[c]
         if role == _ALIGN:
             return _RIGHT if c in (COL_OPEN, COL_RAR) else None
+        assert pid is not None
         row = self._rows[pid]  # the rarer roles, for the RAR column only
         if c != COL_RAR:
             return None

@@ -130,8 +130,7 @@ def _sort_col(sort: str) -> Any:
     return SORT_COLUMNS.get(sort, Person.crn)
 
 
-def _order(q: Select[Any], sort: str, descending: bool, *, use_index: bool = True
-           ) -> Select[Any]:
+def _order(q: Any, sort: str, descending: bool, *, use_index: bool = True) -> Any:
     col = _sort_col(sort)
     if not use_index:
         # An expression is not an index: SQLite filters first, then sorts what is left.
@@ -151,7 +150,7 @@ def _candidates(con: Connection, cond: ColumnElement[bool]) -> list[int] | None:
 
 
 def _part_query(f: CaseloadFilter, cond: ColumnElement[bool], few: list[int] | None,
-                sort: str, descending: bool) -> Select[Any]:
+                sort: str, descending: bool) -> Any:
     """A sorted id query for one part of the term (CRN or name)."""
     cols = (Person.id, _sort_col(sort))
     if few is not None:

@@ -204,9 +204,7 @@ class MainWindow(QMainWindow):
         self.worklist: WorklistPage = WorklistPage(self.tasks, self)
         self.worklist.open_case.connect(self.open_case)
         for index, page in ((CASELOAD, self.case_split), (WORKLIST, self.worklist)):
-            old = self.stack.widget(index)
-            self.stack.removeWidget(old)
-            old.deleteLater()
+            self._drop_page(index)
             self.stack.insertWidget(index, page)
         self.record.loaded.connect(lambda _pid: self._enable_case_actions())
         self.record.nsi_table.itemSelectionChanged.connect(self._enable_case_actions)
@@ -264,7 +262,7 @@ class MainWindow(QMainWindow):
             act = self._action(view, f"&{name}", lambda i=i: self.show_section(i), f"Alt+{i + 1}")
             self.section_actions.append(act)
         view.addSeparator()
-        self._action(view, "&Find a person", self.find, QKeySequence.StandardKey.Find)
+        self._action(view, "&Find a person", self.find_person, QKeySequence.StandardKey.Find)
         self.beside_action = self._action(view, "Case record &beside the list",
                                           self._toggle_beside)
         self.beside_action.setCheckable(True)
@@ -465,17 +463,19 @@ class MainWindow(QMainWindow):
             open_case = getattr(page, "open_case", None)
             if open_case is not None and hasattr(open_case, "connect"):
                 open_case.connect(lambda pid, *_rest: self.open_case(pid, None))
-        old = self.stack.widget(index)
-        self.stack.removeWidget(old)
-        old.deleteLater()
+        self._drop_page(index)
         self.stack.insertWidget(index, page)
         self.extra_pages[index] = page
 
-    def _reset_extra_pages(self) -> None:
-        for index in list(self.extra_pages):
-            old = self.stack.widget(index)
+    def _drop_page(self, index: int) -> None:
+        old = self.stack.widget(index)
+        if old is not None:
             self.stack.removeWidget(old)
             old.deleteLater()
+
+    def _reset_extra_pages(self) -> None:
+        for index in list(self.extra_pages):
+            self._drop_page(index)
             self.stack.insertWidget(index, Placeholder(SECTIONS[index], "Loading…", self))
         self.extra_pages.clear()
 
@@ -501,7 +501,7 @@ class MainWindow(QMainWindow):
     def _focus_record(self) -> None:
         self.record.tabs.setFocus()
 
-    def find(self) -> None:
+    def find_person(self) -> None:
         """Ctrl+F: the Caseload search box."""
         if not self.pages_built:
             return
@@ -644,7 +644,7 @@ class MainWindow(QMainWindow):
         state = qs.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(state)
-        self.beside_action.setChecked(qs.value("window/recordBeside", False, type=bool))
+        self.beside_action.setChecked(bool(qs.value("window/recordBeside", False, type=bool)))
         section = qs.value("window/section", 0, type=int)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(section if section in (CASELOAD, WORKLIST) else CASELOAD)

@@ -216,7 +216,7 @@ class Op(Generic[T]):
         dlg = QProgressDialog(self._label(0, 0), "Cancel" if self._cancellable else "",
                               0, 0, parent)
         if not self._cancellable:
-            dlg.setCancelButton(None)  # type: ignore[arg-type]
+            dlg.setCancelButton(None)
         dlg.setWindowTitle(self._title)
         dlg.setAccessibleName(self._title)
         dlg.setWindowModality(Qt.WindowModality.WindowModal)
