@@ -355,6 +355,19 @@ class CaseloadTable(QTableView):
         super().keyPressEvent(event)
 
 
+class SearchBox(QLineEdit):
+    """The search box; Down moves to the list."""
+
+    down = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down:
+            self.down.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
 class CaseloadPage(QWidget):
     """Search, filters and the caseload table (the case record sits beside it)."""
 
@@ -401,13 +414,13 @@ class CaseloadPage(QWidget):
         return box
 
     def _build(self) -> None:
-        self.search = QLineEdit(self)
+        self.search = SearchBox(self)
+        self.search.down.connect(self._to_table)
         self.search.setPlaceholderText("CRN or name (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search by CRN or name")
         self.search.textEdited.connect(self._typed)
         self.search.returnPressed.connect(self._search_now)
-        self.search.installEventFilter(self)
         search_label = QLabel("&Search", self)
         search_label.setBuddy(self.search)
 
@@ -793,18 +806,18 @@ class CaseloadPage(QWidget):
         elif change.people:
             self.model.forget_rows(change.people)
 
+    def _to_table(self) -> None:
+        if self.model.total:
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
     # ---------------------------------------------------------------- events
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if obj is self.search and event.type() == QEvent.Type.KeyPress:
-            assert isinstance(event, QKeyEvent)
-            if event.key() == Qt.Key.Key_Down and self.model.total:
-                self.table.setFocus()
-                if not self.table.currentIndex().isValid():
-                    self.table.selectRow(0)
-                return True
         if obj is self.table.viewport() and event.type() == QEvent.Type.Paint \
                 and not self._rows_painted and self.model.total and self.model.row_at(0):
             self._rows_painted = True
+            self.table.viewport().removeEventFilter(self)  # only the first paint matters
             QTimer.singleShot(0, self.first_rows_shown.emit)
         return super().eventFilter(obj, event)
 

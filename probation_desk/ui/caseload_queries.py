@@ -302,8 +302,12 @@ def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
         else:
             few = _few(con, f)
             if few and all(v is not None for v in few.values()):
-                ids = _read(con, f, sort, descending, 0, None, few)
-                return SearchResult(len(ids), ids), None
+                # Few by CRN and few by name: every match, sorted, in one statement.
+                cand = sorted({pid for ids in few.values() for pid in ids or ()})
+                q = _order(select(Person.id, Person.crn, Person.name_key)
+                           .where(Person.id.in_(cand), *_filter_conds(f)), sort, descending)
+                found = [(r[0], r[1], r[2]) for r in con.execute(q)] if cand else []
+                return SearchResult(len(found), [r[0] for r in found]), found
         ids = _read(con, f, sort, descending, 0, limit, few)
         return SearchResult(len(ids) if len(ids) < limit else None, ids), None
 
