@@ -1,30 +1,128 @@
-"""The embedded font: DejaVu Sans (full Latin, Welsh ŵ ŷ â included), shipped in resources/."""
+"""The embedded font: DejaVu Sans (full Latin, Welsh ŵ ŷ â included), shipped in resources/.
+
+Registered once per process. Each document embeds a subset of the font; building and
+compressing that subset is a large share of a short workbook's time, and the same few
+subsets come up again and again (the workbook's own text plus a name's letters), so the
+subsets and their compressed bytes are kept in a small cache.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import threading
+import zlib
+from collections import OrderedDict
+from typing import Any
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
-from probation_desk.domain.catalogue import resources_dir
+from probation_desk.printing.resources import resource_path
 
 BODY_FONT = "DejaVuSans"
 BODY_BOLD_FONT = "DejaVuSans-Bold"
 FIELD_FONT = "Helvetica"
 """ReportLab form fields accept only the standard 14 fonts, so fields are never pre-filled."""
 
+FONT_FILES = {BODY_FONT: "DejaVuSans.ttf", BODY_BOLD_FONT: "DejaVuSans-Bold.ttf"}
+_CACHE_SIZE = 64
+_lock = threading.Lock()
 
-def font_path(file: str) -> Path:
-    """A shipped font file."""
-    return resources_dir() / "fonts" / file
+
+class _LRU:
+    """A small least-recently-used map (thread-safe)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, bytes] = OrderedDict()
+
+    def get(self, key: Any, make: Any) -> bytes:
+        with _lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value: bytes = make()
+        with _lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+
+_subsets = _LRU(_CACHE_SIZE)
+_compressed = _LRU(_CACHE_SIZE)
+
+
+class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
+    """FlateDecode whose output for a font subset already seen is reused, not redone."""
+
+    def encode(self, text: bytes | str) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        return _compressed.get(data, lambda: zlib.compress(data))
+
+
+_CACHED_COMPRESS = _CachedCompress()
+
+
+class _CachedFace(TTFontFace):
+    """A font face that remembers the subsets it has built."""
+
+    def makeSubset(self, subset: Any) -> bytes:
+        key = (self.filename, tuple(subset))
+        return _subsets.get(key, lambda: TTFontFace.makeSubset(self, subset))
+
+    def addSubsetObjects(self, doc: Any, fontname: str, subset: Any) -> Any:
+        ref = TTFontFace.addSubsetObjects(self, doc, fontname, subset)
+        stream = doc.idToObject.get(f"fontFile:{self.filename}({fontname})")
+        if stream is not None and stream.filters:
+            stream.filters = [_CACHED_COMPRESS]
+        return ref
+
+
+_widths = _LRU(_CACHE_SIZE)
+
+
+class _CachedWidths(pdfdoc.PDFArray):
+    """A font's width table, formatted once for every document that uses the same subset."""
+
+    def format(self, document: Any, IND: bytes = b"\n ") -> bytes:
+        key = tuple(self.sequence)
+        return _widths.get(key, lambda: pdfdoc.PDFArray.format(self, document, IND))
+
+
+class _CachedTTFont(TTFont):
+    """DejaVu Sans as ReportLab embeds it, with the per-subset work cached."""
+
+    def addObjects(self, doc: Any) -> None:
+        TTFont.addObjects(self, doc)
+        prefix = f"Font {self.fontName} subset "
+        for font in doc.idToObject["BasicFonts"].dict.values():
+            if not isinstance(font, pdfdoc.PDFTrueTypeFont):
+                continue
+            if not str(getattr(font, "__Comment__", "")).startswith(prefix):
+                continue
+            widths = getattr(font, "Widths", None)
+            if type(widths) is pdfdoc.PDFArray:
+                font.Widths = _CachedWidths(widths.sequence)
+            cmap = doc.idToObject.get(f"toUnicodeCMap:{font.BaseFont}")
+            if cmap is not None and cmap.filters:
+                cmap.filters = [_CACHED_COMPRESS]
+
+
+def _font(name: str) -> TTFont:
+    font = _CachedTTFont(name, str(resource_path("fonts", FONT_FILES[name])))
+    if type(font.face) is TTFontFace:
+        font.face.__class__ = _CachedFace
+    return font
 
 
 def register_fonts() -> None:
-    """Register the body fonts once per process."""
-    if BODY_FONT in pdfmetrics.getRegisteredFontNames():
+    """Register the body fonts once per process (cheap after the first call)."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    if BODY_FONT in registered and BODY_BOLD_FONT in registered:
         return
-    pdfmetrics.registerFont(TTFont(BODY_FONT, str(font_path("DejaVuSans.ttf"))))
-    pdfmetrics.registerFont(TTFont(BODY_BOLD_FONT, str(font_path("DejaVuSans-Bold.ttf"))))
-    pdfmetrics.registerFontFamily(BODY_FONT, normal=BODY_FONT, bold=BODY_BOLD_FONT,
-                                  italic=BODY_FONT, boldItalic=BODY_BOLD_FONT)
+    with _lock:
+        if BODY_FONT not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(_font(BODY_FONT))
+            pdfmetrics.registerFont(_font(BODY_BOLD_FONT))
+            pdfmetrics.registerFontFamily(BODY_FONT, normal=BODY_FONT, bold=BODY_BOLD_FONT,
+                                          italic=BODY_FONT, boldItalic=BODY_BOLD_FONT)

@@ -1,0 +1,449 @@
+"""How a workbook looks on the page: sizes, styles, the writing spaces and the page frame.
+
+Clear print (the default): body 14 pt DejaVu Sans, left-aligned, 1.5 line spacing,
+black on white, generous ruled lines to write on; every piece of text on the page,
+the running header and page number included, is at least the body size. Large print:
+the same at 18 pt on A4. The booklet lays the same content out on A5 pages.
+
+The text of a template is the same for everyone, so its paragraphs are built (and
+their lines broken) once per template and look, then reused for every copy; only the
+person's details are new each time. Rendering holds :data:`RENDER_LOCK` (ReportLab's
+fonts cannot serve two documents at once anyway), which is what makes the reuse safe.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+)
+
+from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, FIELD_FONT
+from probation_desk.printing.template import DETAIL_FIELD_PREFIX, FILL, Template
+
+RENDER_LOCK = threading.RLock()
+"""Held while a document is laid out and written."""
+
+AUTHOR = "Probation Desk"
+
+
+@dataclass(frozen=True)
+class Look:
+    """Page size and type sizes of one variant."""
+
+    name: str
+    page: tuple[float, float]
+    margin: float
+    body: float
+    heading: float
+    title: float
+
+    @property
+    def leading(self) -> float:
+        """Line spacing of body text: 1.5 times the type size."""
+        return self.body * 1.5
+
+    @property
+    def gap(self) -> float:
+        """Distance between ruled writing lines (about 10 mm in clear print)."""
+        return round(self.leading * 1.4, 2)
+
+    @property
+    def header_band(self) -> float:
+        """Room at the top for the running header and its rule."""
+        return self.leading + self.body * 0.8
+
+    @property
+    def footer_band(self) -> float:
+        """Room at the bottom for the page number."""
+        return self.leading + self.body * 0.5
+
+    @property
+    def frame_height(self) -> float:
+        """Height of the text area."""
+        return self.page[1] - 2 * self.margin - self.header_band - self.footer_band
+
+
+CLEAR_A4 = Look("clear print, A4", A4, 18 * mm, 14, 20, 24)
+LARGE_A4 = Look("large print, A4", A4, 18 * mm, 18, 24, 28)
+CLEAR_A5 = Look("clear print, A5 booklet", A5, 12 * mm, 14, 18, 21)
+
+
+def look_for(*, large_print: bool, booklet: bool) -> Look:
+    """The look of a variant (large print is A4 only; the caller has checked that)."""
+    if large_print:
+        return LARGE_A4
+    return CLEAR_A5 if booklet else CLEAR_A4
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles of one look."""
+
+    body: ParagraphStyle
+    prompt: ParagraphStyle
+    heading: ParagraphStyle
+    title: ParagraphStyle
+
+
+@cache
+def styles(look: Look) -> Styles:
+    """Paragraph styles for a look (left-aligned, black, 1.5 line spacing)."""
+    body = ParagraphStyle("body", fontName=BODY_FONT, fontSize=look.body, leading=look.leading,
+                          alignment=TA_LEFT, spaceAfter=look.body * 0.6,
+                          textColor=(0, 0, 0), splitLongWords=1, allowWidows=0,
+                          allowOrphans=0)
+    return Styles(
+        body=body,
+        prompt=ParagraphStyle("prompt", parent=body, fontName=BODY_BOLD_FONT,
+                              spaceBefore=look.body * 0.9, spaceAfter=look.body * 0.2),
+        heading=ParagraphStyle("heading", parent=body, fontName=BODY_BOLD_FONT,
+                               fontSize=look.heading, leading=look.heading * 1.3,
+                               spaceAfter=look.body * 0.8),
+        title=ParagraphStyle("title", parent=body, fontName=BODY_BOLD_FONT,
+                             fontSize=look.title, leading=look.title * 1.25,
+                             spaceAfter=look.body * 1.2))
+
+
+class Reusable:
+    """A flowable drawn in many documents: forgets, once drawn, that it was postponed.
+
+    Platypus marks a flowable that did not fit as ``_postponed`` and refuses it if it
+    does not fit on the next frame either; the mark is never cleared, so a flowable
+    reused for the next copy must clear it itself.
+    """
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self.__dict__.pop("_postponed", None)
+        super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
+
+
+class PlainText(Reusable, Flowable):
+    """A paragraph of template text in one font, reused across copies.
+
+    Drawn as one text object, which is several times cheaper than a Paragraph (the text
+    has no markup to parse, and its line breaks are kept for the next copy). Left-aligned;
+    words longer than the line are broken between letters. Splits between lines over a
+    page break, keeping at least two lines on each side.
+    """
+
+    def __init__(self, text: str, style: ParagraphStyle,
+                 lines: tuple[str, ...] | None = None) -> None:
+        super().__init__()
+        self.text = text
+        self.style = style
+        self._lines: tuple[str, ...] = lines or ()
+        self._fixed = lines is not None
+        self._for_width = -1.0
+        self.width = 0.0
+        self.height = 0.0
+
+    def getPlainText(self) -> str:
+        return self.text
+
+    def _break(self, width: float) -> tuple[str, ...]:
+        font, size = self.style.fontName, self.style.fontSize
+
+        def measure(t: str) -> float:
+            return float(stringWidth(t, font, size))
+
+        space = measure(" ")
+        lines: list[str] = []
+        line: list[str] = []
+        used = 0.0
+        for word in self.text.split():
+            w = measure(word)
+            while w > width:  # a word longer than the line: break it between letters
+                if line:
+                    lines.append(" ".join(line))
+                    line, used = [], 0.0
+                cut = len(word) - 1
+                while cut > 1 and measure(word[:cut]) > width:
+                    cut -= 1
+                lines.append(word[:cut])
+                word = word[cut:]
+                w = measure(word)
+            if line and used + space + w > width:
+                lines.append(" ".join(line))
+                line, used = [], 0.0
+            used = used + space + w if line else w
+            line.append(word)
+        if line:
+            lines.append(" ".join(line))
+        return tuple(lines)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if not self._fixed and availWidth != self._for_width:
+            self._lines = self._break(availWidth)
+            self._for_width = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        fit = int((availHeight + 0.01) // self.style.leading)
+        if fit < 2 or len(self._lines) - fit < 2:
+            return []
+        return [PlainText(self.text, self.style, self._lines[:fit]),
+                PlainText(self.text, self.style, self._lines[fit:])]
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def draw(self) -> None:
+        style = self.style
+        text = self.canv.beginText(0, self.height - style.fontSize)
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setFillColorRGB(0, 0, 0)
+        for line in self._lines:
+            text.textLine(line)
+        self.canv.drawText(text)
+
+
+def field_prefix(canvas: Canvas) -> str:
+    """The prefix that keeps field names unique when several people share one PDF."""
+    return str(getattr(canvas, "_pd_field_prefix", ""))
+
+
+class WritingSpace(Reusable, Flowable):
+    """A question (or a label) and ruled lines under it, kept together on one page.
+
+    ``lines`` is the least room to leave; with ``grow`` the lines carry on to the foot
+    of the page (the last space of each section does, so no page ends half empty), and
+    :data:`~template.FILL` means at least three lines, growing. With ``field`` set, a
+    multi-line form field covers the lines (for filling in on screen); it is always
+    left empty.
+    """
+
+    MIN_FILL = 3
+
+    def __init__(self, question: PlainText, lines: int, look: Look,
+                 field: str | None = None, *, grow: bool = False) -> None:
+        super().__init__()
+        self.question = question
+        self.grow = grow or lines == FILL
+        self.lines = self.MIN_FILL if lines == FILL else lines
+        self.look = look
+        self.field = field
+        self.gap = look.gap
+        self._shown = self.lines
+        self._qh = 0.0
+        self.width = 0.0
+        self.height = 0.0
+
+    def _space_between(self) -> float:
+        return float(self.question.style.spaceAfter)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, qh = self.question.wrap(availWidth, availHeight)
+        self._qh = qh
+        fixed = qh + self._space_between() + 2
+        most = max(1, int((self.look.frame_height - fixed) // self.gap))  # an empty page
+        shown = min(self.lines, most)
+        if self.grow:
+            fits = int((availHeight - fixed) // self.gap)
+            if fits >= shown:
+                shown = min(fits, most)
+        self._shown = shown
+        self.width = availWidth
+        self.height = fixed + shown * self.gap
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """Never split: the question stays with its lines (the frame moves it overleaf)."""
+        return []
+
+    def getSpaceBefore(self) -> float:
+        return float(self.question.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.look.body * 0.4)
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.question.drawOn(canvas, 0, self.height - self._qh)
+        top = self.height - self._qh - self._space_between()
+        canvas.setStrokeColorRGB(0, 0, 0)
+        canvas.setLineWidth(0.6)
+        path = canvas.beginPath()
+        for i in range(1, self._shown + 1):
+            y = top - i * self.gap
+            path.moveTo(0, y)
+            path.lineTo(self.width, y)
+        canvas.drawPath(path, stroke=1, fill=0)
+        if self.field:
+            name = field_prefix(canvas) + self.field
+            canvas.acroForm.textfield(
+                name=name, tooltip=self.question.getPlainText().rstrip(":"), x=0,
+                y=top - self._shown * self.gap - 1, width=self.width,
+                height=self._shown * self.gap + 1, fontName=FIELD_FONT,
+                fontSize=min(12, self.look.body), borderWidth=0, fillColor=None,
+                borderColor=None, fieldFlags="multiline", value="",
+                relative=True)
+
+
+class PersonStart(Flowable):
+    """Zero-size marker where one person's copy begins (page numbers restart there)."""
+
+    def __init__(self, index: int, field_prefix: str = "") -> None:
+        super().__init__()
+        self.index = index
+        self.prefix = field_prefix
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._pd_field_prefix = self.prefix  # type: ignore[attr-defined]
+        start = getattr(self.canv, "start_booklet", None)
+        if start is not None:
+            start()
+
+
+@dataclass(frozen=True)
+class SectionParts:
+    """The shared flowables of one section: what goes before and after the details."""
+
+    head: tuple[Flowable, ...]
+    prompts: tuple[Flowable, ...]
+    personal_details: bool
+
+
+@cache
+def section_parts(template: Template, look: Look, fillable: bool) -> tuple[SectionParts, ...]:
+    """The template's text as flowables, built once per template, look and fillable."""
+    st = styles(look)
+    parts = []
+    for i, section in enumerate(template.sections):
+        head: list[Flowable] = []
+        if i == 0:
+            head.append(PlainText(template.title, st.title))
+        head.append(PlainText(section.heading, st.heading))
+        head.extend(PlainText(t, st.body) for t in section.text)
+        last = len(section.prompts) - 1
+        prompts = tuple(
+            WritingSpace(PlainText(p.text, st.prompt), p.lines, look,
+                         p.id if fillable else None, grow=j == last)
+            for j, p in enumerate(section.prompts))
+        parts.append(SectionParts(tuple(head), prompts, section.personal_details))
+    return tuple(parts)
+
+
+def details(values: dict[str, str | None], labels: tuple[tuple[str, str], ...], look: Look,
+            fillable: bool) -> list[Flowable]:
+    """The person's details: printed where known, a ruled line to write on where not."""
+    st = styles(look)
+    out: list[Flowable] = []
+    for key, label in labels:
+        value = values.get(key)
+        if value:
+            # User text: escaped, so & < > ' " print exactly as typed.
+            out.append(Paragraph(f"<b>{escape(label)}:</b> {escape(value)}", st.body))
+        else:
+            field = DETAIL_FIELD_PREFIX + key if fillable else None
+            out.append(WritingSpace(_label(label, look), 1, look, field))
+    return out
+
+
+@cache
+def _label(label: str, look: Look) -> PlainText:
+    return PlainText(f"{label}:", styles(look).prompt)
+
+
+def section_story(parts: tuple[SectionParts, ...], personal: list[Flowable]) -> list[Flowable]:
+    """One copy's flowables: each section on a new page, the details where asked for."""
+    story: list[Flowable] = []
+    for i, part in enumerate(parts):
+        if i:
+            story.append(PageBreak())
+        story.extend(part.head)
+        if part.personal_details:
+            story.extend(personal)
+        story.extend(part.prompts)
+    return story
+
+
+class WorkbookDoc(BaseDocTemplate):
+    """One page design: the header and the page number in the same place on every page.
+
+    Page numbers count from each :class:`PersonStart`, so one PDF can hold several
+    people's copies. ``on_person`` is called as each copy after the first begins (with
+    the number of copies finished), and after the last page.
+    """
+
+    def __init__(self, out: Any, look: Look, *, title: str, subject: str, lang: str,
+                 running_header: str, on_person: Any = None) -> None:
+        super().__init__(
+            out, pagesize=look.page, leftMargin=look.margin, rightMargin=look.margin,
+            topMargin=look.margin + look.header_band,
+            bottomMargin=look.margin + look.footer_band, title=title, author=AUTHOR,
+            creator=AUTHOR, subject=subject, lang=lang, invariant=1,
+            pageCompression=1,
+            # Otherwise every page names Helvetica (not embedded) in its preamble.
+            initialFontName=BODY_FONT, initialFontSize=look.body, initialLeading=look.leading)
+        self.look = look
+        self.running_header = running_header
+        self.on_person = on_person
+        self.first_page = 1
+        self.copies_started = 0
+        self.page_counts: list[int] = []
+        self.sides = 0
+        """Pages in the output (A4 sides for a booklet), set when the build is done."""
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame],
+                                            onPageEnd=self._decorate)])
+        self._number_style = ParagraphStyle("number", fontName=BODY_BOLD_FONT,
+                                            fontSize=look.body, alignment=TA_CENTER)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        """Note where each person's copy begins."""
+        if isinstance(flowable, PersonStart):
+            if self.copies_started:
+                self.page_counts.append(self.page - self.first_page)
+                if self.on_person is not None:
+                    self.on_person(self.copies_started)
+            self.copies_started += 1
+            self.first_page = self.page
+
+    def _decorate(self, canvas: Canvas, doc: Any) -> None:
+        look = self.look
+        width, height = look.page
+        canvas.saveState()
+        canvas.setFillColorRGB(0, 0, 0)
+        canvas.setStrokeColorRGB(0, 0, 0)
+        top = height - look.margin - look.body
+        canvas.setFont(BODY_FONT, look.body)
+        canvas.drawString(look.margin, top, self.running_header)
+        canvas.setLineWidth(0.8)
+        rule = top - look.body * 0.6
+        canvas.line(look.margin, rule, width - look.margin, rule)
+        canvas.setFont(BODY_BOLD_FONT, look.body)
+        canvas.drawCentredString(width / 2, look.margin,
+                                 f"Page {self.page - self.first_page + 1}")
+        canvas.restoreState()
+
+    def finish(self) -> None:
+        """Close the last copy's page count."""
+        self.page_counts.append(self.page - self.first_page + 1)
