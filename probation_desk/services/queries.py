@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from probation_desk.domain import rar
 from probation_desk.domain.catalogue import Toolkit
@@ -79,12 +79,14 @@ def _caseload_where(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
     if f.module_status:
         q = q.where(Person.module_status == f.module_status)
     if f.toolkit or f.nsi_status:
-        cond = [Nsi.person_id == Person.id]
+        # IN (subquery), not a correlated EXISTS: SQLite runs EXISTS once per person
+        # (about 110 s for the Chemsex filter at 100,000 people); IN takes milliseconds.
+        cond = []
         if f.toolkit:
             cond.append(Nsi.toolkit == f.toolkit)
         if f.nsi_status:
             cond.append(Nsi.status == f.nsi_status)
-        q = q.where(exists().where(and_(*cond)))
+        q = q.where(Person.id.in_(select(Nsi.person_id).where(and_(*cond))))
     return q
 
 

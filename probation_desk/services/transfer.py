@@ -419,6 +419,8 @@ class _Importer:
                   (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
                    SiReferral, AuditEntry)}
         with self.desk.engine.begin() as con:
+            if con.dialect.name == "sqlite":
+                con.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while loading
             for name in self.TABLES:
                 rows = pending.get(name)
                 if rows:
@@ -440,7 +442,13 @@ class _Importer:
                 con.execute(update(t).where(t.c.id == bindparam("b_id"))
                             .values(module_status=bindparam("b_status"),
                                     module_completed_on=bindparam("b_done")), updates)
+            if con.dialect.name == "sqlite":
+                # Fresh statistics so SQLite plans the big lists well (sampled: quick).
+                con.exec_driver_sql("PRAGMA analysis_limit=1000")
+                con.exec_driver_sql("ANALYZE")
+                con.exec_driver_sql("PRAGMA cache_size=-8192")
             if con.dialect.name == "postgresql":
+                con.execute(text("ANALYZE"))
                 for name in ("person", "sentence_order", "nsi", "nsi_status_history",
                              "module_session", "rar_activity", "si_referral"):
                     con.execute(text(

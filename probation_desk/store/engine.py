@@ -16,9 +16,9 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 """The newest migration this version knows. A test checks it matches Alembic's head."""
-KNOWN_REVISIONS = ("0001", "0002", "0003")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
 
 
 class DatabaseProblem(RuntimeError):
@@ -34,13 +34,20 @@ def sqlite_path(url: str) -> Path | None:
 
 
 def _check_sqlite_file(path: Path) -> None:
-    """Refuse a damaged file without writing to it (read-only, immutable open)."""
+    """Refuse a damaged file without writing to it (read-only open).
+
+    Reads the header and the schema, which is quick at any size; the full page-by-page
+    check (:func:`integrity_problem`) takes seconds on a big file, so it is for the
+    background, not for every start.
+    """
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            row = con.execute("PRAGMA quick_check(1)").fetchone()
+            con.execute("PRAGMA schema_version").fetchone()
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            row = ("ok",)
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
@@ -56,6 +63,25 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
+def integrity_problem(url: str) -> str | None:
+    """Run SQLite's page-by-page check, read-only; the problem found, or None if sound.
+
+    Slow on a big file (about 1.5 s at 100,000 people): run it in the background.
+    """
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = con.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    return None if row and row[0] == "ok" else str(row[0] if row else "unknown problem")
+
+
 def _create_sqlite_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -69,7 +95,7 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA cache_size=-32768")  # 32 MB: index upkeep on big imports
+    cur.execute("PRAGMA cache_size=-8192")  # 8 MB; bulk imports raise it for themselves
     cur.close()
 
 

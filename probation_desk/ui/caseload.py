@@ -53,9 +53,9 @@ from probation_desk.domain.people import REGIONS
 from probation_desk.ui.tasks import Change, Tasks
 
 if TYPE_CHECKING:
+    from probation_desk.services.caseload_search import SearchResult
     from probation_desk.services.desk import Desk
     from probation_desk.services.queries import CaseloadFilter, CaseRow
-    from probation_desk.ui.caseload_queries import SearchResult
 
 ID_PAGE = 200
 """Ids fetched per window."""
@@ -219,8 +219,8 @@ class CaseloadModel(QAbstractTableModel):
         assert desk is not None and query is not None
 
         def work(_p: object) -> tuple[list[int], dict[int, CaseRow]]:
+            from probation_desk.services.caseload_search import caseload_window
             from probation_desk.services.queries import caseload_rows
-            from probation_desk.ui.caseload_queries import caseload_window
 
             ids = caseload_window(desk, query.filter, query.sort, query.descending,
                                   page * ID_PAGE, ID_PAGE)
@@ -661,8 +661,8 @@ class CaseloadPage(QWidget):
         built = self.model.built()
 
         def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow]]:
+            from probation_desk.services.caseload_search import CaseloadSearcher
             from probation_desk.services.queries import caseload_rows
-            from probation_desk.ui.caseload_queries import CaseloadSearcher
 
             if self._searcher is None:
                 self._searcher = CaseloadSearcher()
@@ -698,12 +698,12 @@ class CaseloadPage(QWidget):
             return
 
         def work(_p: object) -> None:
-            from probation_desk.services.queries import CaseloadFilter
-            from probation_desk.ui.caseload_queries import (
+            from probation_desk.services.caseload_search import (
                 CaseloadSearcher,
                 caseload_search,
                 caseload_total,
             )
+            from probation_desk.services.queries import CaseloadFilter
 
             for term in ("q", "qz", "q0"):  # a letter; a name term; a CRN prefix
                 f = CaseloadFilter(search=term)
@@ -721,7 +721,7 @@ class CaseloadPage(QWidget):
         searcher = self._searcher
 
         def work(_p: object) -> int:
-            from probation_desk.ui.caseload_queries import caseload_total
+            from probation_desk.services.caseload_search import caseload_total
 
             if searcher is None:
                 return caseload_total(desk, query.filter)

@@ -78,3 +78,14 @@ def test_indexes_a_crashed_import_left_out_are_rebuilt(tmp_path: Path) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
     assert "ix_nsi_person_active" in names
     eng.dispose()
+
+
+def test_full_integrity_check_reports_a_sound_file(tmp_path: Path) -> None:
+    from probation_desk.store.engine import integrity_problem
+
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    open_database(url).dispose()
+    assert integrity_problem(url) is None
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"garbage" * 500)
+    assert integrity_problem(f"sqlite:///{broken}")

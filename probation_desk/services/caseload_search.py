@@ -1,11 +1,8 @@
 """Caseload search that stays instant at 100,000 people: a window of ids plus a count.
 
-PARKED HERE, NOT OWNED HERE. This is a services-layer query (the only module under
-``ui/`` that imports SQLAlchemy), written here because ``services/`` belongs to another
-engineer; it should move to ``services/queries.py`` as ``caseload_window`` and
-``caseload_search``. It keeps the meaning of ``queries.caseload_ids`` (CRN prefix or
-accent-folded name substring, the same filters; tests check both give the same ids) and
-changes only how SQLite is asked:
+It keeps the meaning of ``queries.caseload_ids`` (CRN prefix or accent-folded name
+substring, the same filters; tests check both give the same ids) and changes only how
+SQLite is asked:
 
 - a list is fetched a window at a time (``LIMIT``/``OFFSET``) and counted by a second
   call, instead of every id on each keystroke ("limit + count"): the first rows show
