@@ -118,8 +118,9 @@ def module_state(sessions: Iterable[ModuleSession]) -> ModuleState:
     """Work out the first completion and the revisits from the sessions.
 
     The first session marked completed (by date, then by the order recorded) is the
-    completion. Every session dated after it is a revisit, whether or not it was
-    marked completed again; sessions on the completion date other than it are revisits too.
+    completion. Every session after it (a later date, or recorded later on the same
+    date) is a revisit, whether or not it was marked completed again; sessions before
+    it are work towards the completion.
     """
     ordered = sorted(sessions, key=lambda s: (s.session_date, s.id or 0))
     completion = next((s for s in ordered if s.completed), None)

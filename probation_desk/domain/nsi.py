@@ -217,6 +217,7 @@ def check_update(kit: Toolkit, before: NsiFields, after: NsiFields,
             "toolkit",
         )
     checked = check_fields(after, today)
+    _check_referral_on_toolkit(kit, before, checked)
     if kit.past_close_by(today) and checked.is_open:
         assert kit.close_by is not None
         raise RuleViolation(
@@ -233,6 +234,23 @@ def check_update(kit: Toolkit, before: NsiFields, after: NsiFields,
             "status",
         )
     return checked
+
+
+def _check_referral_on_toolkit(kit: Toolkit, before: NsiFields, after: NsiFields) -> None:
+    """A changed referral date must still be one the toolkit could have been referred on."""
+    referral = after.referral_date
+    if referral is None or referral == before.referral_date:
+        return
+    if referral < kit.available_from:
+        raise RuleViolation(
+            "toolkit-not-available",
+            f"The {kit.name} toolkit was only available from {uk_long(kit.available_from)}, "
+            f"so the referral date cannot be {uk(referral)}.", "referral_date")
+    if kit.withdrawn_from is not None and referral >= kit.withdrawn_from:
+        raise RuleViolation(
+            "toolkit-withdrawn",
+            f"The {kit.name} toolkit was withdrawn on {uk_long(kit.withdrawn_from)}, so an "
+            f"NSI on it cannot have been referred on {uk(referral)}.", "referral_date")
 
 
 def _rank(status: Status) -> int:

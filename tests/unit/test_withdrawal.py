@@ -503,35 +503,27 @@ def test_a_toolkit_not_yet_available_cannot_be_opened() -> None:
     assert err.rule == "toolkit-not-available" and "1 Jan 2030" in err.message
 
 
-# ----------------------------------------------------------------------------- known bugs
+# ------------------------------------------------ referral dates changed by an update
 
 def _reimportable(kit: Toolkit, fields: NsiFields, today: dt.date) -> None:
     """Raise unless ``fields`` would be accepted by an import of history."""
     check_open(kit, fields, today, open_of_same_toolkit=0, historical=True)
 
 
-@pytest.mark.xfail(strict=True, raises=RuleViolation, reason=(
-    "BUG: check_update lets an in-flight Chemsex NSI have its referral date moved to on/after "
-    "the withdrawal date (1 Jun 2022), creating a Chemsex referral the rules forbid; "
-    "check_open(historical=True), which the import uses, then refuses the saved record."))
 def test_an_update_cannot_move_a_referral_past_the_withdrawal() -> None:
+    """Once found as a bug (an update saved what an import then refused); now refused."""
     after = replace(IN_FLIGHT, referral_date=dt.date(2022, 6, 2))
-    try:
-        saved = check_update(CHEMSEX, IN_FLIGHT, after, MODULE_DAY)
-    except RuleViolation:
-        return  # refused at the update: what the rule needs
-    _reimportable(CHEMSEX, saved, NOW)
+    with pytest.raises(RuleViolation) as exc:
+        check_update(CHEMSEX, IN_FLIGHT, after, MODULE_DAY)
+    assert exc.value.rule == "toolkit-withdrawn" and exc.value.field == "referral_date"
+    assert "1 Jun 2022" in exc.value.message
+    moved_earlier = replace(IN_FLIGHT, referral_date=dt.date(2022, 5, 10))
+    _reimportable(CHEMSEX, check_update(CHEMSEX, IN_FLIGHT, moved_earlier, MODULE_DAY), NOW)
 
 
-@pytest.mark.xfail(strict=True, raises=RuleViolation, reason=(
-    "BUG: check_update does not apply the toolkit's available_from date that check_open "
-    "applies, so an NSI's referral date can be moved before the toolkit existed; the saved "
-    "record is then refused by check_open(historical=True) on import."))
 def test_an_update_cannot_move_a_referral_before_the_toolkit_existed() -> None:
     before = NsiFields("NMMOT", referral_date=dt.date(2026, 1, 5))
     after = replace(before, referral_date=dt.date(2018, 12, 31))
-    try:
-        saved = check_update(NEW_ME_MOT, before, after, NOW)
-    except RuleViolation:
-        return
-    _reimportable(NEW_ME_MOT, saved, NOW)
+    with pytest.raises(RuleViolation) as exc:
+        check_update(NEW_ME_MOT, before, after, NOW)
+    assert exc.value.rule == "toolkit-not-available"
