@@ -120,12 +120,14 @@ class MainWindow(QMainWindow):
     pages_ready = Signal()
 
     def __init__(self, db: str | None = None, *, clock: Clock = system_today,
-                 settings: Settings | None = None, welcome: bool = True) -> None:
+                 settings: Settings | None = None, welcome: bool = True,
+                 sweep_at_start: bool = True) -> None:
         super().__init__()
         self.db_arg = db
         self.clock = clock
         self.settings = settings if settings is not None else load_settings()
         self.welcome_enabled = welcome
+        self.sweep_at_start = sweep_at_start
         self.tasks = Tasks(self)
         self.desk: Desk | None = None
         self.db_url = ""
@@ -389,8 +391,28 @@ class MainWindow(QMainWindow):
             gc.collect()
             gc.freeze()
         self.desk_opened.emit()
+        if self.sweep_at_start and not empty:
+            self._sweep_in_background(desk)
         if empty and self.welcome_enabled:
             self.welcome()
+
+    def _sweep_in_background(self, desk: Desk) -> None:
+        """Close NSIs still open past their toolkit's close-by date, as the rule says.
+
+        The sweep is idempotent, so it runs at every start, off the GUI thread; the
+        status bar says what it closed, and the lists refresh.
+        """
+        def work(_p: object) -> int:
+            return desk.sweep().closed
+
+        def done(closed: int) -> None:
+            if closed and desk is self.desk:
+                self.statusBar().showMessage(
+                    f"Closed {closed:,} NSI(s) automatically: their toolkit was withdrawn "
+                    "and its close-by date has passed.", 15000)
+                self.refresh()
+
+        self.tasks.op(self, work).success(done).run_in_background()
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
         text = plain_message(exc)

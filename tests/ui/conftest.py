@@ -100,12 +100,17 @@ def user_settings() -> Settings:
 
 
 def open_window(qtbot: Any, url: str, *, settings: Settings | None = None,
-                welcome: bool = False, size: tuple[int, int] | None = (1200, 820)) -> Any:
-    """The main window on ``url``, shown, with the first caseload search done."""
+                welcome: bool = False, size: tuple[int, int] | None = (1200, 820),
+                sweep_at_start: bool = False) -> Any:
+    """The main window on ``url``, shown, with the first caseload search done.
+
+    The start-up sweep is off unless asked for, so the overdue NSIs the worklist tests
+    work on are still open.
+    """
     from probation_desk.ui.main_window import MainWindow
 
     w = MainWindow(url, clock=fixed_clock(TODAY), settings=settings or user_settings(),
-                   welcome=welcome)
+                   welcome=welcome, sweep_at_start=sweep_at_start)
     qtbot.addWidget(w)
     if size is not None:
         w.resize(*size)

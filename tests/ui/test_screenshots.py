@@ -147,7 +147,8 @@ SCALED = textwrap.dedent("""
     from probation_desk.ui.main_window import MainWindow
     app = make_application([])
     w = MainWindow(sys.argv[1], clock=fixed_clock(dt.date(2026, 11, 22)),
-                   settings=Settings(user_name="Nia Lloyd", region="London"), welcome=False)
+                   settings=Settings(user_name="Nia Lloyd", region="London"), welcome=False,
+                   sweep_at_start=False)
     w.resize(1100, 760)
     w.show()
     w.start()

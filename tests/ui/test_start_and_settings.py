@@ -306,3 +306,18 @@ def test_uk_date_box_takes_dates_as_people_type_them(qtbot: Any) -> None:
         qtbot.keyClicks(box, typed)
         assert box.value() == dt.date(2026, 9, 1), typed
         assert box.text() == "01/09/2026"
+
+
+def test_overdue_nsis_are_closed_automatically_at_start(qtbot: Any, db_url: str,
+                                                       other_desk: Any) -> None:
+    """Rule 1.3: past the close-by date the system closes what is still open, by itself."""
+    from probation_desk.services import queries
+
+    overdue = [r for r in queries.worklist(other_desk) if r.overdue]
+    assert overdue  # the demo database has in-flight Chemsex NSIs from before the withdrawal
+    w = open_window(qtbot, db_url, sweep_at_start=True)
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: "Closed" in w.statusBar().currentMessage(), timeout=20000)
+    assert f"Closed {len(overdue):,} NSI(s) automatically" in w.statusBar().currentMessage()
+    assert queries.worklist(other_desk) == []
+    assert other_desk.nsi(overdue[0].nsi_id).outcome.name == "AUTO_CLOSED"
