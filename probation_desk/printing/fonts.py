@@ -100,7 +100,7 @@ class _CachedTTFont(TTFont):
                 continue
             if not str(getattr(font, "__Comment__", "")).startswith(prefix):
                 continue
-            widths = getattr(font, "Widths", None)
+            widths: Any = getattr(font, "Widths", None)
             if type(widths) is pdfdoc.PDFArray:
                 font.Widths = _CachedWidths(widths.sequence)
             cmap = doc.idToObject.get(f"toUnicodeCMap:{font.BaseFont}")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -210,13 +210,59 @@ class PlainText(Reusable, Flowable):
     def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
 
-    def draw(self) -> None:
+    def write(self, text: Any, top: float) -> None:
+        """Add the lines to a text object, the first line's top at ``top``."""
         style = self.style
-        text = self.canv.beginText(0, self.height - style.fontSize)
+        text.setTextOrigin(0, top - style.fontSize)
         text.setFont(style.fontName, style.fontSize, style.leading)
-        text.setFillColorRGB(0, 0, 0)
         for line in self._lines:
             text.textLine(line)
+
+    def draw(self) -> None:
+        text = self.canv.beginText()
+        self.write(text, self.height)
+        self.canv.drawText(text)
+
+
+class Stack(Reusable, Flowable):
+    """Several short paragraphs (a heading and its text) laid out as one piece.
+
+    Cheaper than one flowable each (one text object for all of them). If it does not
+    fit where it falls, it comes apart into its paragraphs, which may split in turn.
+    """
+
+    def __init__(self, parts: tuple[PlainText, ...]) -> None:
+        super().__init__()
+        self.parts = parts
+        self._tops: list[float] = []
+        self.width = 0.0
+        self.height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        heights = [part.wrap(availWidth, availHeight)[1] for part in self.parts]
+        tops, y = [], 0.0
+        for i, (part, h) in enumerate(zip(self.parts, heights, strict=True)):
+            if i:
+                y += max(self.parts[i - 1].getSpaceAfter(), part.getSpaceBefore())
+            tops.append(y)
+            y += h
+        self.width, self.height = availWidth, y
+        self._tops = [y - t for t in tops]
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return list(self.parts) if len(self.parts) > 1 else []
+
+    def getSpaceBefore(self) -> float:
+        return self.parts[0].getSpaceBefore()
+
+    def getSpaceAfter(self) -> float:
+        return self.parts[-1].getSpaceAfter()
+
+    def draw(self) -> None:
+        text = self.canv.beginText()
+        for part, top in zip(self.parts, self._tops, strict=True):
+            part.write(text, top)
         self.canv.drawText(text)
 
 
@@ -281,16 +327,13 @@ class WritingSpace(Reusable, Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        self.question.drawOn(canvas, 0, self.height - self._qh)
+        text = canvas.beginText()
+        self.question.write(text, self.height)
+        canvas.drawText(text)
         top = self.height - self._qh - self._space_between()
         canvas.setStrokeColorRGB(0, 0, 0)
         canvas.setLineWidth(0.6)
-        path = canvas.beginPath()
-        for i in range(1, self._shown + 1):
-            y = top - i * self.gap
-            path.moveTo(0, y)
-            path.lineTo(self.width, y)
-        canvas.drawPath(path, stroke=1, fill=0)
+        canvas.addLiteral(_rules(self.width, top, self.gap, self._shown))
         if self.field:
             name = field_prefix(canvas) + self.field
             canvas.acroForm.textfield(
@@ -300,6 +343,14 @@ class WritingSpace(Reusable, Flowable):
                 fontSize=min(12, self.look.body), borderWidth=0, fillColor=None,
                 borderColor=None, fieldFlags="multiline", value="",
                 relative=True)
+
+
+@lru_cache(maxsize=1024)
+def _rules(width: float, top: float, gap: float, count: int) -> str:
+    """PDF path operators for ``count`` ruled lines below ``top`` (kept: they recur)."""
+    ops = [f"0 {top - i * gap:.2f} m {width:.2f} {top - i * gap:.2f} l"
+           for i in range(1, count + 1)]
+    return "\n".join([*ops, "S"])
 
 
 class PersonStart(Flowable):
@@ -315,7 +366,7 @@ class PersonStart(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        self.canv._pd_field_prefix = self.prefix  # type: ignore[attr-defined]
+        self.canv._pd_field_prefix = self.prefix
         start = getattr(self.canv, "start_booklet", None)
         if start is not None:
             start()
@@ -336,17 +387,18 @@ def section_parts(template: Template, look: Look, fillable: bool) -> tuple[Secti
     st = styles(look)
     parts = []
     for i, section in enumerate(template.sections):
-        head: list[Flowable] = []
+        texts: list[PlainText] = []
         if i == 0:
-            head.append(PlainText(template.title, st.title))
-        head.append(PlainText(section.heading, st.heading))
-        head.extend(PlainText(t, st.body) for t in section.text)
+            texts.append(PlainText(template.title, st.title))
+        texts.append(PlainText(section.heading, st.heading))
+        texts.extend(PlainText(t, st.body) for t in section.text)
+        head: tuple[Flowable, ...] = (Stack(tuple(texts)),)
         last = len(section.prompts) - 1
         prompts = tuple(
             WritingSpace(PlainText(p.text, st.prompt), p.lines, look,
                          p.id if fillable else None, grow=j == last)
             for j, p in enumerate(section.prompts))
-        parts.append(SectionParts(tuple(head), prompts, section.personal_details))
+        parts.append(SectionParts(head, prompts, section.personal_details))
     return tuple(parts)
 
 
