@@ -155,11 +155,10 @@ class Catalogue:
 
 
 def resources_dir() -> Path:
-    """The ``resources`` folder: beside the package in a checkout, inside it when installed."""
-    here = Path(__file__).resolve().parents[2] / "resources"
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[1] / "_resources"
+    """The folder shipped resources are read from (see :mod:`probation_desk.resources`)."""
+    from probation_desk.resources import resource_path
+
+    return resource_path("toolkits.json").parent
 
 
 @cache

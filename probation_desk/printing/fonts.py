@@ -16,7 +16,7 @@ from typing import Any
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
-from probation_desk.printing.resources import resource_path
+from probation_desk.resources import resource_path
 
 BODY_FONT = "DejaVuSans"
 BODY_BOLD_FONT = "DejaVuSans-Bold"

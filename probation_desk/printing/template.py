@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from probation_desk.printing.resources import resource_path
+from probation_desk.resources import resource_path
 
 FILL = -1
 """``Prompt.lines`` for a writing space that takes the rest of the page."""

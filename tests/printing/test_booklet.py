@@ -63,7 +63,7 @@ def test_booklet_sides_are_a4_landscape_with_a5_pages_in_saddle_stitch_order() -
 
 def test_short_booklet_padded_with_blank_pages(tmp_path: Path) -> None:
     """A template of 5 A5 pages is padded to 8: three sides hold a blank half."""
-    from probation_desk.printing import resources
+    from probation_desk import resources
 
     (tmp_path / "workbooks").mkdir()
     sections = ",".join(f'{{"heading": "Part {i}", "text": ["Short."]}}' for i in range(5))

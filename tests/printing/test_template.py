@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from probation_desk.printing import resources
-from probation_desk.printing.resources import resource_path
+from probation_desk import resources
 from probation_desk.printing.template import (
     FILL,
     TemplateError,
@@ -19,6 +18,7 @@ from probation_desk.printing.template import (
     parse_template,
 )
 from probation_desk.printing.workbook import WorkbookOptions, WorkbookPerson, render_workbook
+from probation_desk.resources import resource_path
 from tests.printing.pdfread import all_text, reader, render
 
 WELSH = {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-_PACKAGE = Path(__file__).resolve().parents[1]
+_PACKAGE = Path(__file__).resolve().parent
 ROOTS: tuple[Path, ...] = (_PACKAGE.parent / "resources", _PACKAGE / "_resources")
 """Searched in order: the checkout's ``resources`` folder, then the installed copy."""
 
