@@ -77,6 +77,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.services.queries import distinct_values
+from probation_desk.ui.widgets import pydate, qdate
 
 log = logging.getLogger(__name__)
 
@@ -181,16 +182,6 @@ def plain_error(exc: Exception, doing: str) -> str:
     log.error("Could not %s", doing, exc_info=exc)
     return (f"Could not {doing} ({exc.__class__.__name__}: {exc}). Nothing was changed: "
             "try again, and tell your administrator if it keeps happening.")
-
-
-def qdate(day: dt.date) -> QDate:
-    """A QDate for a Python date."""
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(day: QDate) -> dt.date:
-    """A Python date for a QDate."""
-    return dt.date(day.year(), day.month(), day.day())
 
 
 class _DateEdit(QDateEdit):
