@@ -9,6 +9,9 @@ from probation_desk.domain.errors import RuleViolation
 NOTES_MAX = 4000
 NAME_MAX = 200
 _ALLOWED_CONTROLS = {"\n", "\t", "\r"}
+_BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E,
+                                   0x200F, 0x061C)}
+"""Direction overrides can make a name or note read differently from what is stored."""
 
 
 def clean_text(value: str | None, *, field: str, label: str, max_len: int,
@@ -16,18 +19,26 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
     """Return ``value`` normalised (NFC, trimmed) or refuse it.
 
     Markup such as ``<b>`` or ``&`` is kept exactly as typed (it is escaped where it
-    is printed); control characters other than new lines and tabs are refused,
-    because they are invisible and break exports and printing.
+    is printed); control characters other than new lines and tabs, and text-direction
+    overrides, are refused wherever they are (even at the ends, where trimming would
+    otherwise hide them), because they are invisible and break exports and printing.
     """
-    if value is None or value.strip() == "":
+    if value is None or value.strip(" \t\r\n") == "":
         if required:
             raise RuleViolation("required", f"{label} is needed.", field)
         return None
-    text = value.strip()
+    text = value.strip(" \t\r\n")
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     allowed = _ALLOWED_CONTROLS if multiline else set()
     for ch in ([] if text.isprintable() else text):
+        if ch in _BIDI_CONTROLS:
+            raise RuleViolation(
+                "direction-override",
+                f"{label} contains an invisible text-direction mark (code {ord(ch)}), which "
+                "can make it read differently from what is saved. Remove it and try again.",
+                field,
+            )
         if unicodedata.category(ch) == "Cc" and ch not in allowed:
             raise RuleViolation(
                 "control-characters",

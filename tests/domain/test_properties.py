@@ -109,3 +109,13 @@ def test_revisits_never_move_the_completion_or_add_rar_days(
     state = module_state([done, *revisits])
     assert state.completed_on == first and len(state.revisits) == len(revisits)
     assert rar_days(20, [], state.completed_on).days_completed == 1
+
+
+@pytest.mark.parametrize("text", ["Siân\u202eLlŷr", "\u2066Ŵyn", "note\x1c", "\x85note"])
+def test_invisible_direction_and_control_marks_refused_even_at_the_ends(text: str) -> None:
+    from probation_desk.domain.text import clean_text
+
+    with pytest.raises(RuleViolation) as exc:
+        clean_text(text, field="name", label="The name", max_len=200, multiline=False)
+    assert exc.value.rule in {"direction-override", "control-characters"}
+    assert clean_text("  Siân  ", field="n", label="N", max_len=200) == "Siân"
