@@ -105,6 +105,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if path is not None:
         _check_sqlite_file(path)
         _create_sqlite_file(path)
+    # hide_parameters: database errors must not carry names, CRNs or notes into logs.
+    kwargs.setdefault("hide_parameters", True)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

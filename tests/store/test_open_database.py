@@ -89,3 +89,18 @@ def test_full_integrity_check_reports_a_sound_file(tmp_path: Path) -> None:
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"garbage" * 500)
     assert integrity_problem(f"sqlite:///{broken}")
+
+
+def test_database_errors_do_not_carry_personal_data(tmp_path: Path) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    eng = open_database(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+    insert = text("INSERT INTO person (crn, name, name_key, region, pdu, practitioner, "
+                  "language, print_needs, open_nsis, module_status) VALUES (:crn, :name, "
+                  "'k', 'Wales', 'P', 'PP', 'ENGLISH', 'STANDARD', 0, 'NOT_STARTED')")
+    with eng.begin() as con:
+        con.execute(insert, {"crn": "X123456", "name": "Siân Secret"})
+    with pytest.raises(IntegrityError) as exc, eng.begin() as con:
+        con.execute(insert, {"crn": "X123456", "name": "Siân Secret"})
+    assert "Siân Secret" not in str(exc.value) and "X123456" not in str(exc.value)
+    eng.dispose()
