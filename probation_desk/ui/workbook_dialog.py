@@ -11,12 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
@@ -35,6 +36,28 @@ if TYPE_CHECKING:
 
 UNAVAILABLE = ("Printing workbooks is not available in this version of Probation Desk yet "
                "({detail}). Nothing was printed.")
+
+
+BOOKLET_NOTE = ("The booklet is print-only: it has no fillable fields, so it is "
+                "printed double-sided and filled in by hand.")
+
+
+def exclusive_options(booklet: QCheckBox, fillable: QCheckBox, note: QLabel) -> None:
+    """Booklet and fillable cannot both be ticked; ticking the booklet says why."""
+    def on_booklet(on: bool) -> None:
+        if on:
+            fillable.setChecked(False)
+        fillable.setEnabled(not on)
+        fillable.setToolTip(BOOKLET_NOTE if on else "")
+        note.setVisible(on)
+
+    def on_fillable(on: bool) -> None:
+        if on:
+            booklet.setChecked(False)
+
+    booklet.toggled.connect(on_booklet)
+    fillable.toggled.connect(on_fillable)
+    on_booklet(booklet.isChecked())
 
 
 def printer() -> Callable[..., int]:
@@ -73,6 +96,12 @@ class WorkbookDialog(OperationDialog):
         for box in (self.large, self.booklet, self.fillable, self.show_crn, self.blank):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
+        self.booklet_note = QLabel(BOOKLET_NOTE, self)
+        self.booklet_note.setWordWrap(True)
+        self.booklet_note.setAccessibleName("About the booklet")
+        self.booklet_note.hide()
+        self.form.addRow("", self.booklet_note)
+        exclusive_options(self.booklet, self.fillable, self.booklet_note)
         docs = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self.path = QLineEdit(str(Path(docs) / f"workbook-{person.crn}.pdf"), self)
@@ -106,7 +135,9 @@ class WorkbookDialog(OperationDialog):
                 "fillable": self.fillable.isChecked(),
                 "show_crn": self.show_crn.isChecked() and crn is not None}
 
-        def work(_p: Progress) -> tuple[str, int]:
+        booklet = opts["booklet"]
+
+        def work(_p: Progress) -> tuple[str, int, bool]:
             try:
                 pages = print_workbook(desk, crn=crn, out=out, **opts)
             except ImportError as exc:  # printing package not in this build
@@ -116,14 +147,30 @@ class WorkbookDialog(OperationDialog):
                 if isinstance(exc, RuleViolation):
                     raise
                 raise RuleViolation("workbook-options", str(exc)) from None
-            return out, int(pages)
+            return out, int(pages), booklet
 
         return work
 
     def on_saved(self, result: Any) -> None:
-        out, pages = result
-        box = show_message(self.parentWidget(), "Workbook ready",
-                           f"Wrote {out} ({pages} page{'s' if pages != 1 else ''}).")
-        open_button = box.addButton("&Open it", QMessageBox.ButtonRole.ActionRole)
-        open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(out)))
+        out, pages, booklet = result
+        self.preview = show_preview(self.parentWidget(), out,
+                                    f"Workbook for {self.person.name}", booklet=booklet)
+        if self.preview is None:  # QtPdf missing: say where it went, offer to open it
+            box = show_message(self.parentWidget(), "Workbook ready",
+                               f"Wrote {out} ({pages} page{'s' if pages != 1 else ''}).")
+            open_button = box.addButton("&Open it", QMessageBox.ButtonRole.ActionRole)
+            open_button.clicked.connect(
+                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(out)))
+
+
+def show_preview(parent: QWidget | None, out: str, title: str, *,
+                 booklet: bool = False) -> QWidget | None:
+    """The written PDF in the preview dialog (not modal); None when QtPdf is missing."""
+    try:
+        from probation_desk.ui.pdf_preview import PdfPreviewDialog
+    except ImportError:
+        return None
+    dlg = PdfPreviewDialog(out, title, parent, booklet=booklet)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.show()
+    return dlg
