@@ -469,7 +469,8 @@ class CaseloadPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName("Caseload")
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Shift/Ctrl+click) for Print workbooks for selected people…
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -778,6 +779,14 @@ class CaseloadPage(QWidget):
         if not index.isValid():
             return None
         return self.model.id_at(index.row())
+
+    def selected_people(self) -> list[int]:
+        """Ids of the selected rows, in table order (else the current person)."""
+        rows = sorted(i.row() for i in self.table.selectionModel().selectedRows())
+        ids = [pid for pid in (self.model.id_at(r) for r in rows) if pid is not None]
+        if not ids and (pid := self.current_person()) is not None:
+            ids = [pid]
+        return ids
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

@@ -251,6 +251,9 @@ class MainWindow(QMainWindow):
                                            on_record("record_session"), "Ctrl+M")
         self.print_action = self._action(case, "&Print workbook…", on_record("print_workbook"),
                                          "Ctrl+P")
+        self.batch_print_action = self._action(
+            case, "Print &workbooks for selected people…", self.print_selected_workbooks,
+            tip="Workbooks for the people selected in the caseload (Shift or Ctrl+click)")
         case.addSeparator()
         self.refresh_action = self._action(case, "&Refresh", self.refresh,
                                            QKeySequence.StandardKey.Refresh)
@@ -550,6 +553,7 @@ class MainWindow(QMainWindow):
         for act in (self.update_nsi_action, self.close_nsi_action, self.switch_action):
             act.setEnabled(open_nsi)
         self.demo_action.setEnabled(self.desk is not None)
+        self.batch_print_action.setEnabled(self.pages_built and self.desk is not None)
 
     def _toggle_beside(self) -> None:
         if not self.pages_built:
@@ -625,6 +629,21 @@ class MainWindow(QMainWindow):
             lambda done_, _t: f"Loading demo data: {done_:,} records so far…",
             title="Loading demo data", cancellable=True, delay_ms=0) \
             .success(done).run_in_background()
+
+    def print_selected_workbooks(self) -> None:
+        """Case > Print workbooks for selected people…: one PDF, or one per person."""
+        if not self.pages_built or self.desk is None:
+            return
+        from probation_desk.ui.workbook_dialog import BatchWorkbookDialog
+
+        ids = self.caseload.selected_people()
+        if not ids:
+            show_message(self, "Print workbooks", "Select people in the caseload first "
+                         "(Shift or Ctrl+click to select several).")
+            return
+        dlg = BatchWorkbookDialog(self.desk, self.tasks, ids, self)
+        self.batch_dialog = dlg  # kept: it starts the printing after it closes
+        dlg.open()
 
     def open_settings(self) -> None:
         """File > Settings."""

@@ -15,12 +15,14 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QRadioButton,
     QWidget,
 )
 
@@ -174,3 +176,150 @@ def show_preview(parent: QWidget | None, out: str, title: str, *,
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.show()
     return dlg
+
+
+def batch_label(done: int, total: int) -> str:
+    """"Printing 37 of 200" while a batch runs."""
+    if total <= 0:
+        return "Printing workbooks…"
+    return f"Printing {min(done + 1, total):,} of {total:,}"
+
+
+def batch_summary(written: int, total: int, out: str, one_file: bool,
+                  cancelled: bool) -> str:
+    """What a batch did, in words: how many workbooks, and where."""
+    people = f"{total:,} {'person' if total == 1 else 'people'}"
+    if one_file:
+        if not written:
+            return "Stopped after Cancel: the combined PDF was not written."
+        return f"Wrote one PDF with the workbooks for {people}: {out}"
+    count = f"{written:,} workbook{'s' if written != 1 else ''}"
+    if cancelled:
+        return (f"Stopped after Cancel: {written:,} of {total:,} workbooks were written to "
+                f"the folder {out}")
+    return f"Wrote {count} (one per person) to the folder {out}"
+
+
+class BatchWorkbookDialog(OperationDialog):
+    """Print workbooks for selected people…: options, one PDF or one file per person."""
+
+    long_running = True
+
+    def __init__(self, desk: Desk, tasks: Tasks, person_ids: list[int],
+                 parent: QWidget | None = None) -> None:
+        n = len(person_ids)
+        super().__init__(tasks, "Print workbooks",
+                         f"Pre-Intervention Module workbooks for the {n:,} selected "
+                         f"{'person' if n == 1 else 'people'}, written as PDFs.",
+                         parent, "&Print")
+        from probation_desk.settings import load_settings
+
+        settings = load_settings()
+        self.desk, self.person_ids = desk, list(person_ids)
+        self.op: Any = None
+        self.large = QCheckBox("&Large print", self)
+        self.large.setChecked(settings.large_print_default)
+        self.booklet = QCheckBox("A5 &booklet (printed two to a sheet, folded)", self)
+        self.fillable = QCheckBox("&Fillable on screen", self)
+        self.show_crn = QCheckBox("Show the &CRN", self)
+        self.show_crn.setChecked(settings.show_crn_default)
+        self.one_file = QRadioButton("&One PDF with everyone's workbook", self)
+        self.per_person = QRadioButton("One &file per person, in a folder", self)
+        self.one_file.setChecked(True)
+        for box in (self.large, self.booklet, self.fillable, self.show_crn, self.one_file,
+                    self.per_person):
+            box.setAccessibleName(box.text().replace("&", ""))
+            self.add_row("", box)
+        self.booklet_note = QLabel(BOOKLET_NOTE, self)
+        self.booklet_note.setWordWrap(True)
+        self.booklet_note.setAccessibleName("About the booklet")
+        self.booklet_note.hide()
+        self.form.addRow("", self.booklet_note)
+        exclusive_options(self.booklet, self.fillable, self.booklet_note)
+        self.docs = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
+        self.path = QLineEdit(str(self.docs / "workbooks.pdf"), self)
+        self.path.setAccessibleName("Save to")
+        browse = QPushButton("&Browse…", self)
+        browse.setAccessibleName("Choose where to save")
+        browse.clicked.connect(self._browse)
+        row = QWidget(self)
+        lay = QHBoxLayout(row)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.path, 1)
+        lay.addWidget(browse)
+        row.setFocusProxy(self.path)
+        self.add_row("Save &to", row, "out")
+        self.one_file.toggled.connect(self._mode_changed)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+
+    def _mode_changed(self, one: bool) -> None:
+        text = self.path.text().strip()
+        if one and not text.lower().endswith(".pdf"):
+            self.path.setText(str(Path(text or self.docs) / "workbooks.pdf"))
+        elif not one and text.lower().endswith(".pdf"):
+            self.path.setText(str(Path(text).parent / "workbooks"))
+
+    def _browse(self) -> None:
+        if self.one_file.isChecked():
+            path, _ = QFileDialog.getSaveFileName(self, "Save the workbooks as",
+                                                  self.path.text(), "PDF files (*.pdf)")
+            if path:
+                self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+        else:
+            path = QFileDialog.getExistingDirectory(self, "Folder for the workbooks",
+                                                    self.path.text())
+            if path:
+                self.path.setText(path)
+
+    def operation(self) -> Callable[[Progress], Any]:
+        out = self.path.text().strip()
+        if not out:
+            raise RuleViolation("required", "Choose where to save the workbooks.", "out")
+        if not self.person_ids:
+            raise RuleViolation("required", "Select at least one person in the caseload.")
+        one_file = self.one_file.isChecked()
+        if one_file and not out.lower().endswith(".pdf"):
+            out += ".pdf"
+        try:
+            from probation_desk.services.workbooks import print_many
+        except ImportError as exc:
+            raise RuleViolation("printing-unavailable",
+                                UNAVAILABLE.format(detail=exc)) from None
+        desk, ids = self.desk, list(self.person_ids)
+        opts = {"large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
+                "fillable": self.fillable.isChecked(), "show_crn": self.show_crn.isChecked()}
+
+        def work(p: Progress) -> tuple[list[Path], int, str, bool, bool]:
+            try:
+                paths = print_many(desk, ids, out, one_file=one_file, progress=p, **opts)
+            except ImportError as exc:
+                raise RuleViolation("printing-unavailable",
+                                    UNAVAILABLE.format(detail=exc)) from None
+            except ValueError as exc:
+                if isinstance(exc, RuleViolation):
+                    raise
+                raise RuleViolation("workbook-options", str(exc)) from None
+            return paths, len(ids), out, one_file, p.cancelled
+
+        return work
+
+    def accept(self) -> None:
+        """Check the options here, then print with a progress dialog and Cancel."""
+        self.errors.clear()
+        try:
+            work = self.operation()
+        except RuleViolation as exc:
+            self.show_refusal(exc)
+            return
+        parent = self.parentWidget()
+        QDialog.accept(self)
+
+        def done(result: Any) -> None:
+            paths, total, out, one_file, cancelled = result
+            show_message(parent, "Workbooks printed",
+                         batch_summary(len(paths), total, out, one_file, cancelled))
+
+        self.op = self.tasks.op(parent, work).with_progress(
+            batch_label, title="Printing workbooks", cancellable=True, delay_ms=0) \
+            .success(done).run_in_background()

@@ -91,3 +91,103 @@ def test_booklet_and_fillable_cannot_both_be_ticked(qtbot: Any, window: Any) -> 
     dlg.booklet.setChecked(False)
     assert dlg.fillable.isEnabled() and not dlg.booklet_note.isVisible()
     wait_idle(qtbot, window)
+
+
+# ------------------------------------------------------------------ batch
+KNOWN = {"L900001": "Siân Llŷr-Ŵyn", "L900002": "Bola Okafor", "L900003": "Gwen Price"}
+
+
+def select_known_three(qtbot: Any, window: Any) -> None:
+    """Search for the three known people and select all three rows."""
+    from tests.ui.conftest import table_column
+
+    page = window.caseload
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    with qtbot.waitSignal(page.search_done, timeout=10000):
+        qtbot.keyClicks(page.search, "L9000")
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: table_column(page.table, 0) == list(KNOWN))
+    page.table.setFocus()
+    page.table.selectAll()
+    assert len(page.selected_people()) == 3
+
+
+def open_batch(qtbot: Any, window: Any) -> Any:
+    from probation_desk.ui.workbook_dialog import BatchWorkbookDialog
+
+    assert window.batch_print_action.isEnabled()
+    window.batch_print_action.trigger()
+    qtbot.waitUntil(lambda: isinstance(getattr(window, "batch_dialog", None),
+                                       BatchWorkbookDialog)
+                    and window.batch_dialog.isVisible(), timeout=5000)
+    return window.batch_dialog
+
+
+def test_batch_one_file_per_person(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    from probation_desk.ui import errors
+
+    select_known_three(qtbot, window)
+    dlg = open_batch(qtbot, window)
+    assert "3 selected people" in dlg.intro.text()
+    dlg.per_person.setChecked(True)
+    folder = tmp_path / "books"
+    dlg.path.setText(str(folder))
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=5000)
+    wait_idle(qtbot, window, 60000)
+    files = sorted(p.name for p in folder.glob("*.pdf"))
+    assert files == [f"workbook-{crn}.pdf" for crn in KNOWN]
+    assert errors.shown[-1] == f"Wrote 3 workbooks (one per person) to the folder {folder}"
+
+
+def test_batch_one_file_holds_all_three(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    from probation_desk.ui import errors
+
+    select_known_three(qtbot, window)
+    dlg = open_batch(qtbot, window)
+    assert dlg.one_file.isChecked()
+    out = tmp_path / "all.pdf"
+    dlg.path.setText(str(out))
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, 60000)
+    assert list(tmp_path.glob("*.pdf")) == [out]
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    for name in KNOWN.values():
+        assert name in text
+    assert errors.shown[-1].startswith("Wrote one PDF with the workbooks for 3 people")
+
+
+def test_batch_cancel_stops_early(qtbot: Any, window: Any, tmp_path: Path,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from probation_desk.ui import errors
+
+    select_known_three(qtbot, window)
+    dlg = open_batch(qtbot, window)
+    dlg.per_person.setChecked(True)
+    folder = tmp_path / "books"
+    dlg.path.setText(str(folder))
+    # Cancel is pressed as soon as the first workbook is reported done.
+    import probation_desk.services.workbooks as workbooks
+
+    real = workbooks.print_many
+
+    def cancelling(*args: Any, progress: Any, **kw: Any) -> Any:
+        def report(done: int, total: int) -> bool:
+            if done >= 1:
+                progress.cancel()
+            return bool(progress(done, total))
+        return real(*args, progress=report, **kw)
+
+    monkeypatch.setattr(workbooks, "print_many", cancelling)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, 60000)
+    assert len(list(folder.glob("*.pdf"))) == 1
+    assert errors.shown[-1] == (f"Stopped after Cancel: 1 of 3 workbooks were written to "
+                                f"the folder {folder}")
+
+
+def test_batch_labels() -> None:
+    from probation_desk.ui.workbook_dialog import batch_label
+
+    assert batch_label(36, 200) == "Printing 37 of 200"
+    assert batch_label(0, 0) == "Printing workbooks…"
