@@ -191,3 +191,76 @@ def test_batch_labels() -> None:
 
     assert batch_label(36, 200) == "Printing 37 of 200"
     assert batch_label(0, 0) == "Printing workbooks…"
+
+
+def test_printing_one_workbook_opens_the_preview(qtbot: Any, window: Any,
+                                                 tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from probation_desk.ui.pdf_preview import PdfPreviewDialog
+    from probation_desk.ui.workbook_dialog import WorkbookDialog
+
+    person = window.desk.person_by_crn("L900002")
+    dlg = WorkbookDialog(window.desk, window.tasks, person, window)
+    qtbot.addWidget(dlg)
+    dlg.open()
+    out = tmp_path / "wb.pdf"
+    dlg.path.setText(str(out))
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+
+    def preview() -> Any:
+        found = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, PdfPreviewDialog) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: preview() is not None, timeout=30000)
+    shown = preview()
+    assert shown.windowTitle() == "Workbook for Bola Okafor"
+    pages = len(pypdf.PdfReader(out).pages)
+    assert shown.page_label.text() == f"Page 1 of {pages}"
+    shown.close()
+
+
+def test_cancel_button_in_progress_stops_a_long_batch(qtbot: Any, window: Any,
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
+
+    import probation_desk.services.workbooks as workbooks
+    from probation_desk.ui import errors
+
+    made: list[int] = []
+
+    def slow(_desk: Any, _ids: Any, out: Any, *, progress: Any, **_kw: Any) -> list[Path]:
+        # 200 slow steps (the summary still counts the 3 people asked for)
+        total = 200
+        for i in range(total):
+            time.sleep(0.02)
+            made.append(i)
+            if progress(i + 1, total) is False:
+                break
+        return [Path(out) / f"{i}.pdf" for i in made]
+
+    monkeypatch.setattr(workbooks, "print_many", slow)
+    select_known_three(qtbot, window)
+    dlg = open_batch(qtbot, window)
+    dlg.per_person.setChecked(True)
+    dlg.path.setText(str(tmp_path / "books"))
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+
+    def progress_dialog() -> Any:
+        found = [w for w in QApplication.topLevelWidgets()
+                 if isinstance(w, QProgressDialog) and w.isVisible()]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: progress_dialog() is not None
+                    and " of 200" in progress_dialog().labelText(), timeout=10000)
+    box = progress_dialog()
+    assert box.labelText().startswith("Printing ")
+    cancel = next(b for b in box.findChildren(QPushButton) if b.text() == "Cancel")
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window, 30000)
+    assert 0 < len(made) < 200
+    assert errors.shown[-1].startswith(f"Stopped after Cancel: {len(made)} of 3 workbooks")
