@@ -43,6 +43,7 @@ from probation_desk.ui.nsi_dialogs import (
     SwitchToolkitDialog,
     UpdateNsiDialog,
 )
+from probation_desk.ui.si_panel import SiPanel
 from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import icon
 
@@ -144,6 +145,8 @@ class CaseRecord(QWidget):
         self.module = ModulePanel(self)
         self.module.record_requested.connect(self.record_session)
         self.tabs.addTab(self.module, "Modu&le")
+        self.si = SiPanel(tasks, self)
+        self.tabs.addTab(self.si, "Structured &Interventions")
         self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
 
         lay = QVBoxLayout(self)
@@ -269,6 +272,7 @@ class CaseRecord(QWidget):
     def set_desk(self, desk: Desk | None) -> None:
         """Show records from this database."""
         self.desk = desk
+        self.si.set_desk(desk)
         self.show_person(None)
 
     def show_person(self, person_id: int | None) -> None:
@@ -317,6 +321,7 @@ class CaseRecord(QWidget):
         self.nsi_table.setRowCount(0)
         self.history.clear()
         self.module.show_state(None)
+        self.si.set_person(None)
 
     def _enable(self, on: bool) -> None:
         for b in (self.new_button, self.print_button):
@@ -327,6 +332,7 @@ class CaseRecord(QWidget):
         self.data = data
         p = data.person
         self.title.setText(f"{p.name} ({p.crn})")
+        self.si.set_person(p)
         d = self.details
         d["crn"].setText(p.crn)
         d["name"].setText(p.name)
