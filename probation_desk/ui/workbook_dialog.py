@@ -313,12 +313,21 @@ class BatchWorkbookDialog(OperationDialog):
             self.show_refusal(exc)
             return
         parent = self.parentWidget()
+        booklet = self.booklet.isChecked()
         QDialog.accept(self)
 
         def done(result: Any) -> None:
             paths, total, out, one_file, cancelled = result
-            show_message(parent, "Workbooks printed",
-                         batch_summary(len(paths), total, out, one_file, cancelled))
+            box = show_message(parent, "Workbooks printed",
+                               batch_summary(len(paths), total, out, one_file, cancelled))
+            if paths and one_file:
+                view = box.addButton("&Preview", QMessageBox.ButtonRole.ActionRole)
+                view.clicked.connect(lambda: show_preview(
+                    parent, out, f"Workbooks for {total:,} people", booklet=booklet))
+            elif paths:
+                folder = box.addButton("&Open the folder", QMessageBox.ButtonRole.ActionRole)
+                folder.clicked.connect(
+                    lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(out)))
 
         self.op = self.tasks.op(parent, work).with_progress(
             batch_label, title="Printing workbooks", cancellable=True, delay_ms=0) \

@@ -155,6 +155,20 @@ def test_batch_one_file_holds_all_three(qtbot: Any, window: Any, tmp_path: Path)
     for name in KNOWN.values():
         assert name in text
     assert errors.shown[-1].startswith("Wrote one PDF with the workbooks for 3 people")
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from probation_desk.ui.pdf_preview import PdfPreviewDialog
+
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox),
+                    timeout=5000)
+    box = QApplication.activeModalWidget()
+    preview = next(b for b in box.buttons() if b.text() == "&Preview")
+    preview.click()
+    shown = [w for w in QApplication.topLevelWidgets()
+             if isinstance(w, PdfPreviewDialog) and w.isVisible()]
+    assert len(shown) == 1 and shown[0].windowTitle() == "Workbooks for 3 people"
+    assert shown[0].page_count() == len(pypdf.PdfReader(out).pages)
+    shown[0].close()
 
 
 def test_batch_cancel_stops_early(qtbot: Any, window: Any, tmp_path: Path,
