@@ -144,6 +144,8 @@ class PdfPreviewDialog(QDialog):
             printer.setDuplex(QPrinter.DuplexMode.DuplexShortSide)
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle("Print " + self.windowTitle())
+        dialog.setMinMax(1, max(1, self.page_count()))
+        dialog.setOption(QPrintDialog.PrintDialogOption.PrintPageRange, True)
         if self.booklet:
             dialog.setToolTip(DUPLEX_ADVICE)
         if dialog.exec() != QDialog.DialogCode.Accepted:
