@@ -14,6 +14,7 @@ from probation_desk.domain.module import ModuleSession, SupporterRole
 from probation_desk.domain.review import BLOCKED_TEXT
 from probation_desk.services.desk import Desk
 from probation_desk.ui.si_panel import ReferDialog, StartDialog
+from probation_desk.ui.tasks import Change
 from tests.ui.conftest import TODAY
 from tests.ui.test_main_window import back_to, choose_person, gone, modal
 
@@ -44,8 +45,13 @@ def test_refer_blocked_then_started_once_the_module_is_completed(
     assert dlg.name.isAncestorOf(edit) or edit is dlg.name
     qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(edit, "Building Better Relationships")
-    dlg.date.set_value(dt.date(2026, 10, 1))
-    qtbot.keyClick(edit, Qt.Key.Key_Return)  # Enter saves
+    qtbot.keyClick(edit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dlg.date
+    qtbot.keyClicks(dlg.date, "01/10/2026")
+    assert dlg.date.value() == dt.date(2026, 10, 1)
+    with qtbot.waitSignal(window.tasks.changed, timeout=10000) as announced:
+        qtbot.keyClick(dlg.date, Qt.Key.Key_Return)  # Enter saves, and says so to others
+    assert person.id in announced.args[0].people
     qtbot.waitUntil(lambda: gone(dlg), timeout=10000)
     qtbot.waitUntil(lambda: panel.table.rowCount() == 1, timeout=10000)
     assert panel.row_texts(0) == ["Domestic abuse", "Building Better Relationships",
@@ -60,7 +66,8 @@ def test_refer_blocked_then_started_once_the_module_is_completed(
     assert panel.start_button.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_B, ALT)
     dlg = modal(qtbot, StartDialog)
-    dlg.date.set_value(dt.date(2026, 11, 20))
+    assert QApplication.focusWidget() is dlg.date
+    qtbot.keyClicks(dlg.date, "20/11/2026")
     qtbot.keyClick(dlg.date, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Pre-Intervention Module" in dlg.refusal_text(), timeout=10000)
     assert "treatment manager" in dlg.refusal_text()
@@ -74,7 +81,7 @@ def test_refer_blocked_then_started_once_the_module_is_completed(
     # Once the module is completed (before the start), the start is saved.
     window.desk.record_session(person.id, ModuleSession(
         dt.date(2026, 11, 2), SupporterRole.FACILITATOR, "Fay Cilitator", True))
-    record.reload()
+    window.tasks.announce(Change.person(person.id, module=True))
     qtbot.waitUntil(lambda: panel.row_texts(0)[3] == "Awaiting start", timeout=10000)
     back_to(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_B, ALT)
