@@ -23,13 +23,13 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
     overrides, are refused wherever they are (even at the ends, where trimming would
     otherwise hide them), because they are invisible and break exports and printing.
     """
-    if value is None or value.strip(" \t\r\n") == "":
+    if value is None:
         if required:
             raise RuleViolation("required", f"{label} is needed.", field)
         return None
+    # Trim ordinary spaces and line ends, then look for invisible characters before any
+    # other trimming: str.strip() would silently drop some control characters.
     text = value.strip(" \t\r\n")
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
     allowed = _ALLOWED_CONTROLS if multiline else set()
     for ch in ([] if text.isprintable() else text):
         if ch in _BIDI_CONTROLS:
@@ -46,6 +46,13 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
                 "Remove it and try again: it may have come from pasting.",
                 field,
             )
+    text = text.strip()
+    if text == "":
+        if required:
+            raise RuleViolation("required", f"{label} is needed.", field)
+        return None
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if len(text) > max_len:
         raise RuleViolation(
             "too-long",
