@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else load_settings()
         self.welcome_enabled = welcome
         self.sweep_at_start = sweep_at_start
+        self.integrity_warning = ""
         self.tasks = Tasks(self)
         self.desk: Desk | None = None
         self.db_url = ""
@@ -396,8 +398,31 @@ class MainWindow(QMainWindow):
         self.desk_opened.emit()
         if self.sweep_at_start and not empty:
             self._sweep_in_background(desk)
+        self._check_file_in_background(url)
         if empty and self.welcome_enabled:
             self.welcome()
+
+    def _check_file_in_background(self, url: str) -> None:
+        """Run SQLite's full page check after opening (seconds on a big file), read-only.
+
+        Opening only reads the header and schema so the caseload shows quickly; damage
+        deeper in the file is reported here, in plain words, with the file untouched.
+        """
+        def work(_p: object) -> str | None:
+            from probation_desk.store.engine import integrity_problem
+
+            return integrity_problem(url)
+
+        def done(problem: str | None) -> None:
+            if problem and url == self.db_url:
+                self.integrity_warning = (
+                    "Probation Desk found damage in the database file "
+                    f"({problem}). Nothing has been changed by this check. Make a copy of "
+                    "the file, then restore it from a backup or ask your administrator.")
+                QMessageBox.warning(self, "The database file may be damaged",
+                                    self.integrity_warning)
+
+        self.tasks.op(self, work).success(done).run_in_background()
 
     def _sweep_in_background(self, desk: Desk) -> None:
         """Close NSIs still open past their toolkit's close-by date, as the rule says.

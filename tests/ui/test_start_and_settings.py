@@ -321,3 +321,25 @@ def test_overdue_nsis_are_closed_automatically_at_start(qtbot: Any, db_url: str,
     assert f"Closed {len(overdue):,} NSI(s) automatically" in w.statusBar().currentMessage()
     assert queries.worklist(other_desk) == []
     assert other_desk.nsi(overdue[0].nsi_id).outcome.name == "AUTO_CLOSED"
+
+
+def test_damage_deep_in_the_file_is_reported_after_opening(
+        qtbot: Any, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The full page check runs in the background and its finding is said plainly."""
+    from probation_desk.store import engine
+
+    monkeypatch.setattr(engine, "integrity_problem", lambda url: "page 7: btreeInitPage error")
+    seen: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda parent, title, text, *a: seen.append(f"{title}: {text}"))
+    w = open_window(qtbot, db_url)
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(lambda: bool(seen), timeout=20000)
+    assert "may be damaged" in seen[0] and "page 7" in seen[0]
+    assert "Nothing has been changed" in w.integrity_warning
+
+
+def test_a_sound_file_raises_no_warning(qtbot: Any, db_url: str) -> None:
+    w = open_window(qtbot, db_url)
+    wait_idle(qtbot, w)
+    assert w.integrity_warning == ""
