@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -38,6 +37,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.settings import Settings
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
+from probation_desk.ui.widgets import path_row
 
 
 def role_combo(parent: QWidget, current: str) -> QComboBox:
@@ -167,15 +167,7 @@ class SettingsDialog(OperationDialog):
         self.database.setToolTip("A SQLite file, or a PostgreSQL address such as "
                                  "postgresql+psycopg://user@server/probation")
         self.database.setAccessibleName("Database: file or PostgreSQL address")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Choose a database file")
-        browse.clicked.connect(self._browse)
-        row = QWidget(self)
-        rl = QHBoxLayout(row)
-        rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.database, 1)
-        rl.addWidget(browse)
-        row.setFocusProxy(self.database)
+        row = path_row(self, self.database, "Choose a database file", self._browse)
         self.add_row("&Database", row, "database_url")
         self.name = QLineEdit(settings.user_name, self)
         self.name.setPlaceholderText(settings.actor)

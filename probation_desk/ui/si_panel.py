@@ -208,10 +208,11 @@ class SiPanel(QWidget):
         for i, r in enumerate(referrals):
             text = state_text(r, state) if state is not None else ""
             cells = (need_area_text(r.need_area), r.name, uk(r.referral_date), text)
-            for j, cell in enumerate(cells):
-                self.table.setItem(i, j, QTableWidgetItem(cell))
+            items = [QTableWidgetItem(cell) for cell in cells]
+            for j, item in enumerate(items):
+                self.table.setItem(i, j, item)
             if text == BLOCKED_TEXT:
-                item = self.table.item(i, 3)
+                item = items[3]
                 item.setIcon(warning)
                 item.setToolTip("Cannot start until the Pre-Intervention Module is "
                                 "completed.")
@@ -240,7 +241,8 @@ class SiPanel(QWidget):
 
     def row_texts(self, row: int) -> list[str]:
         """What one row shows, left to right."""
-        return [self.table.item(row, j).text() for j in range(len(SI_COLUMNS))]
+        items = [self.table.item(row, j) for j in range(len(SI_COLUMNS))]
+        return [item.text() if item is not None else "" for item in items]
 
     def _selection_changed(self) -> None:
         self._enable()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QStyle,
     QWidget,
 )
@@ -281,3 +284,19 @@ def window_settings() -> QSettings:
         return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
     return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
                      "Probation Desk", "Probation Desk")
+
+
+def path_row(parent: QWidget, edit: QLineEdit, browse_name: str,
+             on_browse: Callable[[], object]) -> QWidget:
+    """A path box with a "Browse…" button beside it; focus goes to the box."""
+    browse = QPushButton("&Browse…", parent)
+    browse.setAccessibleName(browse_name)
+    browse.clicked.connect(on_browse)
+    row = QWidget(parent)
+    lay = QHBoxLayout(row)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.addWidget(edit, 1)
+    lay.addWidget(browse)
+    row.setFocusProxy(edit)
+    return row
+

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QRadioButton,
     QWidget,
 )
@@ -31,6 +29,7 @@ from probation_desk.domain.people import PrintNeeds
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
+from probation_desk.ui.widgets import path_row
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
@@ -108,15 +107,7 @@ class WorkbookDialog(OperationDialog):
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self.path = QLineEdit(str(Path(docs) / f"workbook-{person.crn}.pdf"), self)
         self.path.setAccessibleName("Save the PDF as")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Choose where to save the PDF")
-        browse.clicked.connect(self._browse)
-        row = QWidget(self)
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.path, 1)
-        lay.addWidget(browse)
-        row.setFocusProxy(self.path)
+        row = path_row(self, self.path, "Choose where to save the PDF", self._browse)
         self.add_row("Save &as", row, "out")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
@@ -240,15 +231,7 @@ class BatchWorkbookDialog(OperationDialog):
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
         self.path = QLineEdit(str(self.docs / "workbooks.pdf"), self)
         self.path.setAccessibleName("Save to")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Choose where to save")
-        browse.clicked.connect(self._browse)
-        row = QWidget(self)
-        lay = QHBoxLayout(row)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.path, 1)
-        lay.addWidget(browse)
-        row.setFocusProxy(self.path)
+        row = path_row(self, self.path, "Choose where to save", self._browse)
         self.add_row("Save &to", row, "out")
         self.one_file.toggled.connect(self._mode_changed)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
