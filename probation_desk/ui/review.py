@@ -77,7 +77,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.services.queries import distinct_values
-from probation_desk.ui.widgets import pydate, qdate
+from probation_desk.ui.widgets import TabLeavesDateEdit, pydate, qdate
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +184,7 @@ def plain_error(exc: Exception, doing: str) -> str:
             "try again, and tell your administrator if it keeps happening.")
 
 
-class _DateEdit(QDateEdit):
+class _DateEdit(TabLeavesDateEdit):
     """A date box that takes dates typed the way people type them.
 
     Plain QDateEdit spends Tab on moving between day, month and year, and with "any"
@@ -197,18 +197,6 @@ class _DateEdit(QDateEdit):
     typing_start: QDate | None = None
     """The date typing starts from when the box shows "any" (today's date if None)."""
     _advanced = False
-
-    def event(self, event: QEvent) -> bool:
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not (
-                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                     | Qt.KeyboardModifier.AltModifier)):
-            if event.key() == Qt.Key.Key_Backtab or (
-                    event.key() == Qt.Key.Key_Tab
-                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
-                return QWidget.focusNextPrevChild(self, False)
-            if event.key() == Qt.Key.Key_Tab:
-                return QWidget.focusNextPrevChild(self, True)
-        return super().event(event)
 
     def _blank(self) -> bool:
         return bool(self.specialValueText()) and self.date() == self.minimumDate()

@@ -48,7 +48,28 @@ def pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
 
 
-class UkDateEdit(QDateEdit):
+class TabLeavesDateEdit(QDateEdit):
+    """A date box where Tab and Shift+Tab move to the next or previous field.
+
+    Plain QDateEdit spends Tab on moving between day, month and year, a keyboard trap
+    for anyone working without a mouse.
+    """
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not (
+                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                     | Qt.KeyboardModifier.AltModifier)):
+            if event.key() == Qt.Key.Key_Backtab or (
+                    event.key() == Qt.Key.Key_Tab
+                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+                return QWidget.focusNextPrevChild(self, False)
+            if event.key() == Qt.Key.Key_Tab:
+                return QWidget.focusNextPrevChild(self, True)
+        return super().event(event)
+
+
+
+class UkDateEdit(TabLeavesDateEdit):
     """A date box shown and typed as dd/mm/yyyy, with a Monday-first calendar.
 
     Tab and Shift+Tab move to the next or previous field (a plain QDateEdit spends them
@@ -76,18 +97,6 @@ class UkDateEdit(QDateEdit):
     def set_value(self, day: dt.date) -> None:
         """Show ``day``."""
         self.setDate(qdate(day))
-
-    def event(self, event: QEvent) -> bool:
-        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress and not (
-                event.modifiers() & (Qt.KeyboardModifier.ControlModifier
-                                     | Qt.KeyboardModifier.AltModifier)):
-            if event.key() == Qt.Key.Key_Backtab or (
-                    event.key() == Qt.Key.Key_Tab
-                    and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
-                return QWidget.focusNextPrevChild(self, False)
-            if event.key() == Qt.Key.Key_Tab:
-                return QWidget.focusNextPrevChild(self, True)
-        return super().event(event)
 
     _advanced = False
     """True when the last digit typed filled a part and Qt moved on by itself."""
