@@ -39,7 +39,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
 
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.services.queries import SORT_COLUMNS, CaseloadFilter
+from probation_desk.services.queries import SORT_COLUMNS, CaseloadFilter, escape_like
 from probation_desk.store.models import Nsi, Person
 
 _CRN_PREFIX = re.compile(r"^[A-Z][0-9]{0,6}$")
@@ -59,10 +59,6 @@ class SearchResult:
 
     total: int | None
     ids: list[int]
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass(frozen=True)
@@ -87,7 +83,7 @@ def _term(text: str) -> _Term | None:
         crn = and_(Person.crn >= upper, Person.crn < after)
     name = None
     if not any(ch.isdigit() for ch in term):  # names hold no digits
-        name = Person.name_key.like("%" + _escape_like(name_key(term)) + "%", escape="\\")
+        name = Person.name_key.like("%" + escape_like(name_key(term)) + "%", escape="\\")
     return _Term(crn, name)
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 
 from probation_desk.domain import rar
 from probation_desk.domain.catalogue import Toolkit
@@ -59,17 +59,26 @@ class CaseRow:
     rar_over: bool
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
+    """Typed text as a literal inside a LIKE pattern (``%`` and ``_`` match themselves)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def person_search(term: str) -> ColumnElement[bool]:
+    """People whose CRN starts with ``term`` or whose name contains it (accents folded).
+
+    The one meaning of "search" for every list (caseload, review).
+    """
+    crn_like = escape_like(term.upper()) + "%"
+    name_like = "%" + escape_like(name_key(term)) + "%"
+    return or_(Person.crn.like(crn_like, escape="\\"),
+               Person.name_key.like(name_like, escape="\\"))
 
 
 def _caseload_where(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
     term = f.search.strip()
     if term:
-        crn_like = _escape_like(term.upper()) + "%"
-        name_like = "%" + _escape_like(name_key(term)) + "%"
-        q = q.where(or_(Person.crn.like(crn_like, escape="\\"),
-                        Person.name_key.like(name_like, escape="\\")))
+        q = q.where(person_search(term))
     if f.region:
         q = q.where(Person.region == f.region)
     if f.pdu:

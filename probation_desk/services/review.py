@@ -23,7 +23,8 @@ from probation_desk.domain.errors import NotFoundError
 from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, ModuleStatus, SupporterRole
 from probation_desk.domain.review import BLOCKED_TEXT, SignOffKind, blocked, check_sign_off
-from probation_desk.services.desk import Desk, name_key, now_utc
+from probation_desk.services.desk import Desk, now_utc
+from probation_desk.services.queries import person_search
 from probation_desk.store.models import (
     ModuleSessionRow,
     Order,
@@ -112,6 +113,9 @@ class ReviewRow:
     blocked: bool
 
 
+NOT_COMPLETE = tuple(s.name for s in ModuleStatus if not s.is_complete)
+"""Module states in which a referred person is blocked (from the domain's rule)."""
+
 REVIEW_SORT = {"crn": Person.crn, "name": Person.name_key, "region": Person.region,
                "pdu": Person.pdu, "practitioner": Person.practitioner,
                "state": Person.module_status, "completed": Person.module_completed_on}
@@ -127,8 +131,7 @@ def _review_where(q: Select[Any], f: ReviewFilter) -> Select[Any]:
         q = q.where(referred)
     term = f.search.strip()
     if term:
-        q = q.where(or_(Person.crn.like(term.upper().replace("%", "") + "%"),
-                        Person.name_key.like("%" + name_key(term).replace("%", "") + "%")))
+        q = q.where(person_search(term))
     if f.region:
         q = q.where(Person.region == f.region)
     if f.pdu:
@@ -136,7 +139,7 @@ def _review_where(q: Select[Any], f: ReviewFilter) -> Select[Any]:
     if f.practitioner:
         q = q.where(Person.practitioner == f.practitioner)
     if f.state == "BLOCKED":
-        q = q.where(Person.module_status.in_(("NOT_STARTED", "IN_PROGRESS")),
+        q = q.where(Person.module_status.in_(NOT_COMPLETE),
                     exists().where(and_(SiReferral.person_id == Person.id,
                                         SiReferral.start_date.is_(None))))
     elif f.state:
@@ -267,10 +270,9 @@ def dashboard(desk: Desk, region: str = "") -> Dashboard:
     month: dict[str, int] = defaultdict(int)
     gaps: list[int] = []
     n_blocked = 0
-    done_states = {ModuleStatus.COMPLETED.name, ModuleStatus.REVISITED.name}
     for r in rows:
         pdu[r.pdu][0] += 1
-        done = r.module_status in done_states
+        done = ModuleStatus[r.module_status].is_complete
         if done:
             pdu[r.pdu][1] += 1
             if r.module_completed_on is not None:

@@ -144,3 +144,11 @@ def test_report_follows_screen_order_and_reports_progress(desk: Any, tmp_path: P
     assert [r.name for r in rows] == ["Ŵyn Price", "Siân Llŷr", "=HYPERLINK(\"x\")"]
     assert seen == [(0, 3)]
     assert review.review_choices(desk, "region") == ["London", "Wales"]
+
+
+def test_review_search_treats_wildcards_as_typed(desk: Any) -> None:
+    a, b, _ = build_caseload(desk)
+    assert review.review_ids(desk, review.ReviewFilter(search="%")) == []
+    assert review.review_ids(desk, review.ReviewFilter(search="_")) == []
+    assert review.review_ids(desk, review.ReviewFilter(search="a000001")) == [a.id]
+    assert review.review_ids(desk, review.ReviewFilter(search="=HYPER")) == [b.id]
