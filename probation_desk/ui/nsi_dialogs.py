@@ -53,6 +53,21 @@ def outcome_combo(parent: QWidget, outcomes: tuple[Outcome, ...], blank: str = "
     return box
 
 
+
+def add_date_rows(dialog: OperationDialog, today: dt.date
+                  ) -> tuple[UkDateEdit, OptionalDate, OptionalDate, OptionalDate]:
+    """The referral, expected start and end, and start date rows every NSI form has."""
+    referral = UkDateEdit(today, dialog)
+    expected_start = OptionalDate("Expected start date", today, dialog)
+    expected_end = OptionalDate("Expected end date", today, dialog)
+    started = OptionalDate("Date started", today, dialog)
+    dialog.add_row("&Referral date", referral, "referral_date")
+    dialog.add_row("E&xpected start", expected_start, "expected_start")
+    dialog.add_row("Expected &end", expected_end, "expected_end")
+    dialog.add_row("&Started on", started, "actual_start")
+    return referral, expected_start, expected_end, started
+
+
 class OpenNsiDialog(OperationDialog):
     """Open a toolkit NSI for a person."""
 
@@ -66,16 +81,8 @@ class OpenNsiDialog(OperationDialog):
         self.toolkit = self.add_row("&Toolkit", toolkit_combo(desk, self), "toolkit")
         self.status = self.add_row("Stat&us", status_combo(self, (Status.REFERRED,
                                                                   Status.IN_PROGRESS)), "status")
-        self.referral = self.add_row("&Referral date", UkDateEdit(today, self), "referral_date")
-        self.expected_start = self.add_row("E&xpected start",
-                                           OptionalDate("Expected start date", today, self),
-                                           "expected_start")
-        self.expected_end = self.add_row("Expected &end",
-                                         OptionalDate("Expected end date", today, self),
-                                         "expected_end")
-        self.actual_start = self.add_row("&Started on",
-                                         OptionalDate("Date started", today, self),
-                                         "actual_start")
+        (self.referral, self.expected_start, self.expected_end,
+         self.actual_start) = add_date_rows(self, today)
         self.practitioner = self.add_row("&Practitioner", QLineEdit(desk.actor, self),
                                          "practitioner")
         self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
@@ -120,16 +127,8 @@ class UpdateNsiDialog(OperationDialog):
         today = desk.today
         self.kit_label = self.add_row("Toolkit", QLabel(self), "toolkit")
         self.status = self.add_row("Stat&us", status_combo(self, tuple(Status)), "status")
-        self.referral = self.add_row("&Referral date", UkDateEdit(today, self), "referral_date")
-        self.expected_start = self.add_row("E&xpected start",
-                                           OptionalDate("Expected start date", today, self),
-                                           "expected_start")
-        self.expected_end = self.add_row("Expected &end",
-                                         OptionalDate("Expected end date", today, self),
-                                         "expected_end")
-        self.actual_start = self.add_row("&Started on",
-                                         OptionalDate("Date started", today, self),
-                                         "actual_start")
+        (self.referral, self.expected_start, self.expected_end,
+         self.actual_start) = add_date_rows(self, today)
         self.actual_end = self.add_row("En&ded on", OptionalDate("Date ended", today, self),
                                        "actual_end")
         self.outcome = self.add_row("Ou&tcome", outcome_combo(self, MANUAL_OUTCOMES,

@@ -70,6 +70,18 @@ def printer() -> Callable[..., int]:
     return print_workbook
 
 
+
+def add_booklet_note(dialog: OperationDialog, booklet: QCheckBox, fillable: QCheckBox
+                     ) -> QLabel:
+    """The "booklet is print-only" note, shown while the booklet is ticked."""
+    note = QLabel(BOOKLET_NOTE, dialog)
+    note.setWordWrap(True)
+    note.setAccessibleName("About the booklet")
+    note.hide()
+    dialog.form.addRow("", note)
+    exclusive_options(booklet, fillable, note)
+    return note
+
 class WorkbookDialog(OperationDialog):
     """Choose workbook options and where to save the PDF."""
 
@@ -97,12 +109,7 @@ class WorkbookDialog(OperationDialog):
         for box in (self.large, self.booklet, self.fillable, self.show_crn, self.blank):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
-        self.booklet_note = QLabel(BOOKLET_NOTE, self)
-        self.booklet_note.setWordWrap(True)
-        self.booklet_note.setAccessibleName("About the booklet")
-        self.booklet_note.hide()
-        self.form.addRow("", self.booklet_note)
-        exclusive_options(self.booklet, self.fillable, self.booklet_note)
+        self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
         docs = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         self.path = QLineEdit(str(Path(docs) / f"workbook-{person.crn}.pdf"), self)
@@ -221,12 +228,7 @@ class BatchWorkbookDialog(OperationDialog):
                     self.per_person):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
-        self.booklet_note = QLabel(BOOKLET_NOTE, self)
-        self.booklet_note.setWordWrap(True)
-        self.booklet_note.setAccessibleName("About the booklet")
-        self.booklet_note.hide()
-        self.form.addRow("", self.booklet_note)
-        exclusive_options(self.booklet, self.fillable, self.booklet_note)
+        self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
         self.docs = Path(QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
         self.path = QLineEdit(str(self.docs / "workbooks.pdf"), self)
