@@ -1,0 +1,1 @@
+"""Hostile input sent through every way in (issue 8)."""
