@@ -12,7 +12,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -46,7 +46,10 @@ def _check_sqlite_file(path: Path) -> None:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
             con.execute("PRAGMA schema_version").fetchone()
-            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            names = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            stamped = "alembic_version" in names and con.execute(
+                "SELECT count(*) FROM alembic_version").fetchone()[0] > 0
             row = ("ok",)
         finally:
             con.close()
@@ -56,6 +59,9 @@ def _check_sqlite_file(path: Path) -> None:
             f"({exc}). It has been left exactly as it was. Restore it from a backup, or "
             "choose another database in Settings."
         ) from None
+    if names & _OUR_TABLES and not stamped:
+        # Checked here, read-only, so a half-built file is not touched at all.
+        raise _half_built(f"sqlite:///{path}", "tables created but no version recorded")
     if not row or row[0] != "ok":
         raise DatabaseProblem(
             f"The database file {path} failed its integrity check ({row[0] if row else '?'}). "
@@ -90,6 +96,11 @@ def _create_sqlite_file(path: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
+    # pysqlite would start transactions itself, but only before INSERT/UPDATE/DELETE:
+    # DDL then runs outside any transaction and is committed statement by statement.
+    # We take BEGIN over (SQLAlchemy's "Serializable isolation / Savepoints /
+    # Transactional DDL" recipe), so a migration is all-or-nothing like everything else.
+    dbapi_con.isolation_level = None
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=5000")
@@ -110,21 +121,80 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    """Emit our own BEGIN: DEFERRED for reads, IMMEDIATE (write lock first) for writers."""
+    mode = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+
+
+WRITE_OPTION = "probation_desk_writer"
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for writing transactions.
+
+    On SQLite each transaction begins with ``BEGIN IMMEDIATE``: it waits for the write
+    lock (up to the busy timeout) before it reads anything, so a check it makes ("is
+    another NSI of this toolkit open?") still holds when it writes. Other databases
+    ignore the option.
+    """
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+class HalfBuiltSchema(DatabaseProblem):
+    """The schema was left half-built (say, an older version was stopped mid-upgrade)."""
+
+
+_OUR_TABLES = frozenset({"person", "sentence_order", "nsi", "nsi_status_history",
+                         "rar_activity", "module_session", "audit", "sign_off",
+                         "si_referral"})
+
+
+def _latest_backup_hint(url: str) -> str:
+    try:
+        from probation_desk.store.backup import list_backups
+
+        found = list_backups(url)
+    except OSError:
+        found = []
+    if not found:
+        return ("No backup of it was found in the backup folder: restore one you keep "
+                "elsewhere, or move this file aside to start a new database.")
+    b = found[0]
+    return (f"The newest backup is {b.path} (taken {b.taken:%d %B %Y at %H:%M} UTC): "
+            f"restore it with: probation-desk restore \"{b.path}\".")
+
+
+def _half_built(url: str, detail: str) -> HalfBuiltSchema:
+    return HalfBuiltSchema(
+        f"This database's structure is half-built ({detail}): an earlier version of "
+        "Probation Desk was stopped while creating or upgrading it. It has been left as it "
+        f"was. {_latest_backup_hint(url)}")
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (None for an empty one)."""
+    url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.connect() as con:
-            if not inspect(con).has_table("alembic_version"):
-                if inspect(con).get_table_names():
+            tables = set(inspect(con).get_table_names())
+            if "alembic_version" not in tables:
+                if tables & _OUR_TABLES:
+                    raise _half_built(url, "tables without a version stamp")
+                if tables:
                     raise DatabaseProblem(
                         "This database has tables but no Probation Desk version stamp, so it "
                         "is not a Probation Desk database. It has been left as it was."
                     )
                 return None
-            return con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            if rev is None and tables & _OUR_TABLES:
+                raise _half_built(url, "tables created but no version recorded")
+            return rev
     except SQLAlchemyError as exc:
         raise DatabaseProblem(
             f"The database could not be opened: {exc.__class__.__name__}: "
@@ -155,21 +225,74 @@ def _restore_indexes(engine: Engine) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
     missing = [ix for name, ix in wanted.items() if name not in present]
     if missing:
-        with engine.begin() as con:
-            for ix in missing:
-                ix.create(con, checkfirst=True)
+        try:
+            with writer(engine).begin() as con:
+                for ix in missing:
+                    ix.create(con, checkfirst=True)
+        except SQLAlchemyError:
+            # An import that is rebuilding them holds the write lock: it rebuilds them
+            # itself, and the next open checks again. Opening does not fail for this.
+            pass
 
 
-def open_database(url: str, *, migrate: bool = True) -> Engine:
-    """Open ``url``, check it, and bring its schema up to date."""
+def _missing_tables(engine: Engine) -> set[str]:
+    from probation_desk.store.models import Base
+
+    with engine.connect() as con:
+        present = set(inspect(con).get_table_names())
+    return set(Base.metadata.tables) - present
+
+
+def _backup_before_migrating(engine: Engine, rev: str, keep: int) -> None:
+    """Back the database up before a migration changes it (refusing to migrate if that fails)."""
+    from probation_desk.store.backup import BackupProblem, backup, pg_dump_path
+
+    url = engine.url.render_as_string(hide_password=False)
+    if engine.dialect.name != "sqlite" and pg_dump_path() is None:
+        import logging
+
+        logging.getLogger("probation_desk").warning(
+            "pg_dump is not installed: schema %s upgraded to %s without a backup "
+            "(PostgreSQL runs the upgrade in one transaction)", rev, SCHEMA_HEAD)
+        return
+    try:
+        backup(url, reason=f"before-{SCHEMA_HEAD}", keep=keep)
+    except BackupProblem as exc:
+        raise DatabaseProblem(
+            f"This database needs upgrading to this version's schema, and the backup "
+            f"taken first could not be made: {exc} Nothing was changed.") from None
+
+
+def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> Engine:
+    """Open ``url``, check it, and bring its schema up to date.
+
+    Before a migration changes an existing database it is backed up (the newest
+    ``backup_keep`` automatic backups are kept). A migration is one transaction: it is
+    saved whole or not at all. A schema found half-built (left so by an older version)
+    is refused in words, with the newest backup to restore.
+    """
     engine = make_engine(url)
     try:
         rev = check_version(engine)
         if rev != SCHEMA_HEAD and migrate:
             from probation_desk.store.migrate import upgrade
 
-            upgrade(engine)
-        elif engine.dialect.name == "sqlite":
+            if rev is not None:
+                _backup_before_migrating(engine, rev, backup_keep)
+            try:
+                upgrade(engine)
+            except SQLAlchemyError as exc:
+                orig = getattr(exc, "orig", None) or exc
+                if "locked" in str(orig) or "busy" in str(orig):
+                    raise DatabaseProblem(
+                        "This database is being upgraded or written by another Probation "
+                        "Desk, and it did not finish within a few seconds. Nothing was "
+                        "changed here: try again in a moment.") from None
+                raise _half_built(url, f"the upgrade from {rev or 'empty'} to "
+                                       f"{SCHEMA_HEAD} failed on: {orig}") from None
+        elif rev == SCHEMA_HEAD and (missing := _missing_tables(engine)):
+            raise _half_built(url, "missing tables: " + ", ".join(sorted(missing)))
+        if engine.dialect.name == "sqlite" and rev == SCHEMA_HEAD:
             _restore_indexes(engine)
     except Exception:
         engine.dispose()

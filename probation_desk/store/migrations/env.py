@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from probation_desk.store.engine import writer
 from probation_desk.store.models import Base
 
 config = context.config
@@ -16,7 +17,10 @@ def run_migrations_online() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
-    with engine.begin() as connection:
+    # One transaction for the whole upgrade, write lock taken first: on SQLite too (the
+    # engine emits BEGIN itself, so DDL is not committed statement by statement), a kill
+    # at any moment leaves the schema exactly as it was before.
+    with writer(engine).begin() as connection:
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
