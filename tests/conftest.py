@@ -18,6 +18,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -62,6 +63,12 @@ class PgServer:
             shutil.chown(self.root, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "--no-sync", "-E", "UTF8", "--locale=C")
+        # People's logins (members of the desk's staff role) sign in with SCRAM passwords,
+        # as on a team server; the superuser keeps trust on 127.0.0.1 for the other tests.
+        (self.data / "pg_hba.conf").write_text(
+            "local all all trust\n"
+            "host all +probation_desk_staff 127.0.0.1/32 scram-sha-256\n"
+            "host all all 127.0.0.1/32 trust\n", encoding="utf-8")
         self._run("pg_ctl", "-D", str(self.data), "-w", "-l", str(self.root / "log"), "-o",
                   f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 "
                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start")
@@ -74,6 +81,18 @@ class PgServer:
 
     def url(self, db: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{db}"
+
+    def login_url(self, url: str, login: str, password: str) -> str:
+        """``url`` (one of this server's databases) signed in as a person's login."""
+        db = url.rsplit("/", 1)[1]
+        return f"postgresql+psycopg://{login}:{password}@127.0.0.1:{self.port}/{db}"
+
+    def connect(self, url: str, login: str, password: str) -> Any:
+        """A plain psycopg connection (not the app) as ``login``, over TCP with SCRAM."""
+        import psycopg
+
+        return psycopg.connect(host="127.0.0.1", port=self.port, user=login,
+                               password=password, dbname=url.rsplit("/", 1)[1])
 
     def create_db(self) -> str:
         from sqlalchemy import create_engine, text

@@ -13,6 +13,11 @@ class Role(Enum):
     PRACTITIONER = "Probation practitioner"
     TREATMENT_MANAGER = "Treatment manager (Structured Interventions)"
     REGIONAL_LEAD = "Regional lead"
+    ADMIN = "Administrator (all regions)"
+
+
+PERSONAL_ROLES = (Role.PRACTITIONER, Role.TREATMENT_MANAGER, Role.REGIONAL_LEAD)
+"""The roles offered in Settings for a personal (SQLite) database; admin is a team role."""
 
 
 def require_role(role: Role, allowed: tuple[Role, ...], action: str) -> None:

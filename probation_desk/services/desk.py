@@ -17,14 +17,19 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from probation_desk.domain import interventions, module, nsi, people, rar
 from probation_desk.domain.catalogue import Catalogue, Toolkit, load_catalogue
 from probation_desk.domain.dates import Clock, system_today
-from probation_desk.domain.errors import ConflictError, NotFoundError, RuleViolation
+from probation_desk.domain.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionRefused,
+    RuleViolation,
+)
 from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, ModuleState, SupporterRole
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
@@ -36,6 +41,7 @@ from probation_desk.domain.people import (
     PrintNeeds,
 )
 from probation_desk.domain.roles import Role
+from probation_desk.services.team import server_refusal
 from probation_desk.services.views import (
     AuditView,
     HistoryView,
@@ -46,6 +52,7 @@ from probation_desk.services.views import (
     SiReferralView,
     SweepItem,
     SweepResult,
+    TeamLogin,
 )
 from probation_desk.store.bulk import JsonText, bulk_insert, bulk_update
 from probation_desk.store.models import (
@@ -99,12 +106,15 @@ class Desk:
         role: Role = Role.PRACTITIONER,
         clock: Clock = system_today,
         catalogue: Catalogue | None = None,
+        team: TeamLogin | None = None,
     ) -> None:
         self.engine = engine
         self.actor = actor
         self.role = role
         self.clock = clock
         self.catalogue = catalogue or load_catalogue()
+        self.team = team
+        """Who the PostgreSQL server says is connected; None on a personal SQLite file."""
 
     # ------------------------------------------------------------------ plumbing
     @property
@@ -120,7 +130,12 @@ class Desk:
                 yield s
         except StaleDataError:
             raise ConflictError() from None
-        except OperationalError as exc:
+        except DBAPIError as exc:
+            refusal = server_refusal(exc)
+            if refusal is not None:
+                raise refusal from None
+            if not isinstance(exc, OperationalError):
+                raise
             text = str(exc.orig) if exc.orig else str(exc)
             if "locked" in text or "busy" in text:
                 raise RuleViolation(
@@ -135,6 +150,21 @@ class Desk:
                     "Free some disk space or check the database location.",
                 ) from None
             raise
+
+    def team_allows(self, allowed: tuple[Role, ...], action: str) -> None:
+        """On a team database, refuse ``action`` to a login whose server role is not allowed.
+
+        The server refuses it too (grants, row-level security, triggers); checking first
+        gives the reason in words before anything is tried. A personal SQLite file has no
+        such rule: its role is a setting.
+        """
+        if self.team is None or not self.team.enforced or self.role in allowed:
+            return
+        names = " or ".join(r.value.lower() for r in allowed)
+        raise PermissionRefused(
+            "team-role",
+            f"On this team database only a {names} may {action}. The server says you "
+            f"({self.team.login}) are a {self.role.value.lower()}; IT sets roles on the server.")
 
     def _read(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
@@ -377,6 +407,7 @@ class Desk:
                        *, on: dt.date | None = None) -> tuple[NsiView, NsiView]:
         """Close an NSI as transferred and open one on an approved toolkit, notes carried."""
         on = on or self.today
+        self.team_allows((Role.REGIONAL_LEAD, Role.ADMIN), "switch a person to another toolkit")
         target = self.toolkit(new_toolkit)
         nsi.check_switch_target(target, self.today)
         with self._tx() as s:
@@ -446,16 +477,20 @@ class Desk:
         transaction with its history and audit rows, so cancelling leaves every NSI
         either untouched or fully closed.
         """
+        if not dry_run:
+            self.team_allows((Role.REGIONAL_LEAD, Role.ADMIN), "run the sweep")
         kits = {k.code: k for k in self.catalogue.past_close_by(self.today)}
         if not kits:
             return SweepResult(closed=0, dry_run=dry_run)
+        query = (select(Nsi.id, Nsi.person_id, Nsi.toolkit, Nsi.status, Nsi.referral_date,
+                        Nsi.actual_start, Nsi.version)
+                 .where(Nsi.toolkit.in_(list(kits)), Nsi.active.is_(True)).order_by(Nsi.id))
+        if self.team is not None and self.team.enforced and self.role is not Role.ADMIN:
+            # A regional lead's sweep is their region's (the server holds them to it).
+            query = query.where(Nsi.person_id.in_(
+                select(Person.id).where(Person.region == (self.team.region or ""))))
         with self._read() as s:
-            rows = s.execute(
-                select(Nsi.id, Nsi.person_id, Nsi.toolkit, Nsi.status, Nsi.referral_date,
-                       Nsi.actual_start, Nsi.version)
-                .where(Nsi.toolkit.in_(list(kits)), Nsi.active.is_(True))
-                .order_by(Nsi.id)
-            ).all()
+            rows = s.execute(query).all()
         items: list[tuple[SweepItem, Any]] = []
         for r in rows:
             kit = kits[r.toolkit]

@@ -60,6 +60,8 @@ def record_sign_off(desk: Desk, person_id: int, kind: SignOffKind, on: dt.date,
                       comment=text, recorded_at=now_utc())
         s.add(row)
         s.flush()
+        s.refresh(row)  # on a team database the server writes its own login as by_name
+        name = row.by_name
         desk._audit(s, "sign off" if kind is SignOffKind.REVIEWED else "mark not ready",
                     "sign_off", row.id, person_id, None,
                     {"kind": kind, "on": on, "by": name, "comment": text})

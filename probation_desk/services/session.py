@@ -5,6 +5,7 @@ from __future__ import annotations
 from probation_desk.domain.dates import Clock, system_today
 from probation_desk.paths import database_url
 from probation_desk.services.desk import Desk
+from probation_desk.services.team import team_login
 from probation_desk.settings import Settings, load_settings
 from probation_desk.store.engine import open_database
 
@@ -14,7 +15,17 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
     """Open (and migrate) the chosen database and bind it to the configured user."""
     settings = settings or load_settings()
     engine = open_database(database_url(db))
-    return Desk(engine, actor=settings.actor, role=settings.role_enum, clock=clock)
+    try:
+        team = team_login(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    if team is None:  # a personal SQLite file: the name and role are settings
+        return Desk(engine, actor=settings.actor, role=settings.role_enum, clock=clock)
+    # A team database: the server says who this is (it stamps the login on every record
+    # itself) and, through membership, what they may do.
+    role = team.role if team.role is not None else settings.role_enum
+    return Desk(engine, actor=team.login, role=role, clock=clock, team=team)
 
 
 def describe_url(url: str) -> str:

@@ -113,3 +113,31 @@ class AuditView:
     entity_id: int | None
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class TeamLogin:
+    """Who the PostgreSQL server says is connected (a team database)."""
+
+    login: str
+    role: Any  # domain Role, or None when the login is in no Probation Desk role
+    region: str | None
+    read_all_regions: bool
+    server: str
+    database: str
+    owner: bool  # the schema's owner or a superuser: IT, not a person's day-to-day login
+
+    @property
+    def enforced(self) -> bool:
+        """True when the server holds this login to a role (grants and row-level security)."""
+        return self.role is not None and not self.owner
+
+    def signed_in_text(self) -> str:
+        """'Signed in as NAME (ROLE) on SERVER/DB', from what the server says."""
+        if self.role is not None:
+            role = self.role.value
+        elif self.owner:
+            role = "database owner: IT, not for day-to-day work"
+        else:
+            role = "no Probation Desk role on this server"
+        return f"Signed in as {self.login} ({role}) on {self.server}/{self.database}"

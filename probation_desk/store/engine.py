@@ -16,9 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_HEAD = "0004"
+SCHEMA_HEAD = "0005"
 """The newest migration this version knows. A test checks it matches Alembic's head."""
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
 
 
 class DatabaseProblem(RuntimeError):
@@ -235,6 +235,39 @@ def _restore_indexes(engine: Engine) -> None:
             pass
 
 
+def _check_may_migrate(engine: Engine, rev: str | None) -> None:
+    """On a team database, say plainly when this login cannot bring the schema up to date."""
+    from probation_desk.store.server import may_migrate
+
+    with engine.connect() as con:
+        allowed = may_migrate(con)
+        login = con.execute(text("SELECT session_user")).scalar()
+    if allowed:
+        return
+    state = ("has not been set up for Probation Desk yet" if rev is None else
+             f"is at an older version of Probation Desk's structure ({rev}; this version "
+             f"needs {SCHEMA_HEAD})")
+    raise DatabaseProblem(
+        f"This team database {state}, and your login ({login}) is not allowed to change its "
+        "structure. Nothing was changed. Ask IT to upgrade it: they run "
+        "'probation-desk --db URL admin init' connected as the database's owner.")
+
+
+def _after_upgrade(engine: Engine) -> None:
+    """Change notices for every table, and the team's policies on any new table."""
+    from probation_desk.store.server import (
+        init_security,
+        install_change_notices,
+        security_installed,
+    )
+
+    with engine.begin() as con:
+        if security_installed(con):
+            init_security(con)
+        else:
+            install_change_notices(con)
+
+
 def _missing_tables(engine: Engine) -> set[str]:
     from probation_desk.store.models import Base
 
@@ -277,6 +310,8 @@ def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> E
         if rev != SCHEMA_HEAD and migrate:
             from probation_desk.store.migrate import upgrade
 
+            if engine.dialect.name == "postgresql":
+                _check_may_migrate(engine, rev)
             if rev is not None:
                 _backup_before_migrating(engine, rev, backup_keep)
             try:
@@ -290,6 +325,8 @@ def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> E
                         "changed here: try again in a moment.") from None
                 raise _half_built(url, f"the upgrade from {rev or 'empty'} to "
                                        f"{SCHEMA_HEAD} failed on: {orig}") from None
+            if engine.dialect.name == "postgresql":
+                _after_upgrade(engine)
         elif rev == SCHEMA_HEAD and (missing := _missing_tables(engine)):
             raise _half_built(url, "missing tables: " + ", ".join(sorted(missing)))
         if engine.dialect.name == "sqlite" and rev == SCHEMA_HEAD:

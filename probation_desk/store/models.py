@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -113,6 +114,9 @@ class NsiStatusHistory(Base):
     recorded_by: Mapped[str] = mapped_column(String(200))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     note: Mapped[str | None] = mapped_column(String(200))
+    # On PostgreSQL the server writes its session_user here (a trigger); recorded_by
+    # keeps the name given (an import carries the history's own names).
+    recorded_login: Mapped[str | None] = mapped_column(String(63))
 
 
 class RarActivity(Base):
@@ -189,3 +193,17 @@ class SignOff(Base):
     by_name: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DeskStaff(Base):
+    """A team database's login: its region and whether an admin lets it read all regions.
+
+    Used by PostgreSQL's row-level security (``store/server.py``); unused on SQLite.
+    """
+
+    __tablename__ = "desk_staff"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    region: Mapped[str | None] = mapped_column(String(40))
+    read_all_regions: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())

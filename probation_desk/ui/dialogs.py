@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from probation_desk import __version__
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
-from probation_desk.domain.roles import Role
+from probation_desk.domain.roles import PERSONAL_ROLES
 from probation_desk.settings import Settings
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
@@ -43,7 +43,7 @@ from probation_desk.ui.widgets import path_row
 def role_combo(parent: QWidget, current: str) -> QComboBox:
     """A picker of roles, set to ``current`` (a Role name)."""
     box = QComboBox(parent)
-    for r in Role:
+    for r in PERSONAL_ROLES:
         box.addItem(r.value, r.name)
     box.setCurrentIndex(max(box.findData(current), 0))
     return box
