@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class RuleViolation(ValueError):
     """An action was refused by a named rule.
@@ -22,15 +24,27 @@ class RuleViolation(ValueError):
 
 
 class ConflictError(RuleViolation):
-    """Someone else saved the same record first; nothing was overwritten."""
+    """Someone else saved the same record first; nothing was overwritten.
 
-    def __init__(self, what: str = "This NSI") -> None:
+    ``by`` and ``at`` say who saved it and when (from the audit trail), when known.
+    """
+
+    def __init__(self, what: str = "This NSI", *, by: str | None = None,
+                 at: dt.datetime | None = None) -> None:
+        who = ""
+        if by:
+            if at is not None and at.tzinfo is None:
+                at = at.replace(tzinfo=dt.UTC)  # stored as UTC
+            when = f" at {at.astimezone(dt.UTC):%H:%M on %d %B %Y} (UTC)" if at else ""
+            who = f" ({by}{when})"
         super().__init__(
             "changed-by-someone-else",
-            f"{what} was changed by someone else after you opened it. "
+            f"{what} was changed by someone else{who} after you opened it. "
             "Nothing you typed has been saved over their change: reload it to see "
             "the latest version, then make your change again.",
         )
+        self.by = by
+        self.at = at
 
 
 class NotFoundError(RuleViolation):

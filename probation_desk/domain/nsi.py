@@ -42,13 +42,14 @@ class Outcome(Enum):
     TOOLKIT_WITHDRAWN = "Closed: toolkit withdrawn"
     TRANSFERRED = "Transferred to another toolkit"
     AUTO_CLOSED = "Closed automatically: toolkit withdrawn"
+    DUPLICATE = "Closed: a second open NSI of the same toolkit"
 
 
 OPEN_STATUSES = (Status.REFERRED, Status.IN_PROGRESS)
 TOOLKIT_STATUSES = tuple(Status)
 TOOLKIT_OUTCOMES = tuple(Outcome)
-MANUAL_OUTCOMES = tuple(o for o in Outcome if o is not Outcome.AUTO_CLOSED
-                        and o is not Outcome.TRANSFERRED)
+MANUAL_OUTCOMES = tuple(o for o in Outcome if o not in (
+    Outcome.AUTO_CLOSED, Outcome.TRANSFERRED, Outcome.DUPLICATE))
 """Outcomes a practitioner chooses when closing by hand (the others are set by operations)."""
 
 

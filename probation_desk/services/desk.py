@@ -55,6 +55,7 @@ from probation_desk.services.views import (
     TeamLogin,
 )
 from probation_desk.store.bulk import JsonText, bulk_insert, bulk_update
+from probation_desk.store.engine import writer
 from probation_desk.store.models import (
     AuditEntry,
     ModuleSessionRow,
@@ -109,6 +110,8 @@ class Desk:
         team: TeamLogin | None = None,
     ) -> None:
         self.engine = engine
+        self.writer = writer(engine)
+        """The engine for writing transactions (SQLite: ``BEGIN IMMEDIATE``)."""
         self.actor = actor
         self.role = role
         self.clock = clock
@@ -126,7 +129,7 @@ class Desk:
     def _tx(self) -> Iterator[Session]:
         """One transaction; database errors become plain messages, nothing half-saved."""
         try:
-            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+            with Session(self.writer, expire_on_commit=False) as s, s.begin():
                 yield s
         except StaleDataError:
             raise ConflictError() from None
@@ -134,6 +137,14 @@ class Desk:
             refusal = server_refusal(exc)
             if refusal is not None:
                 raise refusal from None
+            if isinstance(exc, IntegrityError) and (
+                    "uq_nsi_one_open_per_toolkit" in str(exc.orig)
+                    or "UNIQUE constraint failed: nsi.person_id, nsi.toolkit" in str(exc.orig)):
+                raise RuleViolation(
+                    "duplicate-open-nsi",
+                    "This person already has an open NSI of this toolkit (it was opened "
+                    "a moment ago, perhaps by someone else). Nothing was saved: reload "
+                    "the case to see it.", "toolkit") from None
             if not isinstance(exc, OperationalError):
                 raise
             text = str(exc.orig) if exc.orig else str(exc)
@@ -189,6 +200,7 @@ class Desk:
             pdu=p.pdu, practitioner=p.practitioner, language=Language[p.language],
             print_needs=PrintNeeds[p.print_needs], open_nsis=p.open_nsis,
             module_status=p.module_status, module_completed_on=p.module_completed_on,
+            version=p.version,
         )
 
     def add_person(self, details: PersonDetails) -> PersonView:
@@ -201,7 +213,7 @@ class Desk:
             p = Person(crn=d.crn, name=d.name, name_key=name_key(d.name),
                        date_of_birth=d.date_of_birth, region=d.region, pdu=d.pdu,
                        practitioner=d.practitioner, language=d.language.name,
-                       print_needs=d.print_needs.name, open_nsis=0,
+                       print_needs=d.print_needs.name, open_nsis=0, version=1,
                        module_status=module.ModuleStatus.NOT_STARTED.name)
             s.add(p)
             try:
@@ -213,21 +225,38 @@ class Desk:
             self._audit(s, "add person", "person", p.id, p.id, None, asdict(d))
             return self._person_view(p)
 
-    def update_person(self, person_id: int, details: PersonDetails) -> PersonView:
-        """Change a person's details (the CRN itself cannot change)."""
+    def update_person(self, person_id: int, details: PersonDetails,
+                      expected_version: int) -> PersonView:
+        """Change a person's details (the CRN itself cannot change).
+
+        Refused with :class:`ConflictError` (naming who saved in between) if the person
+        was saved by someone else since ``expected_version`` was read.
+        """
         d = people.check_person(details, self.today)
         with self._tx() as s:
-            p = s.get(Person, person_id)
+            p = s.get(Person, person_id, with_for_update=True)
             if p is None:
                 raise NotFoundError("The person")
+            if p.version != expected_version:
+                raise self._conflict(s, "person", person_id, "This person's record")
             if d.crn != p.crn:
                 raise RuleViolation("crn-fixed", "A CRN cannot be changed.", "crn")
             before = self._person_view(p)
             p.name, p.name_key, p.date_of_birth = d.name, name_key(d.name), d.date_of_birth
             p.region, p.pdu, p.practitioner = d.region, d.pdu, d.practitioner
             p.language, p.print_needs = d.language.name, d.print_needs.name
+            p.version = expected_version + 1
             self._audit(s, "update person", "person", p.id, p.id, asdict(before), asdict(d))
             return self._person_view(p)
+
+    @staticmethod
+    def _conflict(s: Session, entity: str, entity_id: int, what: str) -> ConflictError:
+        """A conflict naming who saved the record last and when (from the audit trail)."""
+        last = s.execute(select(AuditEntry.actor, AuditEntry.at)
+                         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
+                         .order_by(AuditEntry.id.desc()).limit(1)).first()
+        return ConflictError(what, by=last.actor if last else None,
+                             at=last.at if last else None)
 
     def person(self, person_id: int) -> PersonView:
         """One person."""
@@ -363,7 +392,7 @@ class Desk:
         if n is None:
             raise NotFoundError("The NSI")
         if expected_version is not None and n.version != expected_version:
-            raise ConflictError()
+            raise self._conflict(s, "nsi", nsi_id, "This NSI")
         return n
 
     def update_nsi(self, nsi_id: int, fields: NsiFields, expected_version: int) -> NsiView:
@@ -392,7 +421,7 @@ class Desk:
     def close_nsi(self, nsi_id: int, outcome: Outcome, end_date: dt.date,
                   expected_version: int, notes: str | None = None) -> NsiView:
         """Close an open NSI with an outcome; allowed even after a close-by date."""
-        if outcome in (Outcome.AUTO_CLOSED, Outcome.TRANSFERRED):
+        if outcome in (Outcome.AUTO_CLOSED, Outcome.TRANSFERRED, Outcome.DUPLICATE):
             raise RuleViolation("outcome-reserved",
                                 f"The outcome '{outcome.value}' is set by Probation Desk itself. "
                                 "Choose another outcome.", "outcome")

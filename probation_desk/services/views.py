@@ -25,6 +25,7 @@ class PersonView:
     open_nsis: int
     module_status: str
     module_completed_on: dt.date | None
+    version: int = 1
 
 
 @dataclass(frozen=True)

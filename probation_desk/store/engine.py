@@ -16,9 +16,9 @@ from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 """The newest migration this version knows. A test checks it matches Alembic's head."""
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
 
 
 class DatabaseProblem(RuntimeError):
@@ -103,7 +103,7 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     dbapi_con.isolation_level = None
     cur = dbapi_con.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA busy_timeout=15000")  # an import batch may hold the lock a while
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-8192")  # 8 MB; bulk imports raise it for themselves

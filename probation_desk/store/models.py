@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -56,6 +57,8 @@ class Person(Base):
     open_nsis: Mapped[int] = mapped_column(Integer, default=0)
     module_status: Mapped[str] = mapped_column(String(20), default="NOT_STARTED", index=True)
     module_completed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Row version for optimistic locking of the person's details (not of the counters).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Covering index: the caseload in CRN order with name search reads only the index.
     __table_args__ = (Index("ix_person_crn_name_key", "crn", "name_key"),)
@@ -101,6 +104,9 @@ class Nsi(Base):
         Index("ix_nsi_person_active", "person_id", "active"),
         Index("ix_nsi_toolkit_active", "toolkit", "active"),
         Index("ix_nsi_status_person", "status", "person_id"),
+        # One open NSI per person and toolkit, enforced by the database itself.
+        Index("uq_nsi_one_open_per_toolkit", "person_id", "toolkit", unique=True,
+              sqlite_where=text("active"), postgresql_where=text("active")),
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from probation_desk.domain.dates import fixed_clock
-from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.errors import ConflictError, RuleViolation
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.services.desk import Desk
 from probation_desk.store.models import AuditEntry, Nsi, NsiStatusHistory
@@ -201,3 +202,23 @@ def test_duplicate_crn_refused(desk: Any, person: Any) -> None:
         make_person(desk, crn=person.crn.lower(), name="Someone Else")
     assert exc.value.rule == "duplicate-crn"
     assert desk.person(person.id).name == person.name
+
+
+def test_stale_person_save_is_refused_naming_who_saved(desk: Any, person: Any) -> None:
+    from probation_desk.domain.people import PersonDetails
+    from probation_desk.services.desk import Desk
+
+    other = Desk(desk.engine, actor="Another Practitioner", clock=desk.clock)
+    details = PersonDetails(person.crn, person.name, person.date_of_birth, person.region,
+                            person.pdu, "New PP")
+    saved = other.update_person(person.id, details, person.version)
+    assert saved.version == person.version + 1
+    with pytest.raises(ConflictError) as exc:
+        desk.update_person(person.id, replace(details, practitioner="Mine"), person.version)
+    # On a team database the server itself records its login (not the name typed).
+    by = "postgres" if desk.engine.dialect.name == "postgresql" else "Another Practitioner"
+    assert exc.value.by == by
+    assert f"changed by someone else ({by} at " in exc.value.message
+    assert desk.person(person.id).practitioner == "New PP"
+    assert desk.update_person(person.id, replace(details, practitioner="Mine"),
+                              saved.version).practitioner == "Mine"
