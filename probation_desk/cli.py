@@ -7,16 +7,19 @@ exits with status 3.
 
 from __future__ import annotations
 
-import argparse
-import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from probation_desk import __version__
 
+if TYPE_CHECKING:  # imported where used: opening the window needs neither
+    import argparse
+
 
 def _print_json(data: Any) -> None:
+    import json
+
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
@@ -214,6 +217,8 @@ def cmd_admin_list_users(args: argparse.Namespace) -> int:
 
 
 def _add_admin_commands(sub: Any) -> None:
+    import argparse
+
     roles = ["practitioner", "treatment-manager", "regional-lead", "admin"]  # store.server.ROLES
     admin = sub.add_parser(
         "admin", help="IT: set up a team PostgreSQL database and people's logins",
@@ -261,6 +266,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the README and tests)."""
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="probation-desk",
         description="Record toolkit NSIs, enforce toolkit withdrawal, track the "
@@ -322,8 +329,32 @@ def _admin_problem() -> type[Exception]:
     return AdminProblem
 
 
+def window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """(True, the --db value) when the arguments only open the window: nothing, ``gui``,
+    ``--db URL`` or ``--db=URL``. Then no parser is built before the window is shown."""
+    args = list(argv)
+    if args and args[-1] == "gui":
+        args.pop()
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--db" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > 5:
+        return True, args[0][5:]
+    return False, None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    The window (no command) is opened first thing: argparse, logging and the data
+    folder's lookup wait until it is on screen (``ui.app.run_app``).
+    """
+    window, db = window_only(sys.argv[1:] if argv is None else argv)
+    if window:
+        from probation_desk.ui.app import run_app
+
+        return run_app(db=db)
     from probation_desk.domain.errors import RuleViolation
     from probation_desk.logs import setup_logging
 

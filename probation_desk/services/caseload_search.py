@@ -9,16 +9,23 @@ SQLite is asked:
   without waiting for the count;
 - a CRN-like term (a letter then digits) is a range on the CRN index; a term that is
   not CRN-like is not compared with CRNs at all (valid CRNs are a letter and six
-  digits), and a term with a digit is not compared with names (names hold none);
-- a name term first collects candidate ids from the name index alone (a covering-index
-  scan that reads no table rows and stops at ``NARROW`` + 1). When few match, they are
-  sorted by id lookup and the whole list is known at once. When many match, they are
-  dense, so walking the sort column's index finds a window after a few thousand rows;
-  with other filters, the filter's index is used and the few rows left are sorted;
+  digits); a term with a digit is compared only with the few names holding a digit
+  (the partial index ``ix_person_digit_names``), so typing a CRN never scans names;
+- a name term of three or more characters first collects candidate ids from the name
+  search index (``store.search_index``: FTS5 trigrams on SQLite, stopping at ``NARROW``
+  + 1; pg_trgm on PostgreSQL). When few match, they are sorted by id lookup and the
+  whole list is known at once. When many match, they are dense, so walking the sort
+  column's index finds a window after a few thousand rows; with other filters, the
+  filter's index is used and the few rows left are sorted. A term of one or two
+  characters goes straight to the walk: it matches too many people for candidates to
+  help (trigrams cannot answer it either), and collecting them only cost a scan;
+- the counts use the search index too (on SQLite ``id IN (trigram match)``), so a name
+  count reads only the matches, not every name;
 - a single letter is both a CRN prefix and a name term: the two lists are read
   separately (no ``OR``, which would make SQLite scan) and merged in order;
-- with a region (or another filter) as well, that filter's index narrows first and
-  the matches are sorted after filtering;
+- with a region as well (a practitioner's usual view), the ``(region, crn, name_key)``
+  index is walked the same way; with other filters, that filter's index narrows first
+  and the matches are sorted after filtering;
 - typing on narrows the last complete result in memory (:class:`CaseloadSearcher`);
   a result too big to be complete at once is read whole while it is being counted,
   after the first rows are on screen, when it is no bigger than ``PREFETCH``;
@@ -36,10 +43,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select, text
 
 from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.queries import SORT_COLUMNS, CaseloadFilter, escape_like
+from probation_desk.store import search_index
 from probation_desk.store.models import Nsi, Person
 
 _CRN_PREFIX = re.compile(r"^[A-Z][0-9]{0,6}$")
@@ -65,15 +73,33 @@ class SearchResult:
 class _Term:
     crn: ColumnElement[bool] | None
     name: ColumnElement[bool] | None
+    """The name part as LIKE: for walking an index in order."""
+    key: str = ""
+    """The name key searched for ('' when names are not searched)."""
+    indexed: ColumnElement[bool] | None = None
+    """The name part through the search index (SQLite), for counting and fetching all."""
+    pg: bool = False
 
     @property
     def parts(self) -> list[ColumnElement[bool]]:
         return [c for c in (self.crn, self.name) if c is not None]
 
+    @property
+    def found_parts(self) -> list[ColumnElement[bool]]:
+        """The parts as best used to find every match (the index, not a walk)."""
+        name = self.indexed if self.indexed is not None else self.name
+        return [c for c in (self.crn, name) if c is not None]
 
-def _term(text: str) -> _Term | None:
+    @property
+    def trigrams(self) -> bool:
+        """True when a trigram index can answer the name part."""
+        return len(self.key) >= search_index.MIN_CHARS and (self.indexed is not None
+                                                            or self.pg)
+
+
+def _term(con: Connection, typed: str) -> _Term | None:
     """How a search term is matched: CRN prefix (by index) and/or name substring."""
-    term = text.strip()
+    term = typed.strip()
     if not term:
         return None
     upper = term.upper()
@@ -81,15 +107,44 @@ def _term(text: str) -> _Term | None:
     if _CRN_PREFIX.match(upper):
         after = upper[:-1] + chr(ord(upper[-1]) + 1)
         crn = and_(Person.crn >= upper, Person.crn < after)
-    name = None
-    if not any(ch.isdigit() for ch in term):  # names hold no digits
-        name = Person.name_key.like("%" + escape_like(name_key(term)) + "%", escape="\\")
-    return _Term(crn, name)
+    key = name_key(term)
+    name: ColumnElement[bool] = Person.name_key.like("%" + escape_like(key) + "%", escape="\\")
+    digits = _DIGIT_NAMES.get(con.dialect.name)
+    if digits is not None and any(ch.isdigit() for ch in key):
+        # Only a name with a digit can hold this term: the partial index's own condition,
+        # written as the index has it, so the database reads that small index alone.
+        name = and_(text(digits), name)
+    indexed = None
+    if len(key) >= search_index.MIN_CHARS and search_index.has_name_index(con):
+        indexed = Person.id.in_(_fts_ids(key))
+    return _Term(crn, name, key, indexed, con.dialect.name == "postgresql")
+
+
+_DIGIT_NAMES = {"sqlite": "person.name_key GLOB '*[0-9]*'",
+                "postgresql": "person.name_key ~ '[0-9]'"}
+"""The condition of the partial index of names holding a digit, per database."""
+
+
+def _fts_ids(key: str) -> Any:
+    """``SELECT rowid FROM person_name_fts WHERE person_name_fts MATCH <phrase>``."""
+    from sqlalchemy import column, literal_column, table
+
+    fts = table(search_index.FTS_TABLE, column("rowid"))
+    return select(fts.c.rowid).where(
+        literal_column(search_index.FTS_TABLE).op("MATCH")(search_index.fts_phrase(key)))
 
 
 def _has_filters(f: CaseloadFilter) -> bool:
     return bool(f.region or f.pdu or f.practitioner or f.module_status or f.toolkit
                 or f.nsi_status)
+
+
+def _walkable(f: CaseloadFilter, sort: str) -> bool:
+    """True when an index gives the filtered list in display order: no filter, or only a
+    region with the list in CRN order (``ix_person_region_crn_name_key``)."""
+    if not _has_filters(f):
+        return True
+    return sort == "crn" and f.region != "" and not _has_filters(replace(f, region=""))
 
 
 def _filter_conds(f: CaseloadFilter) -> list[ColumnElement[bool]]:
@@ -136,8 +191,17 @@ def _order(q: Any, sort: str, descending: bool, *, use_index: bool = True) -> An
     return q.order_by(first, Person.id.asc())  # ties in id order, as queries does
 
 
-def _candidates(con: Connection, cond: ColumnElement[bool]) -> list[int] | None:
-    """Ids matching ``cond`` when there are no more than NARROW, else None."""
+def _candidates(con: Connection, term: _Term, part: int) -> list[int] | None:
+    """Ids matching part ``part`` of the term when there are no more than NARROW, else
+    None (also None, without looking, for a name part too short for trigrams: it
+    matches too many people for a list of candidates to help)."""
+    cond = term.parts[part]
+    if cond is term.name:
+        if not term.trigrams:
+            return None
+        if term.indexed is not None:  # the FTS5 index alone, no person rows read
+            ids = list(con.execute(_fts_ids(term.key).limit(NARROW + 1)).scalars())
+            return ids if len(ids) <= NARROW else None
     ids = list(con.execute(select(Person.id).where(cond).limit(NARROW + 1)).scalars())
     return ids if len(ids) <= NARROW else None
 
@@ -149,13 +213,13 @@ def _part_query(f: CaseloadFilter, cond: ColumnElement[bool], few: list[int] | N
     if few is not None:
         return _order(_filters(select(*cols).where(Person.id.in_(few)), f), sort, descending)
     return _order(_filters(select(*cols).where(cond), f), sort, descending,
-                  use_index=not _has_filters(f))
+                  use_index=_walkable(f, sort))
 
 
 def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offset: int,
           limit: int | None, few: dict[int, list[int] | None]) -> list[int]:
     """Ids ``offset`` to ``offset + limit`` (all from ``offset`` when limit is None)."""
-    term = _term(f.search)
+    term = _term(con, f.search)
     if term is None:
         q = _order(_filters(select(Person.id), f), sort, descending)
         return list(con.execute(q.offset(offset).limit(limit)).scalars())
@@ -180,10 +244,10 @@ def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offse
 
 
 def _few(con: Connection, f: CaseloadFilter) -> dict[int, list[int] | None]:
-    term = _term(f.search)
+    term = _term(con, f.search)
     if term is None:
         return {}
-    return {i: _candidates(con, c) for i, c in enumerate(term.parts)}
+    return {i: _candidates(con, term, i) for i in range(len(term.parts))}
 
 
 def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
@@ -195,21 +259,25 @@ def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
 
 def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
     """How many people match ``f``."""
-    term = _term(f.search)
     with desk.engine.connect() as con:
-        if term is not None and term.name is not None and term.crn is not None:
-            # Name matches (read from the name index alone) plus CRN matches that are
-            # not name matches (from the CRN index): no OR, so no full table scan.
-            total = con.execute(_filters(select(func.count(Person.id)).where(term.name), f)
-                                ).scalar() or 0
-            total += con.execute(_filters(select(func.count(Person.id))
-                                          .where(term.crn, ~term.name), f)).scalar() or 0
-            return int(total)
-        q = select(func.count(Person.id))
-        if term is not None:
-            parts = term.parts
-            q = q.where(parts[0] if parts else false())
-        return int(con.execute(_filters(q, f)).scalar() or 0)
+        return _total(con, f)
+
+
+def _total(con: Connection, f: CaseloadFilter) -> int:
+    term = _term(con, f.search)
+    if term is not None and term.name is not None and term.crn is not None:
+        # Name matches (read from the name index alone) plus CRN matches that are
+        # not name matches (from the CRN index): no OR, so no full table scan.
+        total = con.execute(_filters(select(func.count(Person.id)).where(term.name), f)
+                            ).scalar() or 0
+        total += con.execute(_filters(select(func.count(Person.id))
+                                      .where(term.crn, ~term.name), f)).scalar() or 0
+        return int(total)
+    q = select(func.count(Person.id))
+    if term is not None:
+        parts = term.found_parts
+        q = q.where(parts[0] if parts else false())
+    return int(con.execute(_filters(q, f)).scalar() or 0)
 
 
 Match = tuple[int, str, str]
@@ -221,20 +289,26 @@ def _complete(con: Connection, f: CaseloadFilter, term: _Term, sort: str,
     """Every match in display order when the term matches no more than NARROW people
     (before the other filters); otherwise None.
 
-    The candidates come from one index alone (stopping at NARROW + 1); the rows are then
-    read by id, driven from that list, and sorted: SQLite is never left to walk the
-    sort index probing every person against the candidates.
+    First the index alone says how many match, stopping at NARROW + 1 (the FTS5 table,
+    the CRN index or the trigram index: no person rows read); then one statement reads
+    the matches by id and sorts them (by an expression, so SQLite is never left to walk
+    the sort index probing every person against the candidates).
     """
-    cand = _candidates(con, term.parts[0])
-    if cand is None:
+    part = term.parts[0]
+    if part is term.name and not term.trigrams:
+        return None  # one or two letters: too many for this to help
+    found = term.found_parts[0]
+    probe = (_fts_ids(term.key) if part is term.name and term.indexed is not None
+             else select(Person.id).where(found))
+    n = con.execute(select(func.count()).select_from(probe.limit(NARROW + 1).subquery())
+                    ).scalar() or 0
+    if n > NARROW:
         return None
-    if not cand:
+    if not n:
         return []
-    conds = _filter_conds(f)
-    q = _order(select(Person.id, Person.crn, Person.name_key).where(Person.id.in_(cand),
-                                                                    *conds),
-               sort, descending)
-    return [(r[0], r[1], r[2]) for r in con.execute(q)]
+    q = _order(select(Person.id, Person.crn, Person.name_key).where(found, *_filter_conds(f)),
+               sort, descending, use_index=False)
+    return [(r[0], r[1], r[2]) for r in con.execute(q).all()]
 
 
 def _matcher(term: str) -> Callable[[str, str], bool]:
@@ -243,11 +317,10 @@ def _matcher(term: str) -> Callable[[str, str], bool]:
     t = term.strip()
     upper = t.upper()
     crn_prefix = upper if _CRN_PREFIX.match(upper) else None
-    key = None if any(ch.isdigit() for ch in t) else name_key(t)
+    key = name_key(t)
 
     def matches(crn: str, name: str) -> bool:
-        return (crn_prefix is not None and crn.startswith(crn_prefix)) or \
-            (key is not None and key in name)
+        return (crn_prefix is not None and crn.startswith(crn_prefix)) or key in name
 
     return matches
 
@@ -258,11 +331,9 @@ def _narrows(before: str, after: str) -> bool:
     if not b or not a:
         return False
     b_crn, a_crn = _CRN_PREFIX.match(b.upper()), _CRN_PREFIX.match(a.upper())
-    b_name = not any(ch.isdigit() for ch in b)
-    a_name = not any(ch.isdigit() for ch in a)
     if a_crn and not (b_crn and a.upper().startswith(b.upper())):
         return False
-    return not a_name or (b_name and name_key(b) in name_key(a))
+    return name_key(b) in name_key(a)
 
 
 def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
@@ -273,16 +344,17 @@ def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
 
 def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
             limit: int) -> tuple[SearchResult, list[Match] | None]:
-    term = _term(f.search)
     with desk.engine.connect() as con:
-        if term is not None and _has_filters(f):
-            # A region (or other filter) narrows by its own index to a few thousand
-            # people: read every match in one statement, sorted after filtering.
-            parts = term.parts
+        term = _term(con, f.search)
+        if term is not None and not _walkable(f, sort):
+            # A filter other than the region (or a region with another sort) narrows by
+            # its own index to a few thousand people: every match in one statement,
+            # sorted after filtering.
+            parts = term.found_parts
             cond = parts[0] if len(parts) == 1 else or_(*parts)
             q = _order(select(Person.id, Person.crn, Person.name_key)
                        .where(cond, *_filter_conds(f)), sort, descending, use_index=False)
-            found = [(r[0], r[1], r[2]) for r in con.execute(q.limit(limit + 1))]
+            found = [(r[0], r[1], r[2]) for r in con.execute(q.limit(limit + 1)).all()]
             if len(found) <= limit:
                 return SearchResult(len(found), [r[0] for r in found]), found
             # More than a window: show it now; the count reads the rest (``total``).
@@ -299,7 +371,7 @@ def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
                 cand = sorted({pid for ids in few.values() for pid in ids or ()})
                 q = _order(select(Person.id, Person.crn, Person.name_key)
                            .where(Person.id.in_(cand), *_filter_conds(f)), sort, descending)
-                found = [(r[0], r[1], r[2]) for r in con.execute(q)] if cand else []
+                found = [(r[0], r[1], r[2]) for r in con.execute(q).all()] if cand else []
                 return SearchResult(len(found), [r[0] for r in found]), found
         ids = _read(con, f, sort, descending, 0, limit, few)
         return SearchResult(len(ids) if len(ids) < limit else None, ids), None
@@ -355,17 +427,21 @@ class CaseloadSearcher:
         """As :func:`caseload_total`; then, when a term matches no more than PREFETCH
         people, read them all (off the critical path) so the next key narrows in memory.
         """
-        n = caseload_total(desk, f)
         key = (id(desk.engine), replace(f, search=""), sort, descending)
-        term = _term(f.search)
-        if term is None or n > PREFETCH:
-            return n
-        conds = [term.parts[0] if len(term.parts) == 1 else or_(*term.parts),
-                 *_filter_conds(f)]
-        q = _order(select(Person.id, Person.crn, Person.name_key).where(*conds), sort,
-                   descending, use_index=False)
         with desk.engine.connect() as con:
-            rows = [(r[0], r[1], r[2]) for r in con.execute(q)]
+            n = _total(con, f)
+            term = _term(con, f.search)
+            if term is None or n > PREFETCH:
+                return n
+            if term.name is not None and not term.trigrams and n > NARROW:
+                # Without trigrams, reading them would be one more scan of every name:
+                # typing on narrows by the database instead.
+                return n
+            parts = term.found_parts
+            conds = [parts[0] if len(parts) == 1 else or_(*parts), *_filter_conds(f)]
+            q = _order(select(Person.id, Person.crn, Person.name_key).where(*conds), sort,
+                       descending, use_index=False)
+            rows = [(r[0], r[1], r[2]) for r in con.execute(q).all()]
         with self._lock:
             if self._latest == (key, f.search):  # still what is on screen
                 self._last = _Complete(key, f.search, rows)

@@ -7,6 +7,7 @@ every record meets the same rules.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator, Sequence
@@ -25,10 +26,114 @@ FIRST = ("Siân", "Dafydd", "Gwenllïan", "Llŷr", "Rhiannon", "Ieuan", "Ffion",
          "Zoë", "José", "Łukasz", "Aoife", "Chloé", "Mohammed", "Priya", "Olusegun",
          "Jack", "Amelia", "Oliver", "Grace", "Tomasz", "Nguyễn Văn", "Søren", "Kwame",
          "Aled", "Elin", "Bethan", "Rhys", "Ŵyn", "Ânia", "Ryan", "Leah", "Connor", "Maya")
+"""First names the tests and benchmarks type; with :data:`MORE_FIRST` the demo's pool."""
+MORE_FIRST = (
+    "Harry", "George", "Noah", "Charlie", "Jacob", "Alfie", "Freddie", "Oscar", "Leo",
+    "Archie", "Henry", "Joshua", "James", "William", "Thomas", "Daniel", "Samuel", "Max",
+    "Lucas", "Isaac", "Ethan", "Adam", "Joseph", "Logan", "Dylan", "Liam", "Kai", "Callum",
+    "Lewis", "Nathan", "Aaron", "Jamie", "Kieran", "Luke", "Owen", "Sean", "Scott", "Wayne",
+    "Craig", "Darren", "Lee", "Mark", "Paul", "Stephen", "Gary", "Kevin", "Neil", "Carl",
+    "Olivia", "Isla", "Ava", "Emily", "Isabella", "Mia", "Poppy", "Ella", "Lily", "Sophia",
+    "Evie", "Jessica", "Ruby", "Scarlett", "Sophie", "Charlotte", "Freya", "Daisy", "Alice",
+    "Hannah", "Lucy", "Megan", "Chelsea", "Jade", "Kayleigh", "Stacey", "Gemma", "Kirsty",
+    "Lauren", "Rebecca", "Sarah", "Laura", "Emma", "Nicola", "Michelle", "Donna", "Tracey",
+    "Carys", "Seren", "Megan", "Cerys", "Eleri", "Osian", "Iwan", "Gruffudd", "Tomos",
+    "Cai", "Efa", "Lowri", "Alaw", "Hedd", "Emyr", "Dewi", "Meinir", "Owain", "Sioned",
+    "Niamh", "Ciara", "Siobhan", "Sinéad", "Orla", "Pádraig", "Cian", "Oisín", "Eoin",
+    "Ahmed", "Ali", "Omar", "Yusuf", "Ibrahim", "Hassan", "Bilal", "Hamza", "Aisha",
+    "Fatima", "Zainab", "Maryam", "Amina", "Imran", "Tariq", "Asif", "Sana", "Nadia",
+    "Arjun", "Rohan", "Vikram", "Sanjay", "Anil", "Deepa", "Anjali", "Kiran", "Ravi",
+    "Sunita", "Harpreet", "Gurpreet", "Jaspreet", "Manpreet", "Rajesh", "Pooja", "Neha",
+    "Chidi", "Emeka", "Ngozi", "Adaeze", "Tunde", "Femi", "Bola", "Kofi", "Ama", "Abena",
+    "Yaw", "Kemi", "Segun", "Tendai", "Thandiwe", "Sipho", "Zanele", "Amara", "Ifeoma",
+    "Piotr", "Krzysztof", "Agnieszka", "Katarzyna", "Małgorzata", "Paweł", "Michał",
+    "Andrei", "Ioana", "Mihai", "Elena", "Bogdan", "Vasile", "Darius", "Ştefan", "Ana",
+    "Marco", "Giulia", "Luca", "Chiara", "Francesca", "Matteo", "Sofía", "Lucía", "Javier",
+    "Pedro", "João", "Inês", "François", "Amélie", "Björn", "Astrid", "Jürgen", "Anneliese",
+    "Mehmet", "Ayşe", "Emre", "Zeynep", "Nikos", "Eleni", "Dimitris", "Yiannis", "Wei",
+    "Mei", "Jun", "Hiroshi", "Yuki", "Minh", "Linh", "Thảo", "Duc", "Jin", "Hye-jin",
+)
 LAST = ("Llŷr", "ap Gwilym", "Jones", "Davies", "Evans", "Ó Súilleabháin", "O'Brien",
         "Rees-Ŵyn", "Nowak", "Okafor", "Patel", "Williams", "Thomas", "Roberts",
         "Hughes", "Müller", "García", "Ahmed", "Taylor", "Brown", "Wilson", "Kowalczyk",
         "Pryce", "Morgan", "Ŵatcyn", "Price-Ŷsgol", "Khan", "Clarke", "Walker", "Wright")
+"""Surnames the tests and benchmarks type; the demo draws from :data:`SURNAMES`."""
+_PLACE_STARTS = (
+    "Ash", "Bar", "Bel", "Black", "Brad", "Bram", "Brook", "Bur", "Cal", "Cart", "Chad",
+    "Chal", "Craw", "Dal", "Dun", "Ed", "Elm", "Fair", "Farn", "Fen", "Gold", "Grant",
+    "Green", "Hal", "Ham", "Har", "Hart", "Hay", "Hol", "Horn", "Kings", "Kirk", "Lang",
+    "Lath", "Lind", "Lock", "Marsh", "Mel", "Mid", "Mill", "New", "North", "Oak", "Old",
+    "Pem", "Pen", "Pick", "Ray", "Red", "Ross", "Rut", "Sal", "Shel", "South", "Stan",
+    "Stock", "Sut", "Tal", "Thorn", "Tre", "Wal", "Wat", "West", "Whit", "Win", "Wood",
+    "Worth", "Yard")
+_PLACE_ENDS = (
+    "bury", "by", "combe", "cote", "croft", "dale", "den", "don", "field", "ford", "gate",
+    "ham", "hill", "hurst", "ington", "land", "ley", "low", "man", "mere", "more", "ridge",
+    "shaw", "stead", "stone", "ton", "well", "wick", "win", "wood", "worth", "ston")
+_GAELIC = ("Donald", "Kenzie", "Leod", "Intyre", "Gregor", "Kay", "Farlane", "Lean",
+           "Millan", "Neil", "Pherson", "Allister", "Cormack", "Dougall", "Ewan", "Innes")
+_IRISH = ("Connor", "Neill", "Reilly", "Sullivan", "Donnell", "Hara", "Keefe", "Mahony",
+          "Rourke", "Shea", "Dwyer", "Leary", "Callaghan", "Driscoll", "Flaherty", "Toole")
+_ROOTS = ("Kowal", "Nowak", "Wiśniew", "Lewandow", "Zieliń", "Szyman", "Wojcik", "Kamiń",
+          "Dąbrow", "Kozlow", "Jankow", "Mazur", "Krawczyk", "Piotrow", "Grabow", "Pawlow")
+_WORLD = (
+    "Adeyemi", "Okonkwo", "Mensah", "Boateng", "Asante", "Owusu", "Eze", "Nwosu", "Balogun",
+    "Adebayo", "Oyelaran", "Chukwu", "Moyo", "Ndlovu", "Dlamini", "Mahlangu", "Singh",
+    "Kaur", "Sharma", "Gupta", "Kumar", "Shah", "Mehta", "Chopra", "Malik", "Hussain",
+    "Iqbal", "Akhtar", "Rahman", "Chowdhury", "Begum", "Uddin", "Aziz", "Qureshi", "Mirza",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Wang", "Li", "Zhang", "Liu", "Chen", "Yang", "Huang",
+    "Kim", "Park", "Choi", "Tanaka", "Suzuki", "Sato", "Rossi", "Russo", "Ferrari", "Bianchi",
+    "Romano", "Esposito", "Fernández", "López", "Martínez", "Sánchez", "Pérez", "González",
+    "Rodríguez", "Silva", "Santos", "Oliveira", "Pereira", "Costa", "Popescu", "Ionescu",
+    "Dumitru", "Stan", "Gheorghe", "Yılmaz", "Kaya", "Demir", "Şahin", "Çelik", "Papadopoulos",
+    "Georgiou", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker",
+    "Dubois", "Lefèvre", "Moreau", "Laurent", "Jansen", "de Vries", "van Dijk", "Andersson",
+    "Johansson", "Hansen", "Nielsen", "Petrov", "Ivanov", "Horvat", "Novák", "Kovács")
+
+
+def _surnames() -> tuple[str, ...]:
+    """Several thousand distinct synthetic surnames, common ones first.
+
+    Place-name compounds (Ashford, Thornley…), Mac/Mc and O' names, Polish -ski/-ska
+    forms and names from around the world, after the hand-picked :data:`LAST`: a spread
+    like a real caseload's, so a search benchmark is not flattered by a few names.
+    """
+    out = list(LAST)
+    out += [a + b for b in _PLACE_ENDS for a in _PLACE_STARTS]
+    out += [p + g for g in _GAELIC for p in ("Mac", "Mc")]
+    out += ["O'" + i for i in _IRISH]
+    out += [r + s for r in _ROOTS for s in ("ski", "ska")]
+    out += list(_WORLD)
+    return tuple(dict.fromkeys(out))  # distinct, in order
+
+
+SURNAMES = _surnames()
+
+
+def _zipf_table(n: int, head: float) -> list[float]:
+    """Cumulative weights for ranks 0..n-1, falling off like real name frequencies."""
+    total, out = 0.0, []
+    for rank in range(n):
+        total += 1.0 / (rank + head)
+        out.append(total)
+    return [w / total for w in out]
+
+
+_SURNAME_CUM = _zipf_table(len(SURNAMES), 20.0)
+_FIRST_POOL = tuple(dict.fromkeys(FIRST + MORE_FIRST))
+_FIRST_CUM = _zipf_table(len(_FIRST_POOL), 10.0)
+
+
+def _name(rng: random.Random) -> str:
+    """A synthetic full name: two draws, as before, from Zipf-like pools."""
+    first = _FIRST_POOL[min(bisect.bisect(_FIRST_CUM, rng.random()), len(_FIRST_POOL) - 1)]
+    u = rng.random()
+    last = SURNAMES[min(bisect.bisect(_SURNAME_CUM, u), len(SURNAMES) - 1)]
+    if int(u * 1e9) % 40 == 0:  # a few double-barrelled names, from the same draw
+        last += "-" + SURNAMES[int(u * 1e7) % len(SURNAMES)]
+    return f"{first} {last}"
+
+
 PDUS: dict[str, tuple[str, ...]] = {
     "North East": ("Newcastle", "Durham", "Teesside"),
     "North West": ("Cumbria", "Lancashire North", "Merseyside"),
@@ -116,7 +221,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
         welsh = region == "Wales" and rng.random() < 0.3
         people.append((crn, {
             "type": "person", "crn": crn,
-            "name": f"{_pick(rng, FIRST)} {_pick(rng, LAST)}",
+            "name": _name(rng),
             "date_of_birth": _day(rng, dt.date(1960, 1, 1), dt.date(2004, 12, 31)).isoformat(),
             "region": region, "pdu": pdu, "practitioner": pp,
             "language": "WELSH" if welsh else "ENGLISH",

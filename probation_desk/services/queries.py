@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from probation_desk.domain import rar
 from probation_desk.domain.catalogue import Toolkit
@@ -114,6 +114,12 @@ def caseload_count(desk: Desk, f: CaseloadFilter) -> int:
     q = _caseload_where(select(func.count(Person.id)), f)
     with desk.engine.connect() as con:
         return int(con.execute(q).scalar() or 0)
+
+
+def has_people(desk: Desk) -> bool:
+    """True when anyone is on the caseload (EXISTS: as quick at a million as at one)."""
+    with desk.engine.connect() as con:
+        return bool(con.execute(select(exists().where(Person.id.is_not(None)))).scalar())
 
 
 def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:

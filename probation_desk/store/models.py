@@ -61,7 +61,13 @@ class Person(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     # Covering index: the caseload in CRN order with name search reads only the index.
-    __table_args__ = (Index("ix_person_crn_name_key", "crn", "name_key"),)
+    # And a region's caseload the same way (a practitioner's usual view); and the few
+    # names holding a digit, so a search for a CRN does not read every name.
+    __table_args__ = (Index("ix_person_crn_name_key", "crn", "name_key"),
+                      Index("ix_person_region_crn_name_key", "region", "crn", "name_key"),
+                      Index("ix_person_digit_names", "crn", "name_key",
+                            sqlite_where=text("name_key GLOB '*[0-9]*'"),
+                            postgresql_where=text("name_key ~ '[0-9]'")))
 
 
 class Order(Base):

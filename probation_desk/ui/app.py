@@ -27,16 +27,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def run_app(db: str | None = None) -> int:
-    """Open the main window and run the Qt event loop; returns the exit code."""
-    from probation_desk.logs import setup_logging
+    """Open the main window and run the Qt event loop; returns the exit code.
+
+    The window is shown first; the log file (which needs the data folder) is set up
+    just after, before any work that could log.
+    """
     from probation_desk.ui.errors import install_excepthook
 
     app = make_application()
-    setup_logging()
     install_excepthook()
     from probation_desk.ui.main_window import MainWindow
 
     window = MainWindow(db)
     window.show()
+    from probation_desk.logs import setup_logging
+
+    setup_logging()
     window.start()
     return app.exec()

@@ -126,7 +126,9 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.db_arg = db
         self.clock = clock
-        self.settings = settings if settings is not None else load_settings()
+        # Settings are read from the data folder after the first paint (platformdirs and
+        # a JSON file are not needed to draw the shell); ``settings`` reads them on use.
+        self._settings = settings
         self.welcome_enabled = welcome
         self.sweep_at_start = sweep_at_start
         self.integrity_warning = ""
@@ -145,6 +147,17 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status()
         self._restore_geometry()
+
+    @property
+    def settings(self) -> Settings:
+        """The saved settings (read on first use)."""
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
 
     # ---------------------------------------------------------------- building
     def _build_shell(self) -> None:
@@ -294,7 +307,8 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.role_label)
         self.tasks.busy_changed.connect(
             lambda busy: self.busy_label.setText("Working…" if busy else ""))
-        self._show_identity()
+        if self._settings is not None:
+            self._show_identity()  # else after the first paint, once they are read
 
     def _show_identity(self) -> None:
         s = self.settings
@@ -324,6 +338,7 @@ class MainWindow(QMainWindow):
     def _after_first_paint(self) -> None:
         if self.pages_built:
             return
+        self._show_identity()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.removeEventFilter(self)
@@ -345,13 +360,13 @@ class MainWindow(QMainWindow):
 
         def work(_p: object) -> tuple[Desk, str, bool]:
             from probation_desk.paths import database_url
-            from probation_desk.services.queries import CaseloadFilter, caseload_count
+            from probation_desk.services.queries import has_people
             from probation_desk.services.session import open_desk
 
             target = url or database_url(db_arg)
             desk = open_desk(target, settings=settings, clock=clock)
             try:
-                empty = caseload_count(desk, CaseloadFilter()) == 0
+                empty = not has_people(desk)
             except Exception:
                 desk.engine.dispose()
                 raise
@@ -392,15 +407,40 @@ class MainWindow(QMainWindow):
         self._enable_case_actions()
         if old is None:
             # Everything made at start-up lives as long as the window: keep it out of the
-            # garbage collector's full passes, which would otherwise pause the GUI.
-            gc.collect()
+            # garbage collector's full passes, which would otherwise pause the GUI. (No
+            # collection first: a full pass here held the GUI and the pool for 30 ms.)
             gc.freeze()
         self.desk_opened.emit()
+        self._after_first_list(lambda: self._background_checks(desk, url, empty))
+        if empty and self.welcome_enabled:
+            self.welcome()
+
+    def _after_first_list(self, then: Any) -> None:
+        """Run ``then`` once the caseload's first list is on screen (or after 2 s): the
+        start-up sweep and file check are long-pool work, but they still share the
+        interpreter with the first search, so they start after it."""
+        fired = False
+
+        def once() -> None:
+            nonlocal fired
+            if fired:
+                return
+            fired = True
+            try:
+                self.caseload.search_done.disconnect(once)
+            except (RuntimeError, TypeError):
+                pass
+            then()
+
+        self.caseload.search_done.connect(once)
+        QTimer.singleShot(2000, self, once)
+
+    def _background_checks(self, desk: Desk, url: str, empty: bool) -> None:
+        if desk is not self.desk:
+            return  # another database was opened meanwhile
         if self.sweep_at_start and not empty:
             self._sweep_in_background(desk)
         self._check_file_in_background(url)
-        if empty and self.welcome_enabled:
-            self.welcome()
 
     def _check_file_in_background(self, url: str) -> None:
         """Run SQLite's full page check after opening (seconds on a big file), read-only.
@@ -422,7 +462,9 @@ class MainWindow(QMainWindow):
                 QMessageBox.warning(self, "The database file may be damaged",
                                     self.integrity_warning)
 
-        self.tasks.op(self, work).success(done).run_in_background()
+        # On the long pool: a second or more on a big file, it must not hold up the
+        # first count or searches on the quick pool.
+        self.tasks.op(self, work).success(done).long().run_in_background()
 
     def _sweep_in_background(self, desk: Desk) -> None:
         """Close NSIs still open past their toolkit's close-by date, as the rule says.
@@ -440,7 +482,8 @@ class MainWindow(QMainWindow):
                     "and its close-by date has passed.", 15000)
                 self.refresh()
 
-        self.tasks.op(self, work).success(done).run_in_background()
+        # On the long pool, like the file check: not ahead of the first count.
+        self.tasks.op(self, work).success(done).long().run_in_background()
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
         text = plain_message(exc)

@@ -119,3 +119,20 @@ def test_workbook_command_every_variant(capsys: pytest.CaptureFixture[str], sqli
     code, _, err = run(capsys, "workbook", "--blank", "--booklet", "--fillable", "--out",
                        str(out))
     assert code == 2 and "printing only" in err
+
+
+def test_opening_the_window_skips_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No command: the window opens first (no argparse, logging or data folder before
+    it); anything else still goes through the parser."""
+    import probation_desk.cli as cli
+    import probation_desk.ui.app as app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(app, "run_app", lambda db=None: opened.append(db) or 0)
+    monkeypatch.setattr(cli, "build_parser", lambda: pytest.fail("parser built"))
+    for argv, db in (([], None), (["gui"], None), (["--db", "sqlite:///x"], "sqlite:///x"),
+                     (["--db=sqlite:///y", "gui"], "sqlite:///y")):
+        assert main(argv) == 0
+        assert opened.pop() == db
+    for argv in (["--version"], ["demo"], ["--db"], ["--db", "--json"], ["sweep", "gui"]):
+        assert cli.window_only(argv) == (False, None), argv
