@@ -121,7 +121,8 @@ def test_sqlite_search_uses_the_trigram_index_and_keeps_it_up_to_date(
     f = CaseloadFilter(search="quennell")
     assert cq.caseload_search(desk, f).ids == [new.id] == caseload_ids(desk, f)
     desk.update_person(new.id, PersonDetails("Q100001", "Perpetua Thwaite",
-                                             dt.date(1980, 2, 3), "Wales", "Cardiff", "PP"))
+                                             dt.date(1980, 2, 3), "Wales", "Cardiff", "PP"),
+                      new.version)
     assert cq.caseload_search(desk, f).ids == [] == caseload_ids(desk, f)
     assert cq.caseload_search(desk, CaseloadFilter(search="thwai")).ids == [new.id]
 
