@@ -18,6 +18,35 @@ from probation_desk.domain.dates import uk_long
 from probation_desk.domain.errors import RuleViolation
 
 
+def toolkit_words(name: str) -> str:
+    """'Chemsex toolkit', but 'Skills for Relationships Toolkit' (never 'Toolkit toolkit')."""
+    return name if name.casefold().endswith("toolkit") else f"{name} toolkit"
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """An outcome an NSI type allows, as the catalogue file lists it.
+
+    ``code`` is the outcome's name (``domain.nsi.Outcome``); ``manual`` is False for
+    outcomes only Probation Desk sets (a switch, the sweep); ``withdrawn_only`` limits it
+    to toolkits that have been withdrawn.
+    """
+
+    code: str
+    manual: bool = True
+    withdrawn_only: bool = False
+
+
+DEFAULT_OUTCOMES = (
+    OutcomeRule("COMPLETED"), OutcomeRule("NOT_COMPLETED"), OutcomeRule("NOT_SUITABLE"),
+    OutcomeRule("ORDER_ENDED"), OutcomeRule("TOOLKIT_WITHDRAWN", withdrawn_only=True),
+    OutcomeRule("TRANSFERRED", manual=False),
+    OutcomeRule("AUTO_CLOSED", manual=False, withdrawn_only=True),
+    OutcomeRule("DUPLICATE", manual=False),
+)
+"""The outcomes of a toolkit built in code (tests); the shipped catalogue lists its own."""
+
+
 class Lifecycle(Enum):
     """Where a toolkit stands on a given day."""
 
@@ -39,6 +68,22 @@ class Toolkit:
     resource_pack: bool = False
     allow_duplicates: bool = False
     assumptions: str = ""
+    outcomes: tuple[OutcomeRule, ...] = DEFAULT_OUTCOMES
+
+    @property
+    def titled(self) -> str:
+        """The toolkit named for a sentence: 'Chemsex toolkit'."""
+        return toolkit_words(self.name)
+
+    def allowed_outcomes(self, today: dt.date, *, manual_only: bool = False) -> tuple[str, ...]:
+        """Codes of the outcomes an NSI of this toolkit may end with on ``today``.
+
+        Outcomes marked ``withdrawn_only`` are offered only once the toolkit has been
+        withdrawn; ``manual_only`` leaves out those only Probation Desk itself sets.
+        """
+        withdrawn = self.is_withdrawn(today)
+        return tuple(o.code for o in self.outcomes
+                     if (withdrawn or not o.withdrawn_only) and (o.manual or not manual_only))
 
     def lifecycle(self, today: dt.date) -> Lifecycle:
         """The toolkit's state on ``today``."""
@@ -69,16 +114,30 @@ class Toolkit:
         ahead of a withdrawal as well as after it.
         """
         if self.withdrawn_from is None:
-            return f"{self.name} toolkit is approved"
+            return f"{self.titled} is approved"
         ahead = today is not None and today < self.withdrawn_from
         verb = "will be withdrawn on" if ahead else "withdrawn"
-        text = f"{self.name} toolkit {verb} {uk_long(self.withdrawn_from)}"
+        text = f"{self.titled} {verb} {uk_long(self.withdrawn_from)}"
         if self.close_by is not None:
             if today is not None and today <= self.close_by:
                 text += f"; open NSIs must be closed by {uk_long(self.close_by)}"
             else:
                 text += f"; open NSIs had to close by {uk_long(self.close_by)}"
         return text
+
+
+def _outcome_rules(data: dict[str, Any]) -> tuple[OutcomeRule, ...]:
+    rows = data.get("outcomes")
+    if rows is None:
+        return DEFAULT_OUTCOMES
+    rules = tuple(OutcomeRule(code=str(r["code"]), manual=bool(r.get("manual", True)),
+                              withdrawn_only=bool(r.get("withdrawn_only", False)))
+                  for r in rows)
+    known = {o.code for o in DEFAULT_OUTCOMES}
+    unknown = [r.code for r in rules if r.code not in known]
+    if unknown:
+        raise ValueError(f"unknown outcome codes in the catalogue: {', '.join(unknown)}")
+    return rules
 
 
 def _date(value: Any) -> dt.date | None:
@@ -96,7 +155,16 @@ class Catalogue:
     def from_dict(cls, data: dict[str, Any]) -> Catalogue:
         """Build from the JSON structure of ``resources/toolkits.json``."""
         kits = []
+        type_outcomes = _outcome_rules(data)
         for row in data["toolkits"]:
+            outcomes = type_outcomes
+            if "outcomes" in row:  # a toolkit may allow only some of its type's outcomes
+                wanted = set(row["outcomes"])
+                missing = wanted - {o.code for o in type_outcomes}
+                if missing:
+                    raise ValueError(f"toolkit {row['code']}: outcomes not of its type: "
+                                     f"{', '.join(sorted(missing))}")
+                outcomes = tuple(o for o in type_outcomes if o.code in wanted)
             withdrawn = _date(row.get("withdrawn_from"))
             close_by = _date(row.get("close_by"))
             if close_by is not None and (withdrawn is None or close_by < withdrawn):
@@ -111,6 +179,7 @@ class Catalogue:
                     resource_pack=bool(row.get("resource_pack", False)),
                     allow_duplicates=bool(row.get("allow_duplicates", False)),
                     assumptions=str(row.get("assumptions", "")),
+                    outcomes=outcomes,
                 )
             )
         codes = [k.code for k in kits]

@@ -33,16 +33,19 @@ def uk_long(day: dt.date | None) -> str:
     return "" if day is None else f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-_UK_RE = re.compile(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*$")
-_ISO_RE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_UK_RE = re.compile(r"^\s*([0-9]{1,2})[/.\-]([0-9]{1,2})[/.\-]([0-9]{4})\s*$")
+_ISO_RE = re.compile(r"^\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*$")
+_COMPACT_RE = re.compile(r"^\s*([0-9]{2})([0-9]{2})([0-9]{4})\s*$")
+_SHORT_YEAR_RE = re.compile(r"^\s*[0-9]{1,2}[/.\-][0-9]{1,2}[/.\-][0-9]{2}\s*$")
 
 
 def parse_date(text: str) -> dt.date:
-    """Read a date typed as dd/mm/yyyy (UK) or yyyy-mm-dd (ISO).
+    """Read a date typed as dd/mm/yyyy (UK; also d/m/yyyy, dots, dashes, ddmmyyyy) or ISO.
 
-    Raises ``ValueError`` with a plain message when the text is not a date.
+    Only ASCII digits are read. Raises ``ValueError`` with a plain message when the text
+    is not exactly one date: a two-digit year is refused rather than guessed.
     """
-    m = _UK_RE.match(text)
+    m = _UK_RE.match(text) or _COMPACT_RE.match(text)
     try:
         if m:
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
@@ -51,4 +54,7 @@ def parse_date(text: str) -> dt.date:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         pass
+    if _SHORT_YEAR_RE.match(text):
+        raise ValueError(f"'{text.strip()}' has a two-digit year, which could mean more than "
+                         "one date. Type the year in full, for example 01/06/2022.")
     raise ValueError(f"'{text}' is not a date. Type it as day/month/year, for example 29/07/2022.")

@@ -56,3 +56,26 @@ class NotFoundError(RuleViolation):
 
 class PermissionRefused(RuleViolation):
     """The user's role does not allow this action."""
+
+
+class Refusals(RuleViolation):
+    """Several refusals found at once, so a form can show every one of them together.
+
+    Behaves as the first refusal (``rule``, ``field``) for callers that show only one;
+    ``message`` holds every message, one a line, and ``refusals`` each one.
+    """
+
+    def __init__(self, refusals: list[RuleViolation]) -> None:
+        if not refusals:
+            raise ValueError("Refusals needs at least one refusal")
+        first = refusals[0]
+        super().__init__(first.rule, "\n".join(r.message for r in refusals), first.field)
+        self.refusals = tuple(refusals)
+
+
+def refuse_all(refusals: list[RuleViolation]) -> None:
+    """Raise nothing for no refusals, the refusal itself for one, :class:`Refusals` for more."""
+    if len(refusals) == 1:
+        raise refusals[0]
+    if refusals:
+        raise Refusals(refusals)

@@ -14,7 +14,7 @@ from enum import Enum
 
 from probation_desk.domain.catalogue import Toolkit
 from probation_desk.domain.dates import uk, uk_long
-from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.errors import RuleViolation, refuse_all
 from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
 
 
@@ -50,7 +50,35 @@ TOOLKIT_STATUSES = tuple(Status)
 TOOLKIT_OUTCOMES = tuple(Outcome)
 MANUAL_OUTCOMES = tuple(o for o in Outcome if o not in (
     Outcome.AUTO_CLOSED, Outcome.TRANSFERRED, Outcome.DUPLICATE))
-"""Outcomes a practitioner chooses when closing by hand (the others are set by operations)."""
+"""Outcomes a practitioner may choose on some toolkit (:func:`outcomes_for` says which)."""
+
+
+def outcomes_for(kit: Toolkit, today: dt.date, *, manual_only: bool = False
+                 ) -> tuple[Outcome, ...]:
+    """The outcomes an NSI of ``kit`` may end with (the catalogue says which, per toolkit).
+
+    ``manual_only`` leaves out those Probation Desk sets itself (a switch, the sweep):
+    these are the ones a practitioner chooses from when closing an NSI.
+    """
+    return tuple(Outcome[code] for code in kit.allowed_outcomes(today, manual_only=manual_only))
+
+
+def _outcome_refusal(kit: Toolkit, outcome: Outcome, today: dt.date, *,
+                     manual: bool) -> RuleViolation | None:
+    allowed = outcomes_for(kit, today, manual_only=manual)
+    if outcome in allowed:
+        return None
+    if outcome in outcomes_for(kit, today) and manual:
+        return RuleViolation("outcome-reserved",
+                             f"The outcome '{outcome.value}' is set by Probation Desk itself. "
+                             "Choose another outcome.", "outcome")
+    why = (" It is only for toolkits that have been withdrawn, and this one is approved."
+           if outcome in (Outcome.TOOLKIT_WITHDRAWN, Outcome.AUTO_CLOSED)
+           and not kit.is_withdrawn(today) else "")
+    choices = "; ".join(f"'{o.value}'" for o in outcomes_for(kit, today, manual_only=True))
+    return RuleViolation("outcome-not-allowed",
+                         f"'{outcome.value}' is not an outcome a {kit.titled} NSI can have."
+                         f"{why} Choose one of: {choices}.", "outcome")
 
 
 @dataclass(frozen=True)
@@ -158,7 +186,7 @@ def withdrawn_message(kit: Toolkit) -> str:
     """The refusal shown when someone tries to open an NSI on a withdrawn toolkit."""
     assert kit.withdrawn_from is not None
     return (
-        f"The {kit.name} toolkit was withdrawn on {uk_long(kit.withdrawn_from)}, so new NSIs "
+        f"The {kit.titled} was withdrawn on {uk_long(kit.withdrawn_from)}, so new NSIs "
         "cannot be opened on it. Choose an approved toolkit, or switch this person's NSI "
         "to one."
         + (" Its materials are still available as a practitioner resource pack, which is "
@@ -176,6 +204,10 @@ def check_open(kit: Toolkit, fields: NsiFields, today: dt.date, *,
     checked = check_fields(fields, today)
     referral = checked.referral_date
     assert referral is not None
+    if checked.outcome is not None:
+        refusal = _outcome_refusal(kit, checked.outcome, today, manual=False)
+        if refusal is not None:
+            raise refusal
     if kit.withdrawn_from is not None:
         as_history = historical and referral < kit.withdrawn_from
         if kit.is_withdrawn(today) and not as_history:
@@ -183,7 +215,7 @@ def check_open(kit: Toolkit, fields: NsiFields, today: dt.date, *,
     if referral < kit.available_from:
         raise RuleViolation(
             "toolkit-not-available",
-            f"The {kit.name} toolkit was only available from {uk_long(kit.available_from)}.",
+            f"The {kit.titled} was only available from {uk_long(kit.available_from)}.",
             "referral_date",
         )
     if checked.is_open and open_of_same_toolkit > 0 and not kit.allow_duplicates:
@@ -218,12 +250,16 @@ def check_update(kit: Toolkit, before: NsiFields, after: NsiFields,
             "toolkit",
         )
     checked = check_fields(after, today)
+    if checked.outcome is not None and checked.outcome is not before.outcome:
+        refusal = _outcome_refusal(kit, checked.outcome, today, manual=False)
+        if refusal is not None:
+            raise refusal
     _check_referral_on_toolkit(kit, before, checked)
     if kit.past_close_by(today) and checked.is_open:
         assert kit.close_by is not None
         raise RuleViolation(
             "toolkit-close-by-passed",
-            f"The {kit.name} toolkit was withdrawn and its NSIs had to be closed by "
+            f"The {kit.titled} was withdrawn and its NSIs had to be closed by "
             f"{uk_long(kit.close_by)}. The only change now allowed is to close this NSI, "
             "or switch the person to an approved toolkit.",
             "status",
@@ -245,12 +281,12 @@ def _check_referral_on_toolkit(kit: Toolkit, before: NsiFields, after: NsiFields
     if referral < kit.available_from:
         raise RuleViolation(
             "toolkit-not-available",
-            f"The {kit.name} toolkit was only available from {uk_long(kit.available_from)}, "
+            f"The {kit.titled} was only available from {uk_long(kit.available_from)}, "
             f"so the referral date cannot be {uk(referral)}.", "referral_date")
     if kit.withdrawn_from is not None and referral >= kit.withdrawn_from:
         raise RuleViolation(
             "toolkit-withdrawn",
-            f"The {kit.name} toolkit was withdrawn on {uk_long(kit.withdrawn_from)}, so an "
+            f"The {kit.titled} was withdrawn on {uk_long(kit.withdrawn_from)}, so an "
             f"NSI on it cannot have been referred on {uk(referral)}.", "referral_date")
 
 
@@ -258,16 +294,65 @@ def _rank(status: Status) -> int:
     return {Status.REFERRED: 0, Status.IN_PROGRESS: 1, Status.COMPLETED: 2, Status.ENDED: 2}[status]
 
 
+def close_refusals(kit: Toolkit, before: NsiFields, outcome: Outcome, end: dt.date,
+                   today: dt.date, *, notes: str | None = None, manual: bool = True,
+                   date_label: str = "end date", date_field: str = "actual_end"
+                   ) -> list[RuleViolation]:
+    """Every reason closing ``before`` with ``outcome`` on ``end`` is refused (all at once).
+
+    The date typed is never moved: an end date before the NSI started (or, when it never
+    started, before its referral) is refused naming both dates. ``manual`` is True when a
+    practitioner chose the outcome (outcomes set by Probation Desk itself are refused).
+    """
+    found: list[RuleViolation] = []
+    if not before.is_open:
+        found.append(RuleViolation(
+            "nsi-closed", f"This NSI ended on {uk(before.actual_end)}, so it cannot be "
+            "changed. Open a new NSI if more work is needed."))
+    if end > today:
+        found.append(RuleViolation(
+            "future-date", f"The {date_label} ({uk(end)}) is in the future. It can be today "
+            f"({uk(today)}) or earlier.", date_field))
+    if before.actual_start is not None and end < before.actual_start:
+        found.append(RuleViolation(
+            "dates-out-of-order", f"The {date_label} ({uk(end)}) is before this NSI started "
+            f"({uk(before.actual_start)}). Type a date on or after {uk(before.actual_start)}.",
+            date_field))
+    elif before.actual_start is None and before.referral_date is not None \
+            and end < before.referral_date:
+        found.append(RuleViolation(
+            "dates-out-of-order", f"The {date_label} ({uk(end)}) is before this NSI was "
+            f"referred ({uk(before.referral_date)}). Type a date on or after "
+            f"{uk(before.referral_date)}.", date_field))
+    refusal = _outcome_refusal(kit, outcome, today, manual=manual)
+    if refusal is not None:
+        found.append(refusal)
+    try:
+        clean_text(notes, field="notes", label="The notes", max_len=NOTES_MAX)
+    except RuleViolation as exc:
+        found.append(exc)
+    return found
+
+
+def check_close(kit: Toolkit, before: NsiFields, outcome: Outcome, end: dt.date,
+                today: dt.date, *, notes: str | None = None, manual: bool = True,
+                date_label: str = "end date", date_field: str = "actual_end") -> None:
+    """Refuse closing as :func:`close_refusals` says (several refusals together)."""
+    refuse_all(close_refusals(kit, before, outcome, end, today, notes=notes, manual=manual,
+                              date_label=date_label, date_field=date_field))
+
+
 def closed_fields(before: NsiFields, outcome: Outcome, end: dt.date,
                   notes: str | None = None) -> NsiFields:
-    """The fields of ``before`` once closed with ``outcome`` on ``end``.
+    """The fields of ``before`` once closed with ``outcome`` on ``end`` (exactly that date).
 
     An NSI that never started is given the end date as its start date, as nDelius
-    requires a start date with an end date.
+    requires a start date with an end date. Check with :func:`check_close` first: an end
+    date before the start is not moved here, it is refused there.
     """
     status = Status.COMPLETED if outcome is Outcome.COMPLETED else Status.ENDED
-    start = before.actual_start or max(end, before.referral_date or end)
-    return replace(before, status=status, outcome=outcome, actual_end=max(end, start),
+    start = before.actual_start or end
+    return replace(before, status=status, outcome=outcome, actual_end=end,
                    actual_start=start, notes=notes if notes is not None else before.notes)
 
 
@@ -294,13 +379,24 @@ def check_switch_target(target: Toolkit, today: dt.date) -> None:
         if target.withdrawn_from is not None:
             raise RuleViolation("toolkit-withdrawn", withdrawn_message(target), "toolkit")
         raise RuleViolation("toolkit-not-available",
-                            f"The {target.name} toolkit is not available yet.", "toolkit")
+                            f"The {target.titled} is not available yet.", "toolkit")
 
 
 def switch_notes(old_kit: Toolkit, new_kit: Toolkit, notes: str | None, on: dt.date) -> str:
-    """Notes for the new NSI of a switch: the old notes carried, with where they came from."""
-    header = (f"Switched from the {old_kit.name} toolkit to {new_kit.name} on {uk(on)}. "
+    """Notes for the new NSI of a switch: the old notes carried, with where they came from.
+
+    Refused (never cut short) when the old notes and that first line together are over
+    the notes limit.
+    """
+    header = (f"Switched from the {old_kit.titled} to the {new_kit.titled} on {uk(on)}. "
               "Notes carried over:")
     body = notes or "(no notes)"
     text = f"{header}\n{body}"
-    return text if len(text) <= NOTES_MAX else text[: NOTES_MAX - 1] + "…"
+    if len(text) > NOTES_MAX:
+        raise RuleViolation(
+            "too-long",
+            f"The notes carried over to the new NSI would be {len(text):,} characters with "
+            f"the line saying where they came from; the most allowed is {NOTES_MAX:,}. "
+            f"Shorten this NSI's notes by {len(text) - NOTES_MAX:,} characters (Update NSI), "
+            "then switch again.", "notes")
+    return text

@@ -420,14 +420,15 @@ class Desk:
 
     def close_nsi(self, nsi_id: int, outcome: Outcome, end_date: dt.date,
                   expected_version: int, notes: str | None = None) -> NsiView:
-        """Close an open NSI with an outcome; allowed even after a close-by date."""
-        if outcome in (Outcome.AUTO_CLOSED, Outcome.TRANSFERRED, Outcome.DUPLICATE):
-            raise RuleViolation("outcome-reserved",
-                                f"The outcome '{outcome.value}' is set by Probation Desk itself. "
-                                "Choose another outcome.", "outcome")
+        """Close an open NSI with an outcome; allowed even after a close-by date.
+
+        The end date is saved exactly as given or refused (every reason at once).
+        """
         with self._tx() as s:
             n = self._load_nsi(s, nsi_id, expected_version)
             before = self.nsi_fields(n)
+            kit = self.toolkit(n.toolkit)
+            nsi.check_close(kit, before, outcome, end_date, self.today, notes=notes)
             after = nsi.closed_fields(before, outcome, end_date, notes)
             checked = nsi.check_update(self.toolkit(n.toolkit), before, after, self.today)
             return self._save_change(s, n, before, checked, "close nsi", "closed")
@@ -449,6 +450,8 @@ class Desk:
                 raise RuleViolation("same-toolkit", "Choose a different toolkit to switch to.",
                                     "toolkit")
             old_kit = self.toolkit(n.toolkit)
+            nsi.check_close(old_kit, before, Outcome.TRANSFERRED, on, self.today,
+                            manual=False, date_label="switch date", date_field="referral_date")
             closed = nsi.closed_fields(before, Outcome.TRANSFERRED, on)
             closed = nsi.check_update(old_kit, before, closed, self.today)
             old_view = self._save_change(s, n, before, closed, "switch toolkit (close)",

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from probation_desk.domain.errors import ConflictError, RuleViolation
+from probation_desk.domain.errors import ConflictError, Refusals, RuleViolation
 from probation_desk.ui.errors import plain_message
 from probation_desk.ui.tasks import Progress, Tasks
 from probation_desk.ui.widgets import FieldErrors, NotesEdit, confirm
@@ -97,6 +97,8 @@ class OperationDialog(QDialog):
                 *aliases: str) -> QWidget:
         """A labelled field (label with a mnemonic), with its error label under it."""
         self._fields.append(widget)
+        if field is not None and hasattr(widget, "set_field"):
+            widget.set_field(field)  # a date box's own refusal is shown by its field
         label = QLabel(label_text, self)
         label.setBuddy(widget.focusProxy() or widget)
         if not widget.accessibleName():
@@ -174,8 +176,12 @@ class OperationDialog(QDialog):
         self.errors.show(None, plain_message(exc))
 
     def show_refusal(self, exc: RuleViolation) -> None:
-        """The rule's own words, by the field it names; everything typed stays."""
-        self.errors.show(exc.field, exc.message)
+        """The rule's own words, by the field it names; everything typed stays.
+
+        Several refusals found together (``Refusals``) are all shown at once.
+        """
+        found = exc.refusals if isinstance(exc, Refusals) else (exc,)
+        self.errors.show_all([(r.field, r.message) for r in found])
 
     def show_notice(self, text: str) -> None:
         """An information line at the top (not an error)."""

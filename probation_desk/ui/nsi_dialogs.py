@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from probation_desk.domain.dates import uk, uk_long
-from probation_desk.domain.nsi import MANUAL_OUTCOMES, NsiFields, Outcome, Status
+from probation_desk.domain.nsi import NsiFields, Outcome, Status, check_close, outcomes_for
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Change, Progress, Tasks
 from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, confirm, plain_text
@@ -85,8 +85,23 @@ class OpenNsiDialog(OperationDialog):
          self.actual_start) = add_date_rows(self, today)
         self.practitioner = self.add_row("&Practitioner", QLineEdit(desk.actor, self),
                                          "practitioner")
+        # Left empty, the operation records the signed-in user: say so while it is empty.
+        self.practitioner_note = QLabel(self)
+        self.practitioner_note.setWordWrap(True)
+        self.practitioner_note.setAccessibleName("About the practitioner")
+        self.form.addRow("", self.practitioner_note)
+        assert isinstance(self.practitioner, QLineEdit)
+        self.practitioner.textChanged.connect(self._practitioner_changed)
+        self._practitioner_changed(self.practitioner.text())
         self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+
+    def _practitioner_changed(self, text: str) -> None:
+        empty = not text.strip()
+        self.practitioner_note.setText(
+            f"Left empty, you ({self.desk.actor}) will be recorded as the managing "
+            "practitioner." if empty else "")
+        self.practitioner_note.setVisible(empty)
 
     def fields(self) -> NsiFields:
         """The NSI as typed."""
@@ -131,8 +146,9 @@ class UpdateNsiDialog(OperationDialog):
          self.actual_start) = add_date_rows(self, today)
         self.actual_end = self.add_row("En&ded on", OptionalDate("Date ended", today, self),
                                        "actual_end")
-        self.outcome = self.add_row("Ou&tcome", outcome_combo(self, MANUAL_OUTCOMES,
-                                                              "(not ended)"), "outcome")
+        self.outcome = self.add_row("Ou&tcome", outcome_combo(
+            self, outcomes_for(desk.toolkit(nsi.fields.toolkit), today, manual_only=True),
+            "(not ended)"), "outcome")
         self.practitioner = self.add_row("&Practitioner", QLineEdit(self), "practitioner")
         self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
         self.fill(nsi)
@@ -213,7 +229,10 @@ class CloseNsiDialog(OperationDialog):
                          f"Close the {nsi.toolkit_name} NSI for {person_name}, referred "
                          f"{uk(nsi.fields.referral_date)}.{extra}", parent, "&Close NSI")
         self.desk, self.nsi, self.person_name = desk, nsi, person_name
-        self.outcome = self.add_row("&Outcome", outcome_combo(self, MANUAL_OUTCOMES), "outcome")
+        self.kit = kit
+        # Only the outcomes this toolkit allows (the catalogue says which).
+        self.outcome = self.add_row("&Outcome", outcome_combo(
+            self, outcomes_for(kit, desk.today, manual_only=True)), "outcome")
         if kit.is_withdrawn(desk.today):
             _set_combo(self.outcome, Outcome.TOOLKIT_WITHDRAWN.name)
         self.end = self.add_row("&Ended on", UkDateEdit(desk.today, self), "actual_end",
@@ -239,6 +258,9 @@ class CloseNsiDialog(OperationDialog):
     def operation(self) -> Callable[[Progress], Any]:
         desk, nid, version = self.desk, self.nsi.id, self.nsi.version
         outcome, end, notes = self.values()
+        # The same rule the operation applies, before the confirmation: every refusal at
+        # once, by its field, and no question about a date that would be refused.
+        check_close(self.kit, self.nsi.fields, outcome, end, desk.today, notes=notes)
         return lambda _p: desk.close_nsi(nid, outcome, end, version, notes)
 
     def on_saved(self, result: Any) -> None:
@@ -272,8 +294,9 @@ class SwitchToolkitDialog(OperationDialog):
         super().__init__(tasks, "Switch to another toolkit",
                          f"{person_name}'s {toolkit_name} NSI will be closed as 'Transferred "
                          "to another toolkit', and a new NSI opened on the toolkit you "
-                         "choose, with the notes carried over. Both happen together or not "
-                         "at all.", parent, "S&witch toolkit")
+                         "choose, with the notes carried over and the same managing "
+                         f"practitioner (you, {desk.actor}, if none is recorded). Both happen "
+                         "together or not at all.", parent, "S&witch toolkit")
         self.desk, self.nsi_id, self.person_id, self.version = desk, nsi_id, person_id, version
         self.toolkit = self.add_row("&New toolkit", toolkit_combo(desk, self, toolkit_code),
                                     "toolkit")

@@ -1,7 +1,8 @@
 """Small widgets and helpers shared by the window's pages and dialogs.
 
-- UK date boxes (dd/MM/yyyy whatever the locale, Monday-first calendar, Tab leaves the
-  box instead of walking its sections);
+- UK date boxes (typed as dd/mm/yyyy whatever the locale and read exactly, or refused in
+  words; a Monday-first calendar); the Tab-leaves-the-box base of the review page's own
+  sectioned date boxes;
 - an optional date (a check box and a date box);
 - :class:`FieldErrors`, which shows a rule's refusal next to the field it names
   (``RuleViolation.field``) and keeps everything typed;
@@ -17,20 +18,26 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QCalendarWidget,
     QCheckBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStyle,
     QWidget,
+    QWidgetAction,
 )
+
+from probation_desk.domain.dates import parse_date, uk
+from probation_desk.domain.errors import RuleViolation
 
 UK_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 ERROR_STYLE = ("QLabel { color: #8a1c1c; background: #fdf0f0; border: 1px solid #8a1c1c;"
@@ -69,50 +76,142 @@ class TabLeavesDateEdit(QDateEdit):
 
 
 
-class UkDateEdit(TabLeavesDateEdit):
-    """A date box shown and typed as dd/mm/yyyy, with a Monday-first calendar.
+class UkDateEdit(QLineEdit):
+    """A date box: what is typed is the date, or a refusal in words; never a guess.
 
-    Tab and Shift+Tab move to the next or previous field (a plain QDateEdit spends them
-    walking day, month and year). "01/09/2026", "1/9/2026", "1.9.2026" and "01092026"
-    all give 1 September 2026 (a plain QDateEdit skips the month when "/" follows "01").
+    A plain QDateEdit edits day, month and year as separate sections, so depending on
+    how the box was reached (Tab, Shift+Tab, its mnemonic, a click, Ctrl+A) typing went
+    into a different section and "17/10/2025" could be saved as 05/10/2025. Here the box
+    is plain text: reaching it by any of those ways selects what is shown, so typing
+    replaces it, and :meth:`value` reads the whole text with
+    :func:`probation_desk.domain.dates.parse_date` ("01/09/2026", "1/9/2026", "1.9.2026",
+    "01092026" and "2026-09-01" are all 1 September 2026). Anything else ("1/6/22",
+    "31/02/2026") is refused in words, by the field. The calendar button (or Alt+Down,
+    F4) picks a date with a Monday-first calendar; Tab and Shift+Tab move on.
+
+    Signals:
+        dateChanged(QDate): the text now reads as a different date.
     """
+
+    dateChanged = Signal(QDate)
 
     def __init__(self, day: dt.date | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setLocale(UK_LOCALE)
-        self.setDisplayFormat("dd/MM/yyyy")
-        self.setCalendarPopup(True)
-        cal = self.calendarWidget()
-        cal.setLocale(UK_LOCALE)
-        cal.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
-        cal.setAccessibleName("Calendar")
-        self.setMinimumDate(QDate(1900, 1, 1))
+        self.field: str | None = None
+        """The rule field a refusal of this box is shown by (set by the dialog's row)."""
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setToolTip("Type the date as day/month/year, for example 29/07/2022. "
+                        "Alt+Down opens a calendar.")
+        self._last: dt.date | None = None
+        self._select_on_release = False
+        self.calendar = QCalendarWidget()
+        self.calendar.setLocale(UK_LOCALE)
+        self.calendar.setFirstDayOfWeek(Qt.DayOfWeek.Monday)
+        self.calendar.setAccessibleName("Calendar")
+        self.calendar.setGridVisible(True)
+        self._menu = QMenu(self)
+        holder = QWidgetAction(self._menu)
+        holder.setDefaultWidget(self.calendar)
+        self._menu.addAction(holder)
+        self.calendar.clicked.connect(self._picked)
+        self.calendar.activated.connect(self._picked)
+        self.calendar_action = self.addAction(
+            QApplication.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView),
+            QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action.setText("Choose from a calendar")
+        self.calendar_action.setToolTip("Choose from a calendar (Alt+Down)")
+        self.calendar_action.triggered.connect(self.open_calendar)
+        self.textChanged.connect(self._text_changed)
+        self.editingFinished.connect(self._tidy)
         if day is not None:
-            self.setDate(qdate(day))
+            self.set_value(day)
+
+    # ------------------------------------------------------------ the value
+    def set_field(self, field: str) -> None:
+        """Name the rule field a refusal of this box is shown by."""
+        self.field = field
+
+    def parsed(self) -> dt.date | None:
+        """The date the text reads as, or None when it is not exactly one date."""
+        try:
+            return parse_date(self.text())
+        except ValueError:
+            return None
 
     def value(self) -> dt.date:
-        """The date shown."""
-        return pydate(self.date())
+        """The date typed, exactly; a refusal in words when the text is not one date."""
+        try:
+            return parse_date(self.text())
+        except ValueError as exc:
+            label = self.accessibleName() or "The date"
+            raise RuleViolation("not-a-date", f"{label}: {exc}", self.field) from None
 
     def set_value(self, day: dt.date) -> None:
         """Show ``day``."""
-        self.setDate(qdate(day))
+        self.setText(uk(day))
 
-    _advanced = False
-    """True when the last digit typed filled a part and Qt moved on by itself."""
+    def date(self) -> QDate:
+        """The date typed as a QDate (invalid when the text is not a date)."""
+        day = self.parsed()
+        return QDate() if day is None else qdate(day)
+
+    def setDate(self, day: QDate) -> None:
+        """Show ``day`` (a QDate)."""
+        self.set_value(pydate(day))
+
+    def calendarWidget(self) -> QCalendarWidget:
+        """The calendar the button opens."""
+        return self.calendar
+
+    def _text_changed(self, _text: str) -> None:
+        day = self.parsed()
+        if day is not None and day != self._last:
+            self._last = day
+            self.dateChanged.emit(qdate(day))
+
+    def _tidy(self) -> None:
+        """On leaving the box, show a date that was read in the usual dd/mm/yyyy form."""
+        day = self.parsed()
+        if day is not None and self.text() != uk(day):
+            self.set_value(day)
+
+    # ------------------------------------------------------------ the calendar
+    def open_calendar(self) -> None:
+        """Show the calendar under the box, on the date typed (or today)."""
+        day = self.parsed()
+        self.calendar.setSelectedDate(qdate(day) if day else QDate.currentDate())
+        self._menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
+        self.calendar.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def _picked(self, day: QDate) -> None:
+        self.setDate(day)
+        self._menu.close()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ------------------------------------------------------------ typing over
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        reason = event.reason()
+        if reason == Qt.FocusReason.MouseFocusReason:
+            self._select_on_release = True  # the click itself places the cursor first
+        elif reason not in (Qt.FocusReason.PopupFocusReason,
+                            Qt.FocusReason.ActiveWindowFocusReason):
+            self.selectAll()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        super().mouseReleaseEvent(event)
+        if self._select_on_release and not self.hasSelectedText():
+            self.selectAll()  # a click into the box, then typing, replaces the date
+        self._select_on_release = False
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        text = event.text()
-        if text and text in "/.-":
-            if self._advanced:  # "01" already moved on to the month: this "/" is done
-                self._advanced = False
-                event.accept()
-                return
-            if text != "/":
-                event = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Slash, event.modifiers(), "/")
-        before = self.currentSectionIndex()
+        if event.key() == Qt.Key.Key_F4 or (
+                event.key() == Qt.Key.Key_Down
+                and event.modifiers() & Qt.KeyboardModifier.AltModifier):
+            self.open_calendar()
+            event.accept()
+            return
         super().keyPressEvent(event)
-        self._advanced = text.isdigit() and self.currentSectionIndex() != before
 
 
 class OptionalDate(QWidget):
@@ -141,8 +240,12 @@ class OptionalDate(QWidget):
         self.setFocusProxy(self.check)
         self.setAccessibleName(name)
 
+    def set_field(self, field: str) -> None:
+        """Name the rule field a refusal of this date is shown by."""
+        self.edit.set_field(field)
+
     def value(self) -> dt.date | None:
-        """The date, or None when not set."""
+        """The date, or None when not set (a refusal in words when not a date)."""
         return self.edit.value() if self.check.isChecked() else None
 
     def set_value(self, day: dt.date | None) -> None:
@@ -213,18 +316,29 @@ class FieldErrors(QObject):
 
     def show(self, field: str | None, message: str) -> QLabel:
         """Show ``message`` by ``field`` (or at the top); focus that field."""
+        return self.show_all([(field, message)])
+
+    def show_all(self, refusals: list[tuple[str | None, str]]) -> QLabel:
+        """Show every (field, message) at once, each by its field; focus the first field.
+
+        Two messages for one field are shown together under it, one a line.
+        """
         self.clear()
-        target = self._fields.get(field or "")
-        if target is None:
-            self.general.setText(message)
-            self.general.show()
-            return self.general
-        widget, label = target
-        label.setText(message)
-        label.show()
-        widget.setAccessibleDescription(message)
-        widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        return label
+        shown: list[QLabel] = []
+        focus: QWidget | None = None
+        for field, message in refusals:
+            widget, label = self._fields.get(field or "", (None, self.general))
+            label.setText(f"{label.text()}\n{message}" if label.text() else message)
+            label.show()
+            shown.append(label)
+            if widget is not None:
+                widget.setAccessibleDescription(label.text())
+                focus = focus or widget
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+            if isinstance(focus, QLineEdit):
+                focus.selectAll()  # what was refused, ready to be typed over
+        return next((lab for lab in shown if lab is not self.general), shown[0])
 
     def visible_text(self) -> str:
         """Every message now shown (for tests and screen readers)."""

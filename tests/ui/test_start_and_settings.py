@@ -302,8 +302,9 @@ def test_uk_date_box_takes_dates_as_people_type_them(qtbot: Any) -> None:
         box.activateWindow()
         qtbot.waitUntil(box.isActiveWindow)
         box.setFocus()
-        box.setSelectedSection(box.Section.DaySection)
+        qtbot.keyClick(box, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClicks(box, typed)
+        qtbot.keyClick(box, Qt.Key.Key_Return)  # editing finished: shown as dd/mm/yyyy
         assert box.value() == dt.date(2026, 9, 1), typed
         assert box.text() == "01/09/2026"
 

@@ -52,6 +52,7 @@ def test_every_month_has_its_english_abbreviation() -> None:
         ("29/02/2024", dt.date(2024, 2, 29)),
         ("2022-07-29", dt.date(2022, 7, 29)),
         (" 2022-06-01\n", dt.date(2022, 6, 1)),
+        ("01092026", dt.date(2026, 9, 1)),
     ],
 )
 def test_parse_date_reads_uk_and_iso(typed: str, day: dt.date) -> None:
@@ -61,7 +62,7 @@ def test_parse_date_reads_uk_and_iso(typed: str, day: dt.date) -> None:
 @pytest.mark.parametrize(
     "typed",
     ["", "   ", "tomorrow", "29 July 2022", "31/02/2022", "29/02/2023", "29/13/2022",
-     "00/01/2022", "32/01/2022", "29/07/22", "2022-7-29", "2022/07/29", "2022-13-01",
+     "00/01/2022", "32/01/2022", "2022-7-29", "2022/07/29", "2022-13-01",
      "29/07/2022x", "29//07/2022", "00/00/0000"],
 )
 def test_bad_input_is_refused_with_a_plain_message(typed: str) -> None:
@@ -70,6 +71,20 @@ def test_bad_input_is_refused_with_a_plain_message(typed: str) -> None:
     message = str(exc.value)
     assert message == (f"'{typed}' is not a date. Type it as day/month/year, "
                        "for example 29/07/2022.")
+
+
+@pytest.mark.parametrize("typed", ["29/07/22", "1/6/22", "1.6.22"])
+def test_a_two_digit_year_is_refused_not_guessed(typed: str) -> None:
+    with pytest.raises(ValueError, match="two-digit year") as exc:
+        parse_date(typed)
+    assert "in full" in str(exc.value)
+
+
+@pytest.mark.parametrize("typed", ["\uff11/\uff16/\uff12\uff10\uff12\uff12",
+                                   "\u0662\u0660\u0662\u0662-\u0660\u0661-\u0660\u0661"])
+def test_only_plain_digits_are_read(typed: str) -> None:
+    with pytest.raises(ValueError, match="is not a date"):
+        parse_date(typed)
 
 
 @given(st.dates())

@@ -22,12 +22,13 @@ from probation_desk.domain.catalogue import (
     load_catalogue,
     resources_dir,
 )
-from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.errors import Refusals, RuleViolation
 from probation_desk.domain.nsi import (
     MANUAL_OUTCOMES,
     NsiFields,
     Outcome,
     Status,
+    check_close,
     check_open,
     check_switch_target,
     check_update,
@@ -350,9 +351,23 @@ def test_closing_a_never_started_nsi_starts_it_on_the_end_date() -> None:
     assert closed.status is Status.ENDED and closed.notes == IN_FLIGHT.notes
 
 
-def test_closing_before_the_referral_date_closes_on_the_referral_date() -> None:
-    closed = closed_fields(IN_FLIGHT, Outcome.NOT_COMPLETED, dt.date(2022, 5, 1))
-    assert closed.actual_start == closed.actual_end == IN_FLIGHT.referral_date
+def test_closing_before_the_referral_date_is_refused_naming_both_dates() -> None:
+    """Issue 8: the end date used to be moved to the referral date without a word."""
+    err = refusal(check_close, CHEMSEX, IN_FLIGHT, Outcome.NOT_COMPLETED,
+                  dt.date(2022, 5, 1), MODULE_DAY)
+    assert (err.rule, err.field) == ("dates-out-of-order", "actual_end")
+    assert "01/05/2022" in err.message and "20/05/2022" in err.message
+    assert closed_fields(IN_FLIGHT, Outcome.NOT_COMPLETED, dt.date(2022, 5, 1)).actual_end \
+        == dt.date(2022, 5, 1)  # the helper never moves a date either
+
+
+def test_closing_before_the_start_date_is_refused_with_every_other_reason_at_once() -> None:
+    err = refusal(check_close, CHEMSEX, STARTED, Outcome.COMPLETED, dt.date(2022, 5, 20),
+                  MODULE_DAY, notes="bad\x00note")
+    assert isinstance(err, Refusals)
+    assert [(r.rule, r.field) for r in err.refusals] == [
+        ("dates-out-of-order", "actual_end"), ("control-characters", "notes")]
+    assert "20/05/2022" in err.message and "27/05/2022" in err.message
 
 
 def test_closing_a_started_nsi_keeps_its_start_and_takes_new_notes() -> None:
@@ -360,8 +375,6 @@ def test_closing_a_started_nsi_keeps_its_start_and_takes_new_notes() -> None:
     assert closed.actual_start == STARTED.actual_start
     assert closed.actual_end == dt.date(2022, 7, 1)
     assert closed.status is Status.COMPLETED and closed.notes == "All done"
-    early = closed_fields(STARTED, Outcome.COMPLETED, dt.date(2022, 5, 20))
-    assert early.actual_end == STARTED.actual_start
 
 
 # ----------------------------------------------------------------------------- messages
@@ -408,14 +421,23 @@ def test_switch_target_must_be_approved_today() -> None:
 
 def test_switch_notes_carry_the_old_notes_with_where_they_came_from() -> None:
     text = switch_notes(CHEMSEX, NEW_ME_MOT, "Talked about <triggers> & plans", MODULE_DAY)
-    assert text == ("Switched from the Chemsex toolkit to New Me MOT on 06/06/2022. "
+    assert text == ("Switched from the Chemsex toolkit to the New Me MOT toolkit on 06/06/2022. "
                     "Notes carried over:\nTalked about <triggers> & plans")
     assert switch_notes(CHEMSEX, NEW_ME_MOT, None, MODULE_DAY).endswith("\n(no notes)")
 
 
-def test_switch_notes_stay_within_4000_characters() -> None:
-    text = switch_notes(CHEMSEX, NEW_ME_MOT, "n" * 4000, MODULE_DAY)
-    assert len(text) == 4000 and text.endswith("…")
+def test_switch_notes_name_a_toolkit_called_toolkit_once() -> None:
+    """Issue 8: it read 'Switched from the Skills for Relationships Toolkit toolkit'."""
+    skills = Toolkit("SKREL", "Skills for Relationships Toolkit", dt.date(2019, 1, 1))
+    text = switch_notes(skills, NEW_ME_MOT, None, MODULE_DAY)
+    assert text.startswith("Switched from the Skills for Relationships Toolkit to the New Me "
+                           "MOT toolkit on 06/06/2022.")
+    assert "Toolkit toolkit" not in text
+
+
+def test_switch_notes_over_4000_characters_are_refused_not_cut() -> None:
+    err = refusal(switch_notes, CHEMSEX, NEW_ME_MOT, "n" * 4000, MODULE_DAY)
+    assert err.rule == "too-long" and "4,000" in err.message and "Shorten" in err.message
 
 
 # ----------------------------------------------------------------------------- data, not code

@@ -26,6 +26,7 @@ from probation_desk.domain.nsi import (
     check_update,
     closed_fields,
     is_overdue,
+    outcomes_for,
     sweep_due,
 )
 
@@ -63,8 +64,10 @@ def valid_nsi(data: st.DataObject, today: dt.date, *, latest_referral: dt.date |
     if status is Status.IN_PROGRESS:
         return replace(fields, actual_start=start)
     end = between(data, start, today)
+    # Only outcomes the toolkit allows on the day (the withdrawn ones once withdrawn).
     outcome = Outcome.COMPLETED if status is Status.COMPLETED else data.draw(
-        st.sampled_from([o for o in Outcome if o is not Outcome.COMPLETED]))
+        st.sampled_from([o for o in outcomes_for(CHEMSEX, today)
+                         if o is not Outcome.COMPLETED]))
     return replace(fields, actual_start=start, actual_end=end, outcome=outcome)
 
 
@@ -139,7 +142,7 @@ def test_closing_an_open_nsi_is_always_allowed(today: dt.date, data: st.DataObje
     before = valid_nsi(data, today, open_only=True)
     assert before.referral_date is not None
     end = between(data, before.actual_start or before.referral_date, today)
-    outcome = data.draw(st.sampled_from(list(Outcome)))
+    outcome = data.draw(st.sampled_from(outcomes_for(CHEMSEX, today)))
     closed = check_update(CHEMSEX, before, closed_fields(before, outcome, end), today)
     assert not closed.is_open and closed.outcome is outcome and closed.actual_end == end
     assert not sweep_due(CHEMSEX, closed, today)
