@@ -236,6 +236,7 @@ def test_conflict_offers_to_reload(qtbot: Any, window: Any, other_desk: Desk) ->
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: gone(dlg), timeout=10000)
     assert other_desk.nsi(nsi.id).fields.notes == "Their change. And mine."
+    wait_idle(qtbot, window)  # the reload it announced finishes before the window goes
 
 
 def test_close_an_nsi_asks_first(qtbot: Any, window: Any, other_desk: Desk) -> None:
