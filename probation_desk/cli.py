@@ -1,8 +1,14 @@
 """The command line: the same operations as the window, with ``--json`` for scripts.
 
-``probation-desk`` alone opens the window. Every refusal prints the rule's own
-message (never a traceback) and exits with status 2; a database that cannot be used
-exits with status 3.
+``probation-desk`` alone opens the window. Every failure prints a plain message (never
+a traceback) and exits with its own status:
+
+- 1: something Probation Desk did not expect (details in the log file);
+- 2: refused by a rule (the rule's own message);
+- 3: the database cannot be used (damaged, half-built, newer, unreachable); a command
+  that writes refuses a SQLite file whose full page check has not passed;
+- 4: a file could not be read or written (missing, no permission, read-only, disk full);
+- 5: a backup or restore could not be done.
 """
 
 from __future__ import annotations
@@ -23,16 +29,87 @@ def _print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def _desk(args: argparse.Namespace) -> Any:
+def _desk(args: argparse.Namespace, *, writes: bool = False) -> Any:
+    """Open the Desk; for a command that writes, refuse a file whose page check fails."""
     from probation_desk.services.session import open_desk
 
+    if writes:
+        from probation_desk.paths import database_url
+        from probation_desk.store.engine import DatabaseProblem, integrity_problem
+
+        url = database_url(args.db)
+        problem = integrity_problem(url)
+        if problem is not None:
+            raise DatabaseProblem(
+                f"The database file is damaged ({problem}), so nothing was written to it. "
+                "Restore it from a backup (probation-desk restore PATH); 'probation-desk "
+                "export' still saves what can be read.")
     return open_desk(args.db)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from probation_desk.services.check import check_database
+
+    report = check_database(_desk(args), repair=not args.no_repair)
+    if args.json:
+        _print_json({"damage": report.damage, "people": report.people,
+                     "repaired": report.repaired,
+                     "drift": [d.__dict__ for d in report.drift]})
+    else:
+        print(report.text())
+    if report.damage is not None:
+        return 3
+    return 0 if report.sound else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from probation_desk.paths import database_url
+    from probation_desk.settings import load_settings
+    from probation_desk.store.backup import backup
+
+    url = database_url(args.db)
+    _desk(args).engine.dispose()  # refuses a newer, half-built or unreachable database
+    path = backup(url, Path(args.path) if args.path else None, reason="manual",
+                  keep=load_settings().backup_keep)
+    if args.json:
+        _print_json({"path": str(path)})
+    else:
+        print(f"Backed up the database to {path} (readable by you only).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from probation_desk.paths import database_url
+    from probation_desk.settings import load_settings
+    from probation_desk.store.backup import list_backups, restore
+
+    url = database_url(args.db)
+    if args.path is None:
+        found = list_backups(url)
+        if not found:
+            print("There are no backups of this database in the backup folder.")
+            return 0
+        for b in found:
+            print(f"{b.taken:%Y-%m-%d %H:%M} UTC  {b.reason:<16} {b.size:>12,} bytes  {b.path}")
+        return 0
+    safety = restore(url, Path(args.path), keep=load_settings().backup_keep)
+    _desk(args).engine.dispose()  # brings an older backup's schema up to date
+    if args.json:
+        _print_json({"restored": args.path, "previous": str(safety)})
+    else:
+        print(f"Restored {args.path}. The database as it was just before is kept in "
+              f"{safety}.")
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from probation_desk.services.demo import load_demo
 
-    desk = _desk(args)
+    desk = _desk(args, writes=True)
     result = load_demo(desk, args.cases, args.seed)
     if args.json:
         _print_json(result.as_json() | {"refusals": [r.__dict__ for r in result.refused[:50]]})
@@ -44,7 +121,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    desk = _desk(args)
+    desk = _desk(args, writes=not args.dry_run)
     result = desk.sweep(dry_run=args.dry_run)
     if args.json:
         _print_json({"closed": result.closed, "dry_run": result.dry_run,
@@ -97,7 +174,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from probation_desk.services.transfer import import_file
 
     try:
-        result = import_file(_desk(args), args.path)
+        result = import_file(_desk(args, writes=True), args.path)
     except OSError as exc:
         print(f"The file could not be read: {exc.strerror or exc}.", file=sys.stderr)
         return 2
@@ -318,9 +395,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--region")
     p.add_argument("--pdu")
+    p = add("check", cmd_check, "check the database file and recount stored counters, "
+            "repairing any that drifted")
+    p.add_argument("--no-repair", action="store_true", help="only report, change nothing")
+    p = add("backup", cmd_backup, "back up the database (SQLite backup API, or pg_dump)")
+    p.add_argument("path", nargs="?", help="file or folder to write (default: the backup "
+                   "folder in your data folder)")
+    p = add("restore", cmd_restore, "restore a backup (the current database is backed up "
+            "first); with no PATH, list the backups")
+    p.add_argument("path", nargs="?")
     p = add("gui", cmd_gui, "open the window (the default)")
     _add_admin_commands(sub)
     return parser
+
+
+def file_problem(exc: OSError) -> str:
+    """An operating-system error on a file, in plain words (what, where, what to do)."""
+    import errno
+
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
+        return (f"The disk is full{where}: nothing more could be written. Free some space "
+                "and try again.")
+    if exc.errno == errno.EROFS:
+        return f"The folder is read-only{where}: choose a folder you can write to."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"You may not write or read there{where}: check the folder's permissions "
+                "or choose another.")
+    if exc.errno == errno.ENOENT:
+        return f"There is no such file or folder{where}."
+    if exc.errno == errno.EEXIST:
+        return f"A file already exists there{where}: nothing was overwritten."
+    if exc.errno == errno.ELOOP:
+        return (f"That path is a symbolic link{where}: Probation Desk does not write "
+                "through links. Choose the real file.")
+    return f"The file could not be read or written{where}: {exc.strerror or exc}."
 
 
 def _admin_problem() -> type[Exception]:
@@ -379,11 +488,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Refused: {exc}", file=sys.stderr)
         return 2
     except Exception as exc:
+        from probation_desk.store.backup import BackupProblem
         from probation_desk.store.engine import DatabaseProblem
 
         if isinstance(exc, DatabaseProblem):
             print(str(exc), file=sys.stderr)
             return 3
+        if isinstance(exc, BackupProblem):
+            print(str(exc), file=sys.stderr)
+            return 5
+        if isinstance(exc, OSError):
+            print(file_problem(exc), file=sys.stderr)
+            return 4
         import logging
 
         logging.getLogger("probation_desk").exception("unexpected error")

@@ -25,6 +25,8 @@ class Settings:
     region: str = ""
     large_print_default: bool = False
     show_crn_default: bool = True
+    backup_keep: int = 14
+    """How many automatic backups (before migrations, once a day) to keep per database."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

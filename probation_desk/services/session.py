@@ -14,7 +14,9 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
               clock: Clock = system_today) -> Desk:
     """Open (and migrate) the chosen database and bind it to the configured user."""
     settings = settings or load_settings()
-    engine = open_database(database_url(db))
+    url = database_url(db)
+    engine = open_database(url, backup_keep=settings.backup_keep)
+    daily_backup(url, settings.backup_keep)
     try:
         team = team_login(engine)
     except Exception:
@@ -26,6 +28,24 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
     # itself) and, through membership, what they may do.
     role = team.role if team.role is not None else settings.role_enum
     return Desk(engine, actor=team.login, role=role, clock=clock, team=team)
+
+
+def daily_backup(url: str, keep: int) -> None:
+    """Back up a SQLite file once per day of use (a failure is logged, never fatal)."""
+    from probation_desk.store.backup import BackupProblem, backup, taken_today
+    from probation_desk.store.engine import sqlite_path
+
+    path = sqlite_path(url)
+    if path is None or not path.exists():
+        return
+    try:
+        if not taken_today(url):
+            backup(url, reason="daily", keep=keep)
+    except (BackupProblem, OSError) as exc:
+        import logging
+
+        logging.getLogger("probation_desk").warning("daily backup not taken: %s",
+                                                    type(exc).__name__)
 
 
 def describe_url(url: str) -> str:

@@ -415,33 +415,59 @@ class _Importer:
         self.batch_audit, self.batch_counts = {}, defaultdict(int)
 
     def _write(self, pending: dict[str, list[dict[str, Any]]]) -> None:
+        """One transaction: the rows, their people's counters and (PostgreSQL) sequences.
+
+        Everything that summarises the rows is written with them, so a kill, a full disk
+        or a refused batch can never leave a person's open count or module status out of
+        step with the rows that are really there.
+        """
         tables = {m.__tablename__: table_of(m) for m in
                   (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
                    SiReferral, AuditEntry)}
-        with self.desk.engine.begin() as con:
+        with self.desk.writer.begin() as con:
             if con.dialect.name == "sqlite":
                 con.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while loading
             for name in self.TABLES:
                 rows = pending.get(name)
                 if rows:
                     bulk_insert(con, tables[name], rows)
+            self._write_counters(con, pending)
+            if con.dialect.name == "postgresql":
+                # Rows came with explicit ids: move each sequence past them in this same
+                # transaction, so the next person or NSI added by hand gets a free id.
+                for name in self.TABLES:
+                    if pending.get(name):
+                        con.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
+                            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
+
+    def _write_counters(self, con: Connection, pending: dict[str, list[dict[str, Any]]]) -> None:
+        """Add this batch's open NSIs to their people's counts; set their module state."""
+        opened: dict[int, int] = defaultdict(int)
+        for row in pending.get("nsi", ()):
+            if row["active"]:
+                opened[row["person_id"]] += 1
+        t = table_of(Person)
+        if opened:
+            con.execute(update(t).where(t.c.id == bindparam("b_id"))
+                        .values(open_nsis=t.c.open_nsis + bindparam("b_n")),
+                        [{"b_id": pid, "b_n": n} for pid, n in opened.items()])
+        with_sessions = sorted({row["person_id"] for row in pending.get("module_session", ())})
+        updates = []
+        for pid in with_sessions:
+            state = module.module_state(self._all_sessions(pid))
+            updates.append({"b_id": pid, "b_status": state.status.name,
+                            "b_done": state.completed_on})
+        if updates:
+            con.execute(update(t).where(t.c.id == bindparam("b_id"))
+                        .values(module_status=bindparam("b_status"),
+                                module_completed_on=bindparam("b_done")), updates)
 
     def finish(self) -> None:
-        """Bring per-person summaries (open NSIs, module state) up to date."""
+        """Fresh planner statistics after a big load (counters are kept batch by batch)."""
         if not self.touched_people:
             return
-        with self.desk.engine.begin() as con:
-            _refresh_open_counts(con, sorted(self.touched_people))
-            updates = []
-            for pid in sorted(self.sessions):
-                state = module.module_state(self._all_sessions(pid))
-                updates.append({"b_id": pid, "b_status": state.status.name,
-                                "b_done": state.completed_on})
-            if updates:
-                t = table_of(Person)
-                con.execute(update(t).where(t.c.id == bindparam("b_id"))
-                            .values(module_status=bindparam("b_status"),
-                                    module_completed_on=bindparam("b_done")), updates)
+        with self.desk.writer.begin() as con:
             if con.dialect.name == "sqlite":
                 # Fresh statistics so SQLite plans the big lists well (sampled: quick).
                 con.exec_driver_sql("PRAGMA analysis_limit=1000")
@@ -449,24 +475,6 @@ class _Importer:
                 con.exec_driver_sql("PRAGMA cache_size=-8192")
             if con.dialect.name == "postgresql":
                 con.execute(text("ANALYZE"))
-                for name in ("person", "sentence_order", "nsi", "nsi_status_history",
-                             "module_session", "rar_activity", "si_referral"):
-                    con.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                        f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
-
-
-def _refresh_open_counts(con: Connection, person_ids: list[int]) -> None:
-    t = table_of(Person)
-    n = table_of(Nsi)
-    sub = (select(func.count()).select_from(n)
-           .where(n.c.person_id == t.c.id, n.c.active.is_(True)).scalar_subquery())
-    total = con.execute(select(func.count()).select_from(t)).scalar() or 0
-    if len(person_ids) * 2 >= total:
-        con.execute(update(t).values(open_nsis=sub))
-        return
-    for i in range(0, len(person_ids), 5000):
-        con.execute(update(t).where(t.c.id.in_(person_ids[i:i + 5000])).values(open_nsis=sub))
 
 
 Progress = Callable[[int, int], bool]
@@ -497,13 +505,13 @@ def _indexes_deferred(desk: Desk, *, empty: bool) -> Iterator[None]:
         return
     indexes = [ix for table in Base.metadata.sorted_tables for ix in table.indexes
                if not ix.unique]
-    with desk.engine.begin() as con:
+    with desk.writer.begin() as con:
         for ix in indexes:
             ix.drop(con, checkfirst=True)
     try:
         yield
     finally:
-        with desk.engine.begin() as con:
+        with desk.writer.begin() as con:
             for ix in indexes:
                 ix.create(con, checkfirst=True)
 

@@ -208,3 +208,103 @@ def taken_today(url: str) -> bool:
     """Whether a backup of ``url`` was already taken today (UTC)."""
     today = dt.datetime.now(dt.UTC).date()
     return any(b.taken.date() == today for b in list_backups(url))
+
+
+def _sqlite_revision(path: Path) -> str:
+    """The schema revision of a SQLite file, refusing one that is not ours or is damaged."""
+    from probation_desk.store.engine import KNOWN_REVISIONS, SCHEMA_HEAD
+
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            check = con.execute("PRAGMA quick_check(1)").fetchone()
+            names = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            row = (con.execute("SELECT version_num FROM alembic_version").fetchone()
+                   if "alembic_version" in names else None)
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise BackupProblem(f"{path} is not a Probation Desk database, or it is damaged "
+                            f"({exc}). Nothing was changed.") from None
+    if not check or check[0] != "ok":
+        raise BackupProblem(f"{path} is damaged ({check[0] if check else '?'}). "
+                            "Nothing was changed: choose another backup.")
+    if row is None or "person" not in names or "audit" not in names:
+        raise BackupProblem(f"{path} is not a Probation Desk database. Nothing was changed.")
+    rev = str(row[0])
+    if rev not in KNOWN_REVISIONS:
+        raise BackupProblem(f"{path} was written by a newer version of Probation Desk (schema "
+                            f"{rev}; this version knows up to {SCHEMA_HEAD}). Nothing was "
+                            "changed: update Probation Desk to restore it.")
+    return rev
+
+
+def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
+    """Replace the database at ``url`` with the backup ``source``.
+
+    Refuses a file that is not a Probation Desk database, is damaged, or is from a newer
+    version. The current database is backed up first (the path is returned), so a
+    restore can itself be undone. Opening afterwards upgrades an older backup.
+    """
+    u = make_url(url)
+    if not source.is_file():
+        raise BackupProblem(f"There is no backup file at {source}.")
+    if u.get_backend_name() != "sqlite":
+        return _pg_restore(url, source, keep)
+    if source.suffix == ".pgdump":
+        raise BackupProblem(f"{source} is a PostgreSQL backup; this database is a SQLite "
+                            "file. Nothing was changed.")
+    _sqlite_revision(source)
+    target = Path(u.database or "")
+    safety = backup(url, reason="before-restore", keep=keep) if target.exists() else source
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(target, timeout=15)
+            try:
+                src.backup(dst)  # page by page under SQLite's own locks: whole or nothing
+                dst.execute("PRAGMA journal_mode=WAL")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.OperationalError as exc:
+        raise BackupProblem(f"The database could not be replaced ({exc}): it may be in use "
+                            "by another Probation Desk, or the disk is full. It was left as "
+                            "it was.") from None
+    os.chmod(target, 0o600)
+    return safety
+
+
+def _pg_restore(url: str, source: Path, keep: int) -> Path:
+    from probation_desk.store.engine import KNOWN_REVISIONS
+
+    dump = pg_dump_path()
+    tool = str(Path(dump).with_name("pg_restore")) if dump else shutil.which("pg_restore")
+    if not tool or not Path(tool).exists():
+        raise BackupProblem("PostgreSQL's pg_restore program is not installed on this "
+                            "computer. Install the PostgreSQL client tools (Debian: "
+                            "postgresql-client), or ask the database administrator.")
+    listing = subprocess.run([tool, "--list", str(source)], capture_output=True, text=True,
+                             timeout=600, check=False)
+    if listing.returncode != 0 or "TABLE public alembic_version" not in listing.stdout:
+        raise BackupProblem(f"{source} is not a Probation Desk backup of a PostgreSQL "
+                            "database. Nothing was changed.")
+    data = subprocess.run([tool, "--data-only", "--table=alembic_version", "-f", "-",
+                           str(source)], capture_output=True, text=True, timeout=600,
+                          check=False)
+    revs = re.findall(r"^(\d{4})$", data.stdout, re.M)
+    if not revs or revs[0] not in KNOWN_REVISIONS:
+        raise BackupProblem(f"{source} was written by a newer version of Probation Desk "
+                            f"(schema {revs[0] if revs else 'unknown'}). Nothing was changed.")
+    safety = backup(url, reason="before-restore", keep=keep)
+    run = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                          "--dbname", _libpq_url(url), str(source)], capture_output=True,
+                         text=True, timeout=3600, check=False)
+    if run.returncode != 0:
+        why = run.stderr.strip().splitlines()
+        raise BackupProblem(f"pg_restore could not restore the backup "
+                            f"({why[-1] if why else 'no reason given'}); it ran in one "
+                            "transaction, so the database was left as it was.")
+    return safety
