@@ -77,3 +77,23 @@ def test_audit_rows_cannot_be_changed_or_deleted(db_url: str) -> None:
         expected = "postgres" if eng.dialect.name == "postgresql" else "PP"
         assert con.execute(text("SELECT actor FROM audit")).scalar() == expected
     eng.dispose()
+
+
+def test_audit_rows_cannot_be_replaced_or_truncated(db_url: str) -> None:
+    import datetime as dt
+
+    from sqlalchemy.exc import DBAPIError
+
+    eng = engine_mod.open_database(db_url)
+    with eng.begin() as con:
+        con.execute(text("INSERT INTO audit (id, at, actor, action, entity) VALUES "
+                         "(1, :at, 'PP', 'open nsi', 'nsi')"), {"at": dt.datetime(2026, 1, 1)})
+    statement = ("INSERT OR REPLACE INTO audit (id, at, actor, action, entity) VALUES "
+                 "(1, '2026-01-02', 'someone else', 'nothing happened', 'nsi')"
+                 if eng.dialect.name == "sqlite" else "TRUNCATE audit")
+    with pytest.raises(DBAPIError) as exc, eng.begin() as con:
+        con.execute(text(statement))
+    assert "append-only" in str(exc.value)
+    with eng.connect() as con:
+        assert con.execute(text("SELECT action FROM audit")).scalars().all() == ["open nsi"]
+    eng.dispose()
