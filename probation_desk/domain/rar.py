@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from probation_desk.domain.contacts import OutcomeType, Requirement
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class RarSummary:
     module_days: int
     module_date: dt.date | None
     activity_days: int
+    booked_days: int = 0
+    counted: tuple[CountedDay, ...] = ()
+    awaiting_outcome: int = 0
 
     @property
     def over_maximum(self) -> bool:
@@ -44,6 +49,23 @@ class RarSummary:
         """The figure shown on screens."""
         base = f"{self.days_completed} of {self.max_days} RAR days completed"
         return base + (" (over the court's maximum)" if self.over_maximum else "")
+
+    @property
+    def booked_text(self) -> str:
+        """'2 of 20 RAR days completed, 3 booked', with a warning past the maximum."""
+        text = f"{self.text}, {self.booked_days} booked"
+        if not self.over_maximum and self.days_completed + self.booked_days > self.max_days:
+            text += (f" (the booked days would go past the court's maximum of "
+                     f"{self.max_days})")
+        return text
+
+
+@dataclass(frozen=True)
+class CountedDay:
+    """One counted RAR day and what made it count."""
+
+    on: dt.date
+    reasons: tuple[str, ...]
 
 
 def counts(a: Activity) -> bool:
@@ -97,3 +119,45 @@ def requirement_for_module(completed_on: dt.date | None,
     if not running:
         return None
     return min(running, key=lambda s: (s.start, s.requirement_id)).requirement_id
+
+
+@dataclass(frozen=True)
+class RarContact:
+    """A contact as RAR counting sees it: linked says it hangs off this requirement."""
+
+    at: dt.datetime
+    rar: bool
+    linked: bool
+    outcome: OutcomeType | None
+    label: str = ""
+    cancelled: bool = False
+
+
+def count_requirement(req: Requirement, contacts: Iterable[RarContact],
+                      module_completed_on: dt.date | None, now: dt.datetime) -> RarSummary:
+    """RAR days for one requirement, counted from its contacts, as nDelius counts them.
+
+    A day counts when a contact on it is flagged RAR, linked to the requirement
+    (directly or through an NSI), not cancelled, within the requirement's dates (up to
+    its termination), and has an outcome that counts as a RAR day (the activity took
+    place). Days are distinct dates; the module's completion adds one day at most.
+    Booked days are the distinct future dates with a RAR appointment still to happen.
+    """
+    mine = [c for c in contacts
+            if c.rar and c.linked and not c.cancelled and req.covers(c.at.date())]
+    counted: dict[dt.date, list[str]] = {}
+    for c in sorted(mine, key=lambda c: c.at):
+        if c.outcome is not None and c.outcome.rar_day:
+            counted.setdefault(c.at.date(), []).append(
+                f"{c.label or 'Contact'} at {c.at.hour:02d}:{c.at.minute:02d}: "
+                f"{c.outcome.name}")
+    module_on = module_completed_on if (module_completed_on is not None
+                                        and req.covers(module_completed_on)) else None
+    summary = rar_days(req.max_days,
+                       [Activity(d) for d in counted], module_on)
+    if module_on is not None:
+        counted.setdefault(module_on, []).append("Pre-Intervention Module completed")
+    booked = {c.at.date() for c in mine if c.outcome is None and c.at > now} - set(counted)
+    waiting = sum(1 for c in mine if c.outcome is None and c.at <= now)
+    return replace(summary, booked_days=len(booked), awaiting_outcome=waiting,
+                   counted=tuple(CountedDay(d, tuple(r)) for d, r in sorted(counted.items())))
