@@ -21,8 +21,15 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from probation_desk.domain import interventions, module, nsi, people, rar
+from probation_desk.domain import interventions, module, nsi, people
 from probation_desk.domain.catalogue import Catalogue, Toolkit, load_catalogue
+from probation_desk.domain.contacts import (
+    ContactCatalogue,
+    ContactDetails,
+    NowClock,
+    check_nsi_on_requirement,
+    load_contact_catalogue,
+)
 from probation_desk.domain.dates import Clock, system_today
 from probation_desk.domain.errors import (
     ConflictError,
@@ -31,7 +38,7 @@ from probation_desk.domain.errors import (
     RuleViolation,
 )
 from probation_desk.domain.interventions import NeedArea
-from probation_desk.domain.module import ModuleSession, ModuleState, SupporterRole
+from probation_desk.domain.module import ModuleSession, ModuleState, ModuleStatus, SupporterRole
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import (
     Language,
@@ -41,6 +48,7 @@ from probation_desk.domain.people import (
     PrintNeeds,
 )
 from probation_desk.domain.roles import Role
+from probation_desk.services.contacts import ContactOps
 from probation_desk.services.team import server_refusal
 from probation_desk.services.views import (
     AuditView,
@@ -63,7 +71,6 @@ from probation_desk.store.models import (
     NsiStatusHistory,
     Order,
     Person,
-    RarActivity,
     SiReferral,
     table_of,
 )
@@ -96,7 +103,7 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Desk:
+class Desk(ContactOps):
     """All operations, bound to one database, one user and one clock."""
 
     def __init__(
@@ -108,6 +115,8 @@ class Desk:
         clock: Clock = system_today,
         catalogue: Catalogue | None = None,
         team: TeamLogin | None = None,
+        now: NowClock | None = None,
+        contact_catalogue: ContactCatalogue | None = None,
     ) -> None:
         self.engine = engine
         self.writer = writer(engine)
@@ -118,6 +127,11 @@ class Desk:
         self.catalogue = catalogue or load_catalogue()
         self.team = team
         """Who the PostgreSQL server says is connected; None on a personal SQLite file."""
+        self.contact_catalogue = contact_catalogue or load_contact_catalogue()
+        # Date and time for appointments; by default today's date by ``clock`` at this
+        # machine's time of day, so an injected date clock moves appointments' "now" too.
+        self.now_clock: NowClock = now or (lambda: dt.datetime.combine(
+            self.clock(), dt.datetime.now().time().replace(second=0, microsecond=0)))
 
     # ------------------------------------------------------------------ plumbing
     @property
@@ -279,7 +293,7 @@ class Desk:
     @staticmethod
     def _order_view(o: Order) -> OrderView:
         return OrderView(o.id, o.person_id, OrderKind[o.kind], o.start_date, o.end_date,
-                         o.rar_max_days)
+                         o.rar_max_days, o.rar_terminated_on, o.rar_termination_reason)
 
     def add_order(self, person_id: int, details: OrderDetails) -> OrderView:
         """Record a sentence or licence, with its RAR maximum if it has a RAR."""
@@ -292,6 +306,28 @@ class Desk:
             s.add(o)
             s.flush()
             self._audit(s, "add order", "order", o.id, person_id, None, asdict(d))
+            return self._order_view(o)
+
+    def update_order(self, order_id: int, details: OrderDetails) -> OrderView:
+        """Change an order's kind, dates or RAR maximum (a termination stays)."""
+        d = people.check_order(details)
+        with self._tx() as s:
+            o = s.get(Order, order_id, with_for_update=True)
+            if o is None:
+                raise NotFoundError("The order")
+            if d.rar_max_days is None and o.rar_terminated_on is not None:
+                raise RuleViolation("rar-terminated", "This order's RAR requirement was "
+                                    "terminated, so it cannot be removed; it stays on record.",
+                                    "rar_max_days")
+            if o.rar_terminated_on is not None and not d.start <= o.rar_terminated_on <= d.end:
+                raise RuleViolation("termination-outside-order", "The RAR requirement was "
+                                    "terminated on a date outside these order dates.", "end")
+            before = self._order_view(o)
+            o.kind, o.start_date, o.end_date = d.kind.name, d.start, d.end
+            o.rar_max_days = d.rar_max_days
+            self._audit(s, "update order", "order", o.id, o.person_id,
+                        {"kind": before.kind, "start": before.start, "end": before.end,
+                         "rar_max_days": before.rar_max_days}, asdict(d))
             return self._order_view(o)
 
     def orders(self, person_id: int) -> list[OrderView]:
@@ -364,7 +400,7 @@ class Desk:
             p = s.get(Person, person_id, with_for_update=True)
             if p is None:
                 raise NotFoundError("The person")
-            self._check_order(s, person_id, order_id)
+            self._check_order(s, person_id, order_id, fields.actual_end, for_nsi=True)
             checked = nsi.check_open(kit, fields, self.today,
                                      open_of_same_toolkit=self._open_count(s, person_id, kit.code),
                                      historical=historical)
@@ -379,13 +415,16 @@ class Desk:
             self._audit(s, "open nsi", "nsi", n.id, person_id, None, asdict(checked))
             return self._nsi_view(n)
 
-    def _check_order(self, s: Session, person_id: int, order_id: int | None) -> None:
+    def _check_order(self, s: Session, person_id: int, order_id: int | None,
+                     nsi_end: dt.date | None = None, *, for_nsi: bool = False) -> None:
         if order_id is None:
             return
         o = s.get(Order, order_id)
         if o is None or o.person_id != person_id:
             raise RuleViolation("order-mismatch",
                                 "That order does not belong to this person.", "order")
+        if for_nsi:
+            check_nsi_on_requirement(self.requirement_of(o), nsi_end)
 
     def _load_nsi(self, s: Session, nsi_id: int, expected_version: int | None) -> Nsi:
         n = s.get(Nsi, nsi_id, with_for_update=True)
@@ -415,6 +454,7 @@ class Desk:
         if before.is_open and not after.is_open:
             s.execute(update(Person).where(Person.id == n.person_id)
                       .values(open_nsis=Person.open_nsis - 1))
+            self._cancel_future(s, [n.id], "NSI closed")
         self._audit(s, action, "nsi", n.id, n.person_id, asdict(before), asdict(after))
         return self._nsi_view(n)
 
@@ -580,6 +620,8 @@ class Desk:
                  "after": JsonText(f'{{"status": "ENDED", "outcome": "{outcome.name}", '
                                    f'"actual_end": "{item.close_date.isoformat()}"}}')}
                 for item, r in batch])
+            self._cancel_future(s, [item.nsi_id for item, _ in batch],
+                                "NSI closed automatically: toolkit withdrawn")
             per_person: dict[int, int] = {}
             for item, _ in batch:
                 per_person[item.person_id] = per_person.get(item.person_id, 0) + 1
@@ -597,8 +639,12 @@ class Desk:
                              r.completed, r.notes, r.id)
 
     def _module_state(self, s: Session, person_id: int) -> ModuleState:
-        rows = s.scalars(select(ModuleSessionRow).where(ModuleSessionRow.person_id == person_id))
+        rows = s.scalars(select(ModuleSessionRow).where(
+            ModuleSessionRow.person_id == person_id, ModuleSessionRow.withdrawn_on.is_(None)))
         return module.module_state(self._session(r) for r in rows)
+
+    def _module_completed_on(self, s: Session, person_id: int) -> dt.date | None:
+        return self._module_state(s, person_id).completed_on
 
     def record_session(self, person_id: int, session: ModuleSession) -> ModuleState:
         """Record a Pre-Intervention Module session; returns the new module state."""
@@ -626,57 +672,89 @@ class Desk:
         with self._read() as s:
             return self._module_state(s, person_id)
 
+    def _save_module_state(self, s: Session, p: Person) -> ModuleState:
+        """Recompute the person's module status after a change."""
+        state = self._module_state(s, p.id)
+        p.module_status = state.status.name
+        p.module_completed_on = state.completed_on
+        return state
+
+    @staticmethod
+    def _readiness_change(before: ModuleStatus, after: ModuleState) -> str | None:
+        if before.is_complete and not after.ready_for_si:
+            return ("The module is no longer completed, so a Structured Intervention cannot "
+                    "start for this person until it is.")
+        if not before.is_complete and after.ready_for_si:
+            return ("The module is now completed, so a Structured Intervention may start "
+                    "for this person.")
+        return None
+
+    def edit_session(self, session_id: int, session: ModuleSession) -> tuple[ModuleState,
+                                                                             str | None]:
+        """Correct a module session; returns the new state and any readiness change."""
+        checked = module.check_session(session, self.today)
+        with self._tx() as s:
+            row = s.get(ModuleSessionRow, session_id, with_for_update=True)
+            if row is None or row.withdrawn_on is not None:
+                raise NotFoundError("The module session")
+            p = s.get(Person, row.person_id, with_for_update=True)
+            assert p is not None
+            before = self._session(row)
+            row.session_date, row.supporter_role = checked.session_date, \
+                checked.supporter_role.name
+            row.supporter_name, row.completed = checked.supporter_name, checked.completed
+            row.notes = checked.notes
+            s.flush()
+            was_status = module.ModuleStatus[p.module_status]
+            state = self._save_module_state(s, p)
+            self._audit(s, "edit module session", "module_session", row.id, p.id,
+                        asdict(before), asdict(checked))
+            return state, self._readiness_change(was_status, state)
+
+    def withdraw_session(self, session_id: int, reason: str) -> tuple[ModuleState, str | None]:
+        """Withdraw a module session recorded in error: kept, audited, counts for nothing."""
+        from probation_desk.domain.text import clean_text
+
+        text = clean_text(reason, field="reason", label="The reason for withdrawing",
+                          max_len=200, multiline=False, required=True)
+        with self._tx() as s:
+            row = s.get(ModuleSessionRow, session_id, with_for_update=True)
+            if row is None or row.withdrawn_on is not None:
+                raise NotFoundError("The module session")
+            p = s.get(Person, row.person_id, with_for_update=True)
+            assert p is not None
+            row.withdrawn_on, row.withdrawn_reason = self.today, text
+            s.flush()
+            was_status = module.ModuleStatus[p.module_status]
+            state = self._save_module_state(s, p)
+            self._audit(s, "withdraw module session", "module_session", row.id, p.id,
+                        {"withdrawn_on": None}, {"withdrawn_on": self.today, "reason": text})
+            return state, self._readiness_change(was_status, state)
+
     # ------------------------------------------------------------------ RAR
     def record_activity(self, person_id: int, on: dt.date, *, order_id: int | None,
                         nsi_id: int | None = None, rar_activity: bool = True,
                         attended: bool = True, description: str | None = None) -> int:
-        """Record a contact that may count towards RAR days."""
+        """Record a past contact that may count towards RAR days (the older shape).
+
+        Saved as a contact of type OTHER (TOOLKIT_SESSION under an NSI) at midnight with
+        the outcome ATTENDED_COMPLIED, or ACCEPTABLE_ABSENCE (reason OTHER) when not
+        attended: the same meaning the migration from activities gives.
+        """
         if on > self.today:
             raise RuleViolation("future-date", "An activity cannot be recorded for a date in "
                                 "the future.", "activity_date")
-        with self._tx() as s:
-            if s.get(Person, person_id) is None:
-                raise NotFoundError("The person")
-            self._check_order(s, person_id, order_id)
-            if nsi_id is not None:
-                n = s.get(Nsi, nsi_id)
-                if n is None or n.person_id != person_id:
-                    raise RuleViolation("nsi-mismatch", "That NSI is not this person's.", "nsi")
-            row = RarActivity(person_id=person_id, order_id=order_id, nsi_id=nsi_id,
-                              activity_date=on, rar_activity=rar_activity, attended=attended,
-                              description=description)
-            s.add(row)
-            s.flush()
-            self._audit(s, "record activity", "rar_activity", row.id, person_id, None,
-                        {"date": on, "order_id": order_id, "nsi_id": nsi_id,
-                         "rar_activity": rar_activity, "attended": attended})
-            return row.id
+        details = ContactDetails("TOOLKIT_SESSION" if nsi_id is not None else "OTHER",
+                                 dt.datetime.combine(on, dt.time()), order_id, nsi_id,
+                                 rar_activity, description)
+        outcome, reason = (("ATTENDED_COMPLIED", None) if attended
+                           else ("ACCEPTABLE_ABSENCE", "OTHER"))
+        return self.add_contact(person_id, details, outcome=(outcome, reason)).id
 
     def rar(self, person_id: int) -> list[RarView]:
         """'X of Y RAR days' for each of a person's orders that has a RAR requirement."""
-        with self._read() as s:
-            orders = [o for o in s.scalars(select(Order).where(Order.person_id == person_id)
-                                           .order_by(Order.start_date, Order.id))
-                      if o.rar_max_days is not None]
-            if not orders:
-                return []
-            state = self._module_state(s, person_id)
-            module_req = rar.requirement_for_module(
-                state.completed_on,
-                [rar.RequirementSpan(o.id, o.start_date, o.end_date) for o in orders])
-            nsi_order = dict(s.execute(select(Nsi.id, Nsi.order_id)
-                                       .where(Nsi.person_id == person_id)).all())
-            acts = s.scalars(select(RarActivity).where(RarActivity.person_id == person_id)).all()
-            out = []
-            for o in orders:
-                mine = [rar.Activity(a.activity_date, a.rar_activity, a.attended,
-                                     linked=a.order_id == o.id
-                                     or (a.nsi_id is not None and nsi_order.get(a.nsi_id) == o.id))
-                        for a in acts]
-                summary = rar.rar_days(o.rar_max_days or 0, mine,
-                                       state.completed_on if module_req == o.id else None)
-                out.append(RarView(self._order_view(o), summary))
-            return out
+        return [RarView(self._order_view(o), summary)
+                for o, summary in self.rar_requirements(person_id)]
 
     # ------------------------------------------------------------------ SI referrals
     def refer_si(self, person_id: int, need_area: NeedArea, name: str,

@@ -14,9 +14,10 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 
 from probation_desk.domain import rar
 from probation_desk.domain.catalogue import Toolkit
+from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.nsi import Status
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.store.models import Nsi, Order, Person, RarActivity
+from probation_desk.store.models import Contact, Nsi, Order, Person
 
 
 @dataclass(frozen=True)
@@ -126,41 +127,48 @@ def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     """Rows for the given ids (the ones being painted), RAR figures included."""
     if not ids:
         return {}
+    cat = desk.contact_catalogue
     with desk.engine.connect() as con:
         people = con.execute(select(Person).where(Person.id.in_(ids))).all()
         orders = con.execute(
             select(Order.id, Order.person_id, Order.start_date, Order.end_date,
-                   Order.rar_max_days)
+                   Order.rar_max_days, Order.rar_terminated_on)
             .where(Order.person_id.in_(ids), Order.rar_max_days.is_not(None))
             .order_by(Order.start_date, Order.id)).all()
         order_ids = [o.id for o in orders]
         acts = con.execute(
-            select(RarActivity.order_id, RarActivity.nsi_id, RarActivity.activity_date,
-                   RarActivity.rar_activity, RarActivity.attended, Nsi.order_id)
-            .join(Nsi, Nsi.id == RarActivity.nsi_id, isouter=True)
-            .where(RarActivity.person_id.in_(ids),
-                   or_(RarActivity.order_id.in_(order_ids), Nsi.order_id.in_(order_ids)))
+            select(Contact.order_id, Contact.at, Contact.outcome, Nsi.order_id)
+            .join(Nsi, Nsi.id == Contact.nsi_id, isouter=True)
+            .where(Contact.person_id.in_(ids), Contact.rar_activity.is_(True),
+                   Contact.cancelled_on.is_(None), Contact.outcome.is_not(None),
+                   or_(Contact.order_id.in_(order_ids), Nsi.order_id.in_(order_ids)))
         ).all() if order_ids else []
-    by_order: dict[int, list[rar.Activity]] = {}
+    outcomes = {o.code: o for o in cat.outcomes}
+    by_order: dict[int, list[rar.RarContact]] = {}
     for a in acts:
-        target = a[0] if a[0] in order_ids else a[5]
-        if target is None:
+        target = a[0] if a[0] is not None else a[3]
+        if target is None or a[2] not in outcomes:
             continue
-        by_order.setdefault(target, []).append(rar.Activity(a[2], a[3], a[4], True))
+        by_order.setdefault(target, []).append(
+            rar.RarContact(a[1], True, True, outcomes[a[2]]))
     orders_by_person: dict[int, list[Any]] = {}
     for o in orders:
         orders_by_person.setdefault(o.person_id, []).append(o)
+    now = desk.now
     out: dict[int, CaseRow] = {}
     for p in people:
         mine = orders_by_person.get(p.id, [])
         text, over = "", False
         if mine:
+            reqs = [Requirement(o.id, o.start_date, o.end_date, o.rar_max_days,
+                                o.rar_terminated_on) for o in mine]
             req = rar.requirement_for_module(
                 p.module_completed_on,
-                [rar.RequirementSpan(o.id, o.start_date, o.end_date) for o in mine])
-            current = mine[-1]
-            summary = rar.rar_days(current.rar_max_days, by_order.get(current.id, []),
-                                   p.module_completed_on if req == current.id else None)
+                [rar.RequirementSpan(r.id, r.start, r.last_day) for r in reqs])
+            current = reqs[-1]
+            summary = rar.count_requirement(
+                current, by_order.get(current.id, []),
+                p.module_completed_on if req == current.id else None, now)
             text, over = f"{summary.days_completed}/{summary.max_days}", summary.over_maximum
         out[p.id] = CaseRow(p.id, p.crn, p.name, p.region, p.pdu, p.practitioner,
                             p.open_nsis, p.module_status, text, over)

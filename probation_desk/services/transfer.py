@@ -1,5 +1,6 @@
 """Export and import: a JSON Lines file of people, orders, NSIs, module sessions,
-RAR activities and Structured Intervention referrals.
+contacts and Structured Intervention referrals (``activity`` lines of the older
+format are still read, and become contacts with the migration's meaning).
 
 Import checks every record with the same domain rules the window uses (an NSI goes
 through ``check_open`` as history, a session through ``check_session``...). Refused
@@ -29,7 +30,8 @@ from sqlalchemy import (
     update,
 )
 
-from probation_desk.domain import module, nsi, people
+from probation_desk.domain import contacts, module, nsi, people
+from probation_desk.domain.contacts import ContactDetails, Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, SupporterRole
@@ -46,19 +48,21 @@ from probation_desk.store.bulk import bulk_insert
 from probation_desk.store.models import (
     AuditEntry,
     Base,
+    Contact,
+    ContactCorrection,
     ModuleSessionRow,
     Nsi,
     NsiStatusHistory,
     Order,
     Person,
-    RarActivity,
     SiReferral,
     table_of,
 )
 
-FORMAT_VERSION = 1
-RECORD_TYPES = ("header", "person", "order", "nsi", "module_session", "activity",
-                "si_referral")
+FORMAT_VERSION = 2
+"""2 added ``contact`` lines, order termination and session withdrawal; 1 is still read."""
+RECORD_TYPES = ("header", "person", "order", "nsi", "module_session", "contact",
+                "activity", "si_referral")
 
 
 class BatchFailed(RuntimeError):
@@ -118,6 +122,12 @@ def _enum(kind: Any, value: Any, label: str) -> Any:
                             f"(one of {allowed}).", label) from None
 
 
+def _bool(value: Any, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise RuleViolation("bad-value", f"The field '{label}' must be true or false.", label)
+    return value
+
+
 def _req(rec: dict[str, Any], key: str) -> Any:
     if key not in rec or rec[key] is None:
         raise RuleViolation("required", f"The field '{key}' is missing.", key)
@@ -139,7 +149,7 @@ class _Importer:
             self.next_id = {
                 m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
                 for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
-                          RarActivity, SiReferral)
+                          Contact, ContactCorrection, SiReferral)
             }
             self.open_counts: dict[tuple[int, str], int] = {
                 (pid, kit): n for pid, kit, n in con.execute(
@@ -147,6 +157,8 @@ class _Importer:
                     .where(Nsi.active.is_(True)).group_by(Nsi.person_id, Nsi.toolkit))
             }
         self.order_refs: dict[str, tuple[int, int]] = {}  # ref -> (order id, person id)
+        self.requirements: dict[int, Requirement | None] = {}  # order id -> its RAR
+        self.nsi_orders: dict[int, int | None] = {}  # NSI id -> its order id
         self.nsi_refs: dict[str, tuple[int, int]] = {}
         self.pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
         self.pending_lines: list[int] = []
@@ -220,11 +232,23 @@ class _Importer:
             _d(rec.get("start_date"), "start date", True),  # type: ignore[arg-type]
             _d(rec.get("end_date"), "end date", True),  # type: ignore[arg-type]
             rec.get("rar_max_days")))
+        terminated = _d(rec.get("rar_terminated_on"), "RAR termination date")
+        reason = None
+        if terminated is not None:
+            if d.rar_max_days is None:
+                raise RuleViolation("no-rar", "Only a RAR requirement can be terminated.",
+                                    "rar_terminated_on")
+            reason = contacts.check_termination(
+                Requirement(0, d.start, d.end, d.rar_max_days), terminated,
+                rec.get("rar_termination_reason"), self.today)
         oid = self._new_id("sentence_order")
         self.order_refs[ref] = (oid, pid)
+        self.requirements[oid] = (None if d.rar_max_days is None else Requirement(
+            oid, d.start, d.end, d.rar_max_days, terminated))
         self.pending["sentence_order"].append({
             "id": oid, "person_id": pid, "kind": d.kind.name, "start_date": d.start,
-            "end_date": d.end, "rar_max_days": d.rar_max_days})
+            "end_date": d.end, "rar_max_days": d.rar_max_days,
+            "rar_terminated_on": terminated, "rar_termination_reason": reason})
         self.touched_people.add(pid)
         self._audit(line, "order", oid, pid, rec)
 
@@ -267,8 +291,12 @@ class _Importer:
                                     "not this person's NSI earlier in this file.", "previous")
             previous = prev[0]
         history = self._history(rec.get("history"), checked)
+        if order_id is not None:
+            contacts.check_nsi_on_requirement(self.requirements.get(order_id),
+                                              checked.actual_end)
         nid = self._new_id("nsi")
         self.nsi_refs[ref] = (nid, pid)
+        self.nsi_orders[nid] = order_id
         if checked.is_open:
             self.open_counts[key] = self.open_counts.get(key, 0) + 1
         status_date = history[-1][1] if history else checked.referral_date
@@ -321,38 +349,128 @@ class _Importer:
             _enum(SupporterRole, _req(rec, "supporter_role"), "supporter role"),
             str(_req(rec, "supporter_name")), bool(rec.get("completed", False)),
             rec.get("notes")), self.today)
+        withdrawn = _d(rec.get("withdrawn_on"), "withdrawal date")
+        why = rec.get("withdrawn_reason")
+        if withdrawn is not None and not (isinstance(why, str) and why.strip()):
+            raise RuleViolation("required", "A withdrawn session needs the reason it was "
+                                "withdrawn.", "withdrawn_reason")
         sid = self._new_id("module_session")
         self.pending["module_session"].append({
             "id": sid, "person_id": pid, "session_date": s.session_date,
             "supporter_role": s.supporter_role.name, "supporter_name": s.supporter_name,
-            "completed": s.completed, "notes": s.notes})
-        self.sessions[pid].append(ModuleSession(s.session_date, s.supporter_role,
-                                                s.supporter_name, s.completed, None, sid))
+            "completed": s.completed, "notes": s.notes, "withdrawn_on": withdrawn,
+            "withdrawn_reason": None if withdrawn is None else str(why)[:200]})
+        self.sessions.setdefault(pid, [])
+        if withdrawn is None:
+            self.sessions[pid].append(ModuleSession(s.session_date, s.supporter_role,
+                                                    s.supporter_name, s.completed, None, sid))
         self.touched_people.add(pid)
         self._audit(line, "module_session", sid, pid, rec)
 
+    def _nsi_id(self, rec: dict[str, Any], pid: int) -> int | None:
+        if not rec.get("nsi"):
+            return None
+        found = self.nsi_refs.get(str(rec["nsi"]))
+        if found is None or found[1] != pid:
+            raise RuleViolation("unknown-nsi", f"The NSI {rec['nsi']} is not this "
+                                "person's NSI earlier in this file.", "nsi")
+        return found[0]
+
+    def _add_contact(self, line: int, kind: str, pid: int, d: ContactDetails,
+                     outcome: str | None, reason: str | None, rec: dict[str, Any],
+                     cancelled: tuple[dt.date, str] | None = None,
+                     corrections: list[tuple[dt.datetime, str, str]] | None = None) -> None:
+        order_id = d.order_id
+        if order_id is None and d.nsi_id is not None:
+            order_id = self.nsi_orders.get(d.nsi_id)
+        elif d.nsi_id is not None and self.nsi_orders.get(d.nsi_id) not in (None, order_id):
+            raise RuleViolation("nsi-order-mismatch", "That NSI is delivered under a "
+                                "different order.", "order")
+        req = self.requirements.get(order_id) if order_id is not None else None
+        checked = contacts.check_contact(self.desk.contact_catalogue, d, req)
+        why = None
+        if outcome is not None:
+            o, why = contacts.check_outcome(self.desk.contact_catalogue, checked.at, outcome,
+                                            reason, self.desk.now)
+            outcome = o.code
+        elif reason:
+            raise RuleViolation("reason-not-allowed", "A reason is given only with an "
+                                "outcome.", "absence_reason")
+        cid = self._new_id("contact")
+        self.pending["contact"].append({
+            "id": cid, "person_id": pid, "order_id": order_id, "nsi_id": checked.nsi_id,
+            "contact_type": checked.type_code, "at": checked.at,
+            "rar_activity": checked.rar, "notes": checked.notes, "outcome": outcome,
+            "absence_reason": why,
+            "cancelled_on": cancelled[0] if cancelled else None,
+            "cancel_reason": cancelled[1] if cancelled else None,
+            "created_by": self.desk.actor, "created_at": self.at, "version": 1})
+        for at, by, text_ in corrections or []:
+            self.pending["contact_correction"].append({
+                "id": self._new_id("contact_correction"), "contact_id": cid, "at": at,
+                "by_name": by, "text": text_})
+        self._audit(line, kind, cid, pid, rec)
+
     def activity(self, line: int, rec: dict[str, Any]) -> None:
+        """An ``activity`` line of the older format: a past contact, as the migration maps it."""
         pid = self._person_id(rec)
         on = _d(rec.get("date"), "activity date", True)
         assert on is not None
         if on > self.today:
             raise RuleViolation("future-date", "An activity cannot be dated in the future.")
         order_id = self._order_id(rec, pid)
-        nsi_id = None
-        if rec.get("nsi"):
-            found = self.nsi_refs.get(str(rec["nsi"]))
-            if found is None or found[1] != pid:
-                raise RuleViolation("unknown-nsi", f"The NSI {rec['nsi']} is not this "
-                                    "person's NSI earlier in this file.", "nsi")
-            nsi_id = found[0]
-        aid = self._new_id("rar_activity")
+        nsi_id = self._nsi_id(rec, pid)
         desc = rec.get("description")
-        self.pending["rar_activity"].append({
-            "id": aid, "person_id": pid, "order_id": order_id, "nsi_id": nsi_id,
-            "activity_date": on, "rar_activity": bool(rec.get("rar_activity", True)),
-            "attended": bool(rec.get("attended", True)),
-            "description": None if desc is None else str(desc)[:200]})
-        self._audit(line, "activity", aid, pid, rec)
+        attended = _bool(rec.get("attended", True), "attended")
+        self._add_contact(
+            line, "activity", pid,
+            ContactDetails("TOOLKIT_SESSION" if nsi_id is not None else "OTHER",
+                           dt.datetime.combine(on, dt.time()), order_id, nsi_id,
+                           _bool(rec.get("rar_activity", True), "rar_activity"),
+                           None if desc is None else str(desc)[:200]),
+            "ATTENDED_COMPLIED" if attended else "ACCEPTABLE_ABSENCE",
+            None if attended else "OTHER", rec)
+
+    def contact(self, line: int, rec: dict[str, Any]) -> None:
+        """A ``contact`` line: an appointment or contact, with its outcome if it has one."""
+        pid = self._person_id(rec)
+        raw_at = _req(rec, "at")
+        try:
+            at = dt.datetime.fromisoformat(str(raw_at))
+        except ValueError:
+            raise RuleViolation("bad-date", f"The contact time '{raw_at}' is not a date and "
+                                "time (expected YYYY-MM-DDTHH:MM).", "at") from None
+        if at.tzinfo is not None:
+            raise RuleViolation("bad-date", "The contact time is local time, without a "
+                                "time zone.", "at")
+        notes = rec.get("notes")
+        if notes is not None and not isinstance(notes, str):
+            raise RuleViolation("bad-value", "The notes must be text.", "notes")
+        outcome = rec.get("outcome")
+        reason = rec.get("absence_reason")
+        cancelled = None
+        if rec.get("cancelled_on") is not None:
+            on = _d(rec.get("cancelled_on"), "cancellation date")
+            assert on is not None
+            cancelled = (on, str(rec.get("cancel_reason") or "")[:200])
+        corrections = []
+        for k in rec.get("corrections") or []:
+            if not isinstance(k, dict) or not isinstance(k.get("text"), str):
+                raise RuleViolation("bad-value", "A correction must have its text.",
+                                    "corrections")
+            try:
+                k_at = dt.datetime.fromisoformat(str(k.get("at")))
+            except ValueError:
+                raise RuleViolation("bad-date", "A correction's time is not a timestamp.",
+                                    "corrections") from None
+            corrections.append((k_at, str(k.get("by") or self.desk.actor), k["text"]))
+        self._add_contact(
+            line, "contact", pid,
+            ContactDetails(str(_req(rec, "contact_type")), at, self._order_id(rec, pid),
+                           self._nsi_id(rec, pid), _bool(rec.get("rar_activity", False),
+                                                         "rar_activity"), notes),
+            None if outcome is None else str(outcome),
+            None if reason is None else str(reason), rec, cancelled, corrections)
 
     def si_referral(self, line: int, rec: dict[str, Any]) -> None:
         pid = self._person_id(rec)
@@ -380,14 +498,15 @@ class _Importer:
             with self.desk.engine.connect() as con:
                 stored = [ModuleSession(r.session_date, SupporterRole[r.supporter_role],
                                         r.supporter_name, r.completed, None, r.id)
-                          for r in con.execute(select(ModuleSessionRow)
-                                               .where(ModuleSessionRow.person_id == pid))]
+                          for r in con.execute(select(ModuleSessionRow).where(
+                              ModuleSessionRow.person_id == pid,
+                              ModuleSessionRow.withdrawn_on.is_(None)))]
         seen = {s.id for s in stored}
         return stored + [s for s in self.sessions.get(pid, []) if s.id not in seen]
 
     # -------------------------------------------------------------- saving
     TABLES = ("person", "sentence_order", "nsi", "nsi_status_history", "module_session",
-              "rar_activity", "si_referral", "audit")
+              "contact", "contact_correction", "si_referral", "audit")
 
     def flush(self) -> None:
         """Write the pending batch: one transaction with its audit rows.
@@ -422,8 +541,8 @@ class _Importer:
         step with the rows that are really there.
         """
         tables = {m.__tablename__: table_of(m) for m in
-                  (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, RarActivity,
-                   SiReferral, AuditEntry)}
+                  (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, Contact,
+                   ContactCorrection, SiReferral, AuditEntry)}
         with self.desk.writer.begin() as con:
             if con.dialect.name == "sqlite":
                 con.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while loading
@@ -522,6 +641,7 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
     handlers: dict[str, Callable[[int, dict[str, Any]], None]] = {
         "person": imp.person, "order": imp.order, "nsi": imp.nsi,
         "module_session": imp.module_session, "activity": imp.activity,
+        "contact": imp.contact,
         "si_referral": imp.si_referral,
     }
     res = imp.result
@@ -621,7 +741,9 @@ def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
             order_ref[o.id] = ref
             yield {"type": "order", "ref": ref, "crn": crn_of[o.person_id], "kind": o.kind,
                    "start_date": _iso(o.start_date), "end_date": _iso(o.end_date),
-                   "rar_max_days": o.rar_max_days}
+                   "rar_max_days": o.rar_max_days,
+                   "rar_terminated_on": _iso(o.rar_terminated_on),
+                   "rar_termination_reason": o.rar_termination_reason}
         nsi_ref: dict[int, str] = {}
         count.clear()
         hist_rows = iter(con.execute(select(NsiStatusHistory)
@@ -654,13 +776,26 @@ def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
             yield {"type": "module_session", "crn": crn_of[s.person_id],
                    "date": _iso(s.session_date), "supporter_role": s.supporter_role,
                    "supporter_name": s.supporter_name, "completed": s.completed,
-                   "notes": s.notes}
-        for a in con.execute(select(RarActivity).order_by(RarActivity.id)):
-            yield {"type": "activity", "crn": crn_of[a.person_id],
-                   "order": order_ref.get(a.order_id) if a.order_id else None,
-                   "nsi": nsi_ref.get(a.nsi_id) if a.nsi_id else None,
-                   "date": _iso(a.activity_date), "rar_activity": a.rar_activity,
-                   "attended": a.attended, "description": a.description}
+                   "notes": s.notes, "withdrawn_on": _iso(s.withdrawn_on),
+                   "withdrawn_reason": s.withdrawn_reason}
+        corr_rows = iter(con.execute(select(ContactCorrection).order_by(
+            ContactCorrection.contact_id, ContactCorrection.id)))
+        pending_k = next(corr_rows, None)
+        for c in con.execute(select(Contact).order_by(Contact.id)):
+            corrections = []
+            while pending_k is not None and pending_k.contact_id <= c.id:
+                if pending_k.contact_id == c.id:
+                    corrections.append({"at": _iso_utc(pending_k.at), "by": pending_k.by_name,
+                                        "text": pending_k.text})
+                pending_k = next(corr_rows, None)
+            yield {"type": "contact", "crn": crn_of[c.person_id],
+                   "order": order_ref.get(c.order_id) if c.order_id else None,
+                   "nsi": nsi_ref.get(c.nsi_id) if c.nsi_id else None,
+                   "contact_type": c.contact_type,
+                   "at": c.at.isoformat(timespec="minutes"), "rar_activity": c.rar_activity,
+                   "notes": c.notes, "outcome": c.outcome, "absence_reason": c.absence_reason,
+                   "cancelled_on": _iso(c.cancelled_on), "cancel_reason": c.cancel_reason,
+                   "corrections": corrections}
         for r in con.execute(select(SiReferral).order_by(SiReferral.id)):
             yield {"type": "si_referral", "crn": crn_of[r.person_id], "need_area": r.need_area,
                    "name": r.name, "referral_date": _iso(r.referral_date),

@@ -36,6 +36,13 @@ class OrderView:
     start: dt.date
     end: dt.date
     rar_max_days: int | None
+    rar_terminated_on: dt.date | None = None
+    rar_termination_reason: str | None = None
+
+    @property
+    def ref(self) -> str:
+        """The reference the command line prints and takes (O and the id)."""
+        return f"O{self.id}"
 
 
 @dataclass(frozen=True)

@@ -80,6 +80,8 @@ class Order(Base):
     start_date: Mapped[dt.date] = mapped_column(Date)
     end_date: Mapped[dt.date] = mapped_column(Date)
     rar_max_days: Mapped[int | None] = mapped_column(Integer)
+    rar_terminated_on: Mapped[dt.date | None] = mapped_column(Date)
+    rar_termination_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class Nsi(Base):
@@ -131,22 +133,44 @@ class NsiStatusHistory(Base):
     recorded_login: Mapped[str | None] = mapped_column(String(63))
 
 
-class RarActivity(Base):
-    """A contact that may count towards RAR days."""
+class Contact(Base):
+    """A contact or appointment (nDelius's contact): may count towards RAR days."""
 
-    __tablename__ = "rar_activity"
+    __tablename__ = "contact"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
-                                           index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
     nsi_id: Mapped[int | None] = mapped_column(ForeignKey("nsi.id", ondelete="SET NULL"),
                                                index=True)
-    activity_date: Mapped[dt.date] = mapped_column(Date)
-    rar_activity: Mapped[bool] = mapped_column(Boolean, default=True)
-    attended: Mapped[bool] = mapped_column(Boolean, default=True)
-    description: Mapped[str | None] = mapped_column(String(200))
+    contact_type: Mapped[str] = mapped_column(String(30))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    rar_activity: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    absence_reason: Mapped[str | None] = mapped_column(String(20))
+    cancelled_on: Mapped[dt.date | None] = mapped_column(Date)
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_contact_person_at", "person_id", "at"),)
+
+
+class ContactCorrection(Base):
+    """A note of correction on a contact past its edit window; the original stays."""
+
+    __tablename__ = "contact_correction"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"),
+                                            index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    by_name: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
 
 
 class ModuleSessionRow(Base):
@@ -160,6 +184,9 @@ class ModuleSessionRow(Base):
     supporter_name: Mapped[str] = mapped_column(String(200))
     completed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Withdrawn (soft-deleted) sessions are kept for the record but count for nothing.
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class SiReferral(Base):

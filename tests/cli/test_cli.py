@@ -136,3 +136,53 @@ def test_opening_the_window_skips_the_parser(monkeypatch: pytest.MonkeyPatch) ->
         assert opened.pop() == db
     for argv in (["--version"], ["demo"], ["--db"], ["--db", "--json"], ["sweep", "gui"]):
         assert cli.window_only(argv) == (False, None), argv
+
+
+def test_person_order_contact_and_outcome_by_command_line(
+        capsys: pytest.CaptureFixture[str], db: str) -> None:
+    code, out, _ = run(capsys, "person", "add", "--crn", "x123456", "--name", "Siân Llŷr",
+                       "--region", "wales", "--pdu", "Cardiff", "--language", "WELSH",
+                       "--db", db, "--json")
+    assert code == 0 and json.loads(out)["ref"] == "X123456"
+    assert json.loads(out)["region"] == "Wales" and json.loads(out)["language"] == "WELSH"
+    code, out, _ = run(capsys, "person", "add", "--crn", "X123456", "--name", "Other",
+                       "--region", "Wales", "--pdu", "Cardiff", "--db", db, "--json")
+    assert code == 2 and json.loads(out)["rule"] == "duplicate-crn"
+    code, out, _ = run(capsys, "person", "edit", "X123456", "--pdu", "Swansea", "--db", db,
+                       "--json")
+    assert code == 0 and json.loads(out)["pdu"] == "Swansea"
+    assert json.loads(out)["name"] == "Siân Llŷr"
+    code, out, _ = run(capsys, "order", "add", "--crn", "X123456", "--kind",
+                       "COMMUNITY_ORDER", "--start", "2024-01-01", "--end", "2030-12-31",
+                       "--rar-days", "366", "--db", db, "--json")
+    assert code == 2 and json.loads(out)["rule"] == "rar-max"
+    code, out, _ = run(capsys, "order", "add", "--crn", "X123456", "--kind",
+                       "COMMUNITY_ORDER", "--start", "2024-01-01", "--end", "2030-12-31",
+                       "--rar-days", "20", "--db", db, "--json")
+    order = json.loads(out)["ref"]
+    assert code == 0 and order.startswith("O")
+    code, out, _ = run(capsys, "contact", "add", "--crn", "X123456", "--type",
+                       "OFFICE_VISIT", "--at", "2024-06-03T10:00", "--order", order, "--rar",
+                       "--db", db, "--json")
+    ref = json.loads(out)["ref"]
+    assert code == 0 and ref.startswith("C")
+    code, out, _ = run(capsys, "contact", "outcome", ref, "--outcome", "ATTENDED_COMPLIED",
+                       "--db", db, "--json")
+    assert code == 0 and json.loads(out)["outcome_text"] == "Attended – complied"
+    code, out, _ = run(capsys, "contact", "add", "--crn", "X123456", "--type",
+                       "OFFICE_VISIT", "--at", "2030-06-03T10:00", "--order", order, "--rar",
+                       "--db", db, "--json")
+    future = json.loads(out)["ref"]
+    code, out, err = run(capsys, "contact", "outcome", future, "--outcome",
+                         "ATTENDED_COMPLIED", "--db", db)
+    assert code == 2 and "has not happened yet" in err
+    code, out, err = run(capsys, "contact", "add", "--crn", "X123456", "--type", "VIDEO",
+                         "--at", "2024-06-04T10:00", "--rar", "--db", db)
+    assert code == 2 and "RAR requirement" in err and "Traceback" not in err
+    code, out, _ = run(capsys, "rar", "X123456", "--json", "--db", db)
+    (req,) = json.loads(out)["requirements"]
+    assert (req["days_completed"], req["booked_days"], req["max_days"]) == (1, 1, 20)
+    code, out, _ = run(capsys, "contact", "types", "--json")
+    assert "OFFICE_VISIT" in [t["code"] for t in json.loads(out)["types"]]
+    code, out, _ = run(capsys, "contact", "types")
+    assert "ATTENDED_FAILED_TO_COMPLY" in out

@@ -61,7 +61,10 @@ def test_activity_linked_through_an_nsi_counts(desk: Any, person: Any, order: An
     n = desk.open_nsi(person.id, NsiFields("MAPS", referral_date=D(2026, 9, 1)),
                       order_id=order.id)
     desk.record_activity(person.id, D(2026, 9, 4), order_id=None, nsi_id=n.id)
-    desk.record_activity(person.id, D(2026, 9, 5), order_id=None)  # not linked
+    # Not linked to a RAR requirement: the RAR flag itself is refused now (nDelius).
+    with pytest.raises(RuleViolation) as exc:
+        desk.record_activity(person.id, D(2026, 9, 5), order_id=None)
+    assert exc.value.rule == "rar-needs-requirement"
     assert rar_of(desk, person).days_completed == 1
 
 

@@ -109,3 +109,64 @@ def test_import_of_a_duplicate_person_changes_nothing(desk: Any, tmp_path: Path)
     again = import_file(desk, write_lines(tmp_path / "b.jsonl", [rec | {"name": "B"}]))
     assert [r.rule for r in again.refused] == ["duplicate-crn"]
     assert desk.person_by_crn("K100200").name == "A"
+
+
+def test_contacts_round_trip_and_older_activity_lines(desk: Any, tmp_path: Path,
+                                                      sqlite_url: str) -> None:
+    """Contacts (outcomes, cancellations, corrections), terminations and withdrawn sessions
+    survive export -> import -> export unchanged; an older ``activity`` line still imports."""
+    from probation_desk.domain.contacts import ContactDetails
+    from probation_desk.domain.module import ModuleSession, SupporterRole
+    from probation_desk.domain.nsi import NsiFields, Outcome
+    from probation_desk.domain.people import OrderDetails, OrderKind, PersonDetails
+
+    T = dt.datetime
+    p = desk.add_person(PersonDetails("X123456", "Siân Llŷr", None, "Wales", "Cardiff", "PP"))
+    o = desk.add_order(p.id, OrderDetails(OrderKind.COMMUNITY_ORDER, D(2026, 1, 1),
+                                          D(2027, 12, 31), 20))
+    o2 = desk.add_order(p.id, OrderDetails(OrderKind.SUSPENDED_SENTENCE, D(2025, 1, 1),
+                                           D(2027, 12, 31), 10))
+    desk.terminate_requirement(o2.id, D(2026, 6, 1), "Revoked – re-sentenced")
+    n = desk.open_nsi(p.id, NsiFields("MAPS", referral_date=D(2026, 11, 1)), order_id=o.id)
+    c = desk.add_contact(p.id, ContactDetails("OFFICE_VISIT", T(2026, 11, 2, 10), o.id,
+                                              rar=True, notes="Notes «quoted» ŵ"))
+    desk.record_outcome(c.id, "ACCEPTABLE_ABSENCE", "RELIGIOUS")
+    desk.add_correction(c.id, "It was a holy day.")
+    desk.add_contact(p.id, ContactDetails("TOOLKIT_SESSION", T(2026, 12, 20, 14, 30),
+                                          nsi_id=n.id, rar=True))
+    desk.close_nsi(n.id, Outcome.COMPLETED, D(2026, 11, 20), n.version)
+    desk.record_session(p.id, ModuleSession(D(2026, 10, 1), SupporterRole.PP, "Ŵyn", True))
+    (sid,) = [s.id for s, _ in desk.module_state(p.id).sessions]
+    desk.withdraw_session(sid, "Wrong person")
+    first = tmp_path / "first.jsonl"
+    export_file(desk, first)
+    kinds = [json.loads(line)["type"] for line in strip_audit_free(first)]
+    assert kinds.count("contact") == 2 and "activity" not in kinds
+    other = Desk(open_database(sqlite_url), actor="Other", clock=fixed_clock(desk.today))
+    imported = import_file(other, first)
+    assert imported.refused == []
+    second = tmp_path / "second.jsonl"
+    export_file(other, second)
+    assert strip_audit_free(first) == strip_audit_free(second)
+    (view,) = [v for v in other.contacts(other.person_by_crn("X123456").id)
+               if v.corrections]
+    assert view.outcome_text == "Acceptable absence (religious)"
+    # An older file's activity line: a past contact that counts, as the migration maps it.
+    old = tmp_path / "old.jsonl"
+    old.write_text("\n".join(json.dumps(r) for r in [
+        {"type": "header", "format": "probation-desk", "version": 1},
+        {"type": "person", "crn": "Y000001", "name": "A", "region": "Wales", "pdu": "Rhyl",
+         "practitioner": "PP"},
+        {"type": "order", "ref": "Y000001/O1", "crn": "Y000001", "kind": "LICENCE",
+         "start_date": "2026-01-01", "end_date": "2026-12-31", "rar_max_days": 5},
+        {"type": "activity", "crn": "Y000001", "order": "Y000001/O1", "date": "2026-03-02",
+         "rar_activity": True, "attended": True, "description": "Group"},
+        {"type": "activity", "crn": "Y000001", "order": "Y000001/O1", "date": "2026-03-03",
+         "rar_activity": "yes"},
+    ]) + "\n", encoding="utf-8")
+    res = import_file(other, old)
+    assert [r.line for r in res.refused] == [5]
+    y = other.person_by_crn("Y000001")
+    assert other.rar(y.id)[0].summary.days_completed == 1
+    assert other.contacts(y.id)[0].outcome_text == "Attended – complied"
+    other.engine.dispose()

@@ -97,3 +97,44 @@ def test_audit_rows_cannot_be_replaced_or_truncated(db_url: str) -> None:
     with eng.connect() as con:
         assert con.execute(text("SELECT action FROM audit")).scalars().all() == ["open nsi"]
     eng.dispose()
+
+
+def test_activities_become_contacts_keeping_their_meaning(db_url: str) -> None:
+    """0010 moves RAR activities into contacts: the RAR count is the same before and after."""
+    import datetime as dt
+
+    from probation_desk.domain.dates import fixed_clock
+    from probation_desk.services.desk import Desk
+
+    eng = engine_mod.make_engine(db_url)
+    upgrade(eng, "0009")
+    true, false = ("1", "0") if eng.dialect.name == "sqlite" else ("true", "false")
+    with eng.begin() as con:
+        con.execute(text(
+            "INSERT INTO person (id, crn, name, name_key, region, pdu, practitioner, "
+            "language, print_needs, open_nsis, module_status) VALUES (1, 'X123456', "
+            "'Siân', 'sian', 'Wales', 'Cardiff', 'PP', 'WELSH', 'STANDARD', 0, "
+            "'NOT_STARTED')"))
+        con.execute(text("INSERT INTO sentence_order (id, person_id, kind, start_date, "
+                         "end_date, rar_max_days) VALUES (1, 1, 'COMMUNITY_ORDER', "
+                         "'2026-01-01', '2026-12-31', 20)"))
+        for i, (day, rar, attended) in enumerate(
+                [("2026-03-02", true, true), ("2026-03-02", true, true),
+                 ("2026-03-03", true, false), ("2026-03-04", false, true),
+                 ("2026-03-05", true, true)], start=1):
+            con.execute(text(
+                "INSERT INTO rar_activity (id, person_id, order_id, activity_date, "  # noqa: S608
+                f"rar_activity, attended, description) VALUES ({i}, 1, 1, '{day}', {rar}, "
+                f"{attended}, 'Group work')"))
+    upgrade(eng)
+    desk = Desk(eng, actor="PP", clock=fixed_clock(dt.date(2026, 11, 22)))
+    (view,) = desk.rar(1)
+    assert view.summary.days_completed == 2
+    contacts = {c.id: c for c in desk.contacts(1)}
+    assert len(contacts) == 5 and contacts[1].notes == "Group work"
+    assert contacts[1].at == dt.datetime(2026, 3, 2, 0, 0)
+    assert contacts[3].outcome_text == "Acceptable absence (other reason)"
+    assert not desk.enforcement(1).failures  # not attending was never a failure to comply
+    new = desk.record_activity(1, dt.date(2026, 3, 6), order_id=1)
+    assert new == 6  # the id sequence continues after the moved rows
+    eng.dispose()
