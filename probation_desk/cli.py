@@ -531,11 +531,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     def group(name: str, help_text: str) -> Any:
         g = sub.add_parser(name, help=help_text, description=help_text)
-        g.set_defaults(func=lambda _a: (g.print_help(), 2)[1], json=False)
+
+        def usage(_args: argparse.Namespace) -> int:
+            g.print_help()
+            return 2
+
+        g.set_defaults(func=usage, json=False)
         return g.add_subparsers(title="commands")
 
     def add_to(subs: Any, name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
-        p = subs.add_parser(name, help=help_text, description=help_text)
+        p: argparse.ArgumentParser = subs.add_parser(name, help=help_text,
+                                                     description=help_text)
         p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
         p.add_argument("--json", action="store_true", help="print JSON for scripts")
         p.set_defaults(func=func)

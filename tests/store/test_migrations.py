@@ -123,7 +123,7 @@ def test_activities_become_contacts_keeping_their_meaning(db_url: str) -> None:
                  ("2026-03-03", true, false), ("2026-03-04", false, true),
                  ("2026-03-05", true, true)], start=1):
             con.execute(text(
-                "INSERT INTO rar_activity (id, person_id, order_id, activity_date, "  # noqa: S608
+                "INSERT INTO rar_activity (id, person_id, order_id, activity_date, "
                 f"rar_activity, attended, description) VALUES ({i}, 1, 1, '{day}', {rar}, "
                 f"{attended}, 'Group work')"))
     upgrade(eng)
