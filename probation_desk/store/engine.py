@@ -152,7 +152,7 @@ class HalfBuiltSchema(DatabaseProblem):
 
 _OUR_TABLES = frozenset({"person", "sentence_order", "nsi", "nsi_status_history",
                          "rar_activity", "module_session", "audit", "sign_off",
-                         "si_referral"})
+                         "si_referral", "contact", "contact_correction"})
 
 
 def _latest_backup_hint(url: str) -> str:

@@ -48,6 +48,7 @@ SWEEPERS = (ROLES["regional-lead"], ROLES["admin"])
 
 LINKED: dict[str, tuple[str, str]] = {
     "nsi_status_history": ("nsi_id", "nsi"),
+    "contact_correction": ("contact_id", "contact"),
 }
 """Tables that reach a person through another table: table -> (column, parent table)."""
 NO_POLICY = {"alembic_version", "desk_staff"}
