@@ -223,7 +223,8 @@ def cmd_person_edit(args: argparse.Namespace) -> int:
         args.pdu if args.pdu is not None else old.pdu,
         args.practitioner if args.practitioner is not None else old.practitioner,
         _enum_arg(type(old.language), args.language, "language") or old.language,
-        _enum_arg(type(old.print_needs), args.print_needs, "print needs") or old.print_needs))
+        _enum_arg(type(old.print_needs), args.print_needs, "print needs") or old.print_needs),
+        old.version)
     if args.json:
         _print_json(_person_json(p))
     else:
