@@ -191,7 +191,8 @@ def review_rows(desk: Desk, ids: list[int],
             people = con.execute(select(Person).where(Person.id.in_(chunk))).all()
             sessions: dict[int, list[ModuleSession]] = defaultdict(list)
             for r in con.execute(select(ModuleSessionRow)
-                                 .where(ModuleSessionRow.person_id.in_(chunk))):
+                                 .where(ModuleSessionRow.person_id.in_(chunk),
+                                        ModuleSessionRow.withdrawn_on.is_(None))):
                 sessions[r.person_id].append(ModuleSession(
                     r.session_date, SupporterRole[r.supporter_role], r.supporter_name,
                     r.completed, None, r.id))
