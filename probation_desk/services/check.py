@@ -79,7 +79,8 @@ def _recount(s: Session) -> tuple[int, list[Drift], dict[int, int],
     sessions: dict[int, list[ModuleSession]] = defaultdict(list)
     for r in s.execute(select(ModuleSessionRow.id, ModuleSessionRow.person_id,
                               ModuleSessionRow.session_date, ModuleSessionRow.supporter_role,
-                              ModuleSessionRow.supporter_name, ModuleSessionRow.completed)):
+                              ModuleSessionRow.supporter_name, ModuleSessionRow.completed)
+                       .where(ModuleSessionRow.withdrawn_on.is_(None))):
         sessions[r.person_id].append(ModuleSession(r.session_date,
                                                    SupporterRole[r.supporter_role],
                                                    r.supporter_name, r.completed, None, r.id))
