@@ -467,7 +467,8 @@ def _add_admin_commands(sub: Any) -> None:
         p: argparse.ArgumentParser = commands.add_parser(name, help=help_text,
                                                          description=help_text)
         p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
-        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                       help="print JSON for scripts (before or after the command)")
         p.set_defaults(func=func)
         return p
 
@@ -510,15 +511,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Record toolkit NSIs, enforce toolkit withdrawal, track the "
         "Pre-Intervention Module and print workbooks. With no command, opens the window.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--db", help="database URL (default: SQLite in your data folder; "
+    parser.add_argument("--db", help="database URL or a SQLite file's path (default: SQLite "
+                        "in your data folder; "
                         "or set PROBATION_DESK_DB)")
-    parser.set_defaults(func=cmd_gui, json=False)
+    parser.add_argument("--json", action="store_true",
+                        help="print JSON for scripts (before or after the command)")
+    parser.set_defaults(func=cmd_gui)
     sub = parser.add_subparsers(title="commands")
 
     def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
-        p.add_argument("--json", action="store_true", help="print JSON for scripts")
+        p.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                       help="print JSON for scripts (before or after the command)")
         p.set_defaults(func=func)
         return p
 
@@ -710,7 +715,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from probation_desk.store.engine import DatabaseProblem
 
         if isinstance(exc, DatabaseProblem):
-            print(str(exc), file=sys.stderr)
+            if getattr(args, "json", False):
+                _print_json({"error": str(exc), "rule": "database-unusable", "field": None})
+            else:
+                print(str(exc), file=sys.stderr)
             return 3
         if isinstance(exc, BackupProblem):
             print(str(exc), file=sys.stderr)

@@ -1,7 +1,7 @@
 """Where Probation Desk keeps its files (platformdirs), with environment overrides.
 
 ``PROBATION_DESK_HOME`` points every location at one folder (tests use it);
-``PROBATION_DESK_DB`` selects any SQLAlchemy database URL.
+``PROBATION_DESK_DB`` selects any SQLAlchemy database URL, or a SQLite file by its path.
 """
 
 from __future__ import annotations
@@ -48,13 +48,27 @@ def default_db_path() -> Path:
     return data_dir() / "probation-desk.sqlite3"
 
 
+def as_url(text: str) -> str:
+    """A database address as typed: a URL is kept; a plain path is a SQLite file's path.
+
+    ``notes.txt`` and ``~/pd.sqlite3`` are file paths (``~`` is the home folder, and a
+    relative path is from the current folder), never read as URLs.
+    """
+    if "://" in text:
+        return text
+    return f"sqlite:///{Path(text).expanduser().absolute()}"
+
+
 def database_url(explicit: str | None = None) -> str:
-    """The database to use: ``--db``, else ``PROBATION_DESK_DB``, else settings, else SQLite."""
+    """The database to use: ``--db``, else ``PROBATION_DESK_DB``, else settings, else SQLite.
+
+    A plain path given by ``--db`` or the environment is a SQLite file (:func:`as_url`).
+    """
     if explicit:
-        return explicit
+        return as_url(explicit)
     env = os.environ.get("PROBATION_DESK_DB")
     if env:
-        return env
+        return as_url(env)
     from probation_desk.settings import load_settings
 
     saved = load_settings().database_url

@@ -9,16 +9,23 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import logging
 import random
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from probation_desk.domain.catalogue import Catalogue
+from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
 from probation_desk.services.desk import Desk
 from probation_desk.services.transfer import ImportResult, import_records
+from probation_desk.store.models import Person
 
 T = TypeVar("T")
+log = logging.getLogger("probation_desk.demo")
 ANCHOR = dt.date(2026, 10, 30)
 """The latest date demo data uses."""
 
@@ -342,8 +349,37 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
     yield from drain()
 
 
+def log_path() -> str | None:
+    """The log file the app writes to (None when logging goes nowhere)."""
+    for handler in logging.getLogger("probation_desk").handlers:
+        name = getattr(handler, "baseFilename", None)
+        if name:
+            return str(name)
+    return None
+
+
 def load_demo(desk: Desk, cases: int, seed: int = 1,
               progress: Callable[[int], bool] | None = None) -> ImportResult:
-    """Generate a synthetic caseload and import it through the normal import rules."""
-    return import_records(desk, demo_records(cases, seed, desk.catalogue), source="demo",
-                          progress=progress)
+    """Generate a synthetic caseload and import it through the normal import rules.
+
+    Refused (nothing added) unless the database is empty: demo records added to a real
+    caseload would sit among real people, and a second load re-adds records and reopens
+    NSIs that were closed. Every refused demo record is logged with its line and rule
+    (no names, CRNs or notes), so a message that points to the log finds the reason there.
+    """
+    with Session(desk.engine) as s:
+        people = s.scalar(select(func.count()).select_from(Person)) or 0
+    if people:
+        raise RuleViolation(
+            "demo-needs-empty-database",
+            f"Demo data goes only into an empty database, and this one already holds "
+            f"{people:,} {'person' if people == 1 else 'people'}, so nothing was added. To "
+            "try the demo, open a new database file (File > Settings in the window, or "
+            "--db NEW-FILE on the command line).")
+    result = import_records(desk, demo_records(cases, seed, desk.catalogue), source="demo",
+                            progress=progress)
+    for r in result.refused:
+        log.warning("demo record on line %d refused by the rule %s", r.line, r.rule)
+    if result.stopped:
+        log.warning("demo load stopped after %d records", result.accepted)
+    return result

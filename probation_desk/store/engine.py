@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 SCHEMA_HEAD = "0012"
 """The newest migration this version knows. A test checks it matches Alembic's head."""
@@ -90,10 +90,31 @@ def integrity_problem(url: str) -> str | None:
 
 
 def _create_sqlite_file(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
+    """Create the file (owner-only) in a folder that must already exist.
+
+    Folders are never created silently: a mistyped folder in a path or a relative
+    ``sqlite:///`` URL is refused, naming the folder it looked for.
+    """
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseProblem(f"{path} is a folder, not a database file. Give the path of "
+                                  "a file inside it, for example "
+                                  f"{path / 'probation-desk.sqlite3'}.")
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise DatabaseProblem(
+            f"The folder {folder.absolute()} for the database file {path.name} does not "
+            "exist, so nothing was created. Check the path (a sqlite:/// URL with three "
+            "slashes is relative to the current folder; use four for an absolute path), or "
+            "create the folder first.")
+    try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.close(fd)
+    except OSError as exc:
+        raise DatabaseProblem(
+            f"A database file cannot be created at {path.absolute()} "
+            f"({exc.strerror or exc}). Choose a folder you can write to.") from None
+    os.close(fd)
 
 
 def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
@@ -112,18 +133,41 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url`` with the pragmas Probation Desk relies on."""
-    path = sqlite_path(url)
+    """An engine for ``url`` with the pragmas Probation Desk relies on.
+
+    An address that names no database driver Probation Desk has, or a file that cannot
+    be created, is a :class:`DatabaseProblem` in plain words.
+    """
+    try:
+        path = sqlite_path(url)
+    except ArgumentError:
+        raise DatabaseProblem(_bad_address(url, "it is not a database address")) from None
     if path is not None:
         _check_sqlite_file(path)
         _create_sqlite_file(path)
     # hide_parameters: database errors must not carry names, CRNs or notes into logs.
     kwargs.setdefault("hide_parameters", True)
-    engine = create_engine(url, **kwargs)
+    try:
+        engine = create_engine(url, **kwargs)
+    except (NoSuchModuleError, ArgumentError, ImportError) as exc:
+        raise DatabaseProblem(_bad_address(
+            url, f"Probation Desk has no database driver for '{make_url(url).drivername}'"
+            if isinstance(exc, NoSuchModuleError | ImportError) else str(exc))) from None
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _bad_address(url: str, why: str) -> str:
+    shown = url
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        pass
+    return (f"The database address '{shown}' cannot be used: {why}. Give a SQLite file's "
+            "path (for example ~/probation-desk.sqlite3), sqlite:///PATH, or "
+            "postgresql+psycopg://user@host/name.")
 
 
 def _sqlite_begin(conn: Connection) -> None:

@@ -686,8 +686,12 @@ class MainWindow(QMainWindow):
             else:
                 text = f"Added {people:,} demo people (synthetic: no real data)."
             if result.refused:
-                text += (f" {len(result.refused):,} demo records were refused by the rules "
-                         "(see the log).")
+                from probation_desk.services.demo import log_path
+
+                where = log_path()
+                text += (f" {len(result.refused):,} demo records were refused by the rules; "
+                         + (f"each one's line and rule is in the log ({where})."
+                            if where else "the first was: " + result.refused[0].reason))
             show_message(self, "Demo data", text)
             if people:
                 self.caseload.db_empty = False

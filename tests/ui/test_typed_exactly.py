@@ -262,3 +262,19 @@ def test_a_date_box_that_is_not_a_date_is_refused_by_its_field(
     assert QApplication.focusWidget() is dlg.referral
     assert desk.nsis(person.id) == []
     assert Outcome.COMPLETED  # (the enum is imported for the dialogs' outcome data)
+
+
+def test_demo_data_into_a_database_with_people_is_refused_in_words(qtbot: Any,
+                                                                   window: Any) -> None:
+    from probation_desk.ui.errors import shown
+
+    from .conftest import wait_idle
+
+    before = len(shown)
+    people = window.desk.person_by_crn("L900001")  # the demo database has people
+    window.load_demo(10)
+    qtbot.waitUntil(lambda: len(shown) > before, timeout=20000)
+    wait_idle(qtbot, window)
+    assert "Demo data goes only into an empty database" in shown[-1]
+    assert "nothing was added" in shown[-1]
+    assert window.desk.person(people.id).crn == "L900001"
