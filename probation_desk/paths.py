@@ -52,11 +52,11 @@ def as_url(text: str) -> str:
     """A database address as typed: a URL is kept; a plain path is a SQLite file's path.
 
     ``notes.txt`` and ``~/pd.sqlite3`` are file paths (``~`` is the home folder, and a
-    relative path is from the current folder), never read as URLs.
+    relative path is from the current folder, whose folders must exist), never URLs.
     """
     if "://" in text:
         return text
-    return f"sqlite:///{Path(text).expanduser().absolute()}"
+    return f"sqlite:///{Path(text).expanduser()}"
 
 
 def database_url(explicit: str | None = None) -> str:

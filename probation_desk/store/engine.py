@@ -90,10 +90,12 @@ def integrity_problem(url: str) -> str | None:
 
 
 def _create_sqlite_file(path: Path) -> None:
-    """Create the file (owner-only) in a folder that must already exist.
+    """Create the file (owner-only).
 
-    Folders are never created silently: a mistyped folder in a path or a relative
-    ``sqlite:///`` URL is refused, naming the folder it looked for.
+    A relative path (``sqlite:///folder/file`` or ``--db folder/file``) must name a folder
+    that exists: a mistyped one is refused, naming the folder it looked for, rather than
+    created silently wherever the program happens to run. An absolute path's folders
+    are created (owner-only), as for the default database in the data folder.
     """
     if path.exists():
         if path.is_dir():
@@ -102,12 +104,19 @@ def _create_sqlite_file(path: Path) -> None:
                                   f"{path / 'probation-desk.sqlite3'}.")
         return
     folder = path.parent
+    if not folder.is_dir() and path.is_absolute() and not folder.exists():
+        try:
+            folder.mkdir(parents=True, mode=0o700)
+        except OSError as exc:
+            raise DatabaseProblem(
+                f"The folder {folder} for the database cannot be created "
+                f"({exc.strerror or exc}). Choose a folder you can write to.") from None
     if not folder.is_dir():
         raise DatabaseProblem(
-            f"The folder {folder.absolute()} for the database file {path.name} does not "
-            "exist, so nothing was created. Check the path (a sqlite:/// URL with three "
-            "slashes is relative to the current folder; use four for an absolute path), or "
-            "create the folder first.")
+            f"The folder {folder} (from {folder.absolute()}) for the database file "
+            f"{path.name} does not exist, so nothing was created. Check the path (a "
+            "relative path, or a sqlite:/// URL with three slashes, starts from the current "
+            "folder; sqlite://// with four is an absolute path), or create the folder first.")
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as exc:

@@ -46,6 +46,7 @@ def test_a_plain_path_is_a_sqlite_file(capsys: pytest.CaptureFixture[str], tmp_p
     ("postgresql+nodriver://u@h/db", "no database driver"),
     ("/proc/pd-test.sqlite3", "cannot be created"),
     ("sqlite:///no-such-folder/desk.sqlite3", "does not exist"),
+    ("no-such-folder/desk.sqlite3", "does not exist"),
 ])
 def test_an_unusable_address_is_a_clear_message_with_exit_3(
         capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
