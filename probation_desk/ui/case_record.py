@@ -10,6 +10,7 @@ Signals:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,8 @@ from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import icon
 
 if TYPE_CHECKING:
+    from probation_desk.domain.contacts import Enforcement
+    from probation_desk.services.contacts import ContactView, TimelineEntry
     from probation_desk.services.desk import Desk
     from probation_desk.services.views import NsiView, OrderView, PersonView, RarView
 
@@ -61,12 +64,17 @@ class CaseData:
     rar: list[RarView]
     nsis: list[NsiView]
     module: ModuleState
+    contacts: list[ContactView]
+    enforcement: Enforcement
+    timeline: list[TimelineEntry]
 
 
 def load_case(desk: Desk, person_id: int) -> CaseData:
     """Read one person's record (runs on a pool thread)."""
     return CaseData(desk.person(person_id), desk.orders(person_id), desk.rar(person_id),
-                    desk.nsis(person_id), desk.module_state(person_id))
+                    desk.nsis(person_id), desk.module_state(person_id),
+                    desk.contacts(person_id), desk.enforcement(person_id),
+                    desk.timeline(person_id))
 
 
 def rar_lines(data: CaseData) -> list[str]:
@@ -81,7 +89,13 @@ def rar_lines(data: CaseData) -> list[str]:
             lines.append(f"{head}: no RAR requirement.")
             continue
         s = view.summary
-        text = f"{head}: {s.text}."
+        text = f"{head}: {s.booked_text}."
+        if o.rar_terminated_on is not None:
+            text += (f" The RAR requirement was terminated on {uk(o.rar_terminated_on)} "
+                     f"({o.rar_termination_reason}).")
+        if s.over_maximum:
+            text += (f" That is {s.days_completed - s.max_days} more than the court's "
+                     f"maximum of {s.max_days}: check the contacts flagged as RAR activity.")
         if s.module_date is not None:
             counted_module = True
             if s.module_days:
@@ -92,6 +106,13 @@ def rar_lines(data: CaseData) -> list[str]:
                          "already counted for other RAR activity, so it added no extra day.")
         text += (f" Other RAR activity: {s.activity_days} "
                  f"day{'s' if s.activity_days != 1 else ''}.")
+        if s.awaiting_outcome:
+            text += (f" {s.awaiting_outcome} past RAR appointment"
+                     f"{'s are' if s.awaiting_outcome != 1 else ' is'} waiting for an "
+                     "outcome.")
+        if s.counted:
+            text += "\nCounted dates:\n" + "\n".join(
+                f"  {uk(d.on)}: {'; '.join(d.reasons)}" for d in s.counted)
         lines.append(text)
     m = data.module
     if not data.orders:
@@ -109,6 +130,7 @@ def rar_lines(data: CaseData) -> list[str]:
     return lines
 
 
+CONTACT_COLUMNS = ("Date", "Time", "Type", "RAR", "Outcome", "Notes")
 NSI_COLUMNS = ("Toolkit", "Status", "Referred", "Started", "Ended", "Outcome",
                "Practitioner", "Attention")
 
@@ -148,6 +170,7 @@ class CaseRecord(QWidget):
         self.si = SiPanel(tasks, self)
         self.tabs.addTab(self.si, "Structured &Interventions")
         self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
+        self.tabs.addTab(self._build_log(), "Contact lo&g")
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -188,9 +211,62 @@ class CaseRecord(QWidget):
         self.rar_label.setAccessibleName("Orders and RAR days")
         self.rar_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.rar_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.enforcement_icon = QLabel(inner)
+        self.enforcement_label = self._selectable(QLabel(inner))
+        self.enforcement_label.setAccessibleName("Failures to comply")
+        erow = QHBoxLayout()
+        erow.addWidget(self.enforcement_icon)
+        erow.addWidget(self.enforcement_label, 1)
+        self.add_order_button = QPushButton("Ne&w order…", inner)
+        self.add_order_button.clicked.connect(self.add_order)
+        self.edit_order_button = QPushButton("Ad&just order…", inner)
+        self.edit_order_button.clicked.connect(self.edit_order)
+        self.terminate_button = QPushButton("Terminate RAR requirement earl&y…", inner)
+        self.terminate_button.clicked.connect(self.terminate_requirement)
+        self.book_button = QPushButton("&Book appointment…", inner)
+        self.book_button.clicked.connect(self.book_contact)
+        self.outcome_button = QPushButton("Record outcome (&X)…", inner)
+        self.outcome_button.clicked.connect(self.record_outcome)
+        self.correction_button = QPushButton("Add a correction (&Q)…", inner)
+        self.correction_button.clicked.connect(self.add_correction)
+        orow = QHBoxLayout()
+        for b in (self.add_order_button, self.edit_order_button, self.terminate_button):
+            b.setAccessibleName(re.sub(r" \(&.\)|&", "", b.text()).rstrip("…"))
+            orow.addWidget(b)
+        orow.addStretch(1)
+        crow = QHBoxLayout()
+        for b in (self.book_button, self.outcome_button, self.correction_button):
+            b.setAccessibleName(re.sub(r" \(&.\)|&", "", b.text()).rstrip("…"))
+            crow.addWidget(b)
+        crow.addStretch(1)
+        self.contact_table = QTableWidget(0, len(CONTACT_COLUMNS), inner)
+        self.contact_table.setHorizontalHeaderLabels(list(CONTACT_COLUMNS))
+        self.contact_table.setAccessibleName("Appointments and contacts")
+        self.contact_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.contact_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.contact_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.contact_table.verticalHeader().hide()
+        self.contact_table.setTabKeyNavigation(False)
+        self.contact_table.setMinimumHeight(160)
+        ch = self.contact_table.horizontalHeader()
+        ch.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        ch.setStretchLastSection(True)
+        self.contact_table.itemSelectionChanged.connect(self._contact_selected)
+        self.contact_table.doubleClicked.connect(lambda _i: self.record_outcome())
+        lay.addLayout(orow)
         lay.addWidget(self.rar_label)
-        lay.addStretch(1)
+        lay.addLayout(erow)
+        lay.addLayout(crow)
+        lay.addWidget(self.contact_table, 1)
         page.setWidget(inner)
+        return page
+
+    def _build_log(self) -> QWidget:
+        page = QWidget(self)
+        self.log = QListWidget(page)
+        self.log.setAccessibleName("Contact log, newest first")
+        lay = QVBoxLayout(page)
+        lay.addWidget(self.log)
         return page
 
     def _build_nsis(self) -> QWidget:
@@ -318,15 +394,21 @@ class CaseRecord(QWidget):
         for lab in self.details.values():
             lab.clear()
         self.rar_label.clear()
+        self.enforcement_label.clear()
+        self.enforcement_icon.clear()
+        self.contact_table.setRowCount(0)
+        self.log.clear()
         self.nsi_table.setRowCount(0)
         self.history.clear()
         self.module.show_state(None)
         self.si.set_person(None)
 
     def _enable(self, on: bool) -> None:
-        for b in (self.new_button, self.print_button):
+        for b in (self.new_button, self.print_button, self.add_order_button,
+                  self.book_button):
             b.setEnabled(on)
         self._nsi_selected()
+        self._contact_selected()
 
     def _show(self, data: CaseData) -> None:
         self.data = data
@@ -345,6 +427,20 @@ class CaseRecord(QWidget):
         d["open"].setText(str(p.open_nsis))
         d["module"].setText(data.module.status.value)
         self.rar_label.setText("\n\n".join(rar_lines(data)))
+        e = data.enforcement
+        self.enforcement_label.setText(e.text if e.failures else
+                                       "No failures to comply in the last 12 months.")
+        if e.review:
+            warn = icon("warning", QStyle.StandardPixmap.SP_MessageBoxWarning)
+            self.enforcement_icon.setPixmap(warn.pixmap(20, 20))
+            self.enforcement_icon.setAccessibleName("Warning")
+        else:
+            self.enforcement_icon.clear()
+        self._fill_contacts(data.contacts)
+        self.log.clear()
+        for entry in data.timeline:
+            self.log.addItem(f"{uk(entry.at.date())} {entry.at:%H:%M}  {entry.kind}: "
+                             f"{entry.text}")
         self._fill_nsis(data.nsis)
         self.module.show_state(data.module)
         self._enable(True)
@@ -383,6 +479,127 @@ class CaseRecord(QWidget):
         if select_row >= 0:
             self.nsi_table.selectRow(select_row)
         self._nsi_selected()
+
+    def _fill_contacts(self, contacts: list[ContactView]) -> None:
+        keep = self.selected_contact()
+        keep_id = keep.id if keep else None
+        self.contact_table.setRowCount(len(contacts))
+        select_row = -1
+        for i, c in enumerate(contacts):
+            values = (uk(c.at.date()), f"{c.at:%H:%M}", c.type_name, "RAR" if c.rar else "",
+                      c.outcome_text + (f" ({len(c.corrections)} correction"
+                                        f"{'s' if len(c.corrections) != 1 else ''})"
+                                        if c.corrections else ""),
+                      (c.notes or "").replace("\n", " ")[:80])
+            for j, text in enumerate(values):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, c.id)
+                self.contact_table.setItem(i, j, item)
+            if c.id == keep_id:
+                select_row = i
+        if select_row >= 0:
+            self.contact_table.selectRow(select_row)
+        self._contact_selected()
+
+    def selected_contact(self) -> ContactView | None:
+        """The contact chosen in the appointments table."""
+        if self.data is None:
+            return None
+        rows = self.contact_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        item = self.contact_table.item(rows[0].row(), 0)
+        cid = item.data(Qt.ItemDataRole.UserRole) if item else None
+        return next((c for c in self.data.contacts if c.id == cid), None)
+
+    def select_contact(self, contact_id: int) -> bool:
+        """Choose a contact in the table by id."""
+        for r in range(self.contact_table.rowCount()):
+            item = self.contact_table.item(r, 0)
+            if item and item.data(Qt.ItemDataRole.UserRole) == contact_id:
+                self.contact_table.selectRow(r)
+                return True
+        return False
+
+    def _contact_selected(self) -> None:
+        c = self.selected_contact()
+        live = c is not None and c.cancelled_on is None
+        self.outcome_button.setEnabled(live)
+        self.correction_button.setEnabled(c is not None)
+        rar_orders = [o for o in self.data.orders if o.rar_max_days is not None
+                      and o.rar_terminated_on is None] if self.data else []
+        self.edit_order_button.setEnabled(bool(self.data and self.data.orders))
+        self.terminate_button.setEnabled(bool(rar_orders))
+
+    def _current_order(self, rar_only: bool = False) -> OrderView | None:
+        if self.data is None:
+            return None
+        orders = [o for o in self.data.orders if not rar_only
+                  or (o.rar_max_days is not None and o.rar_terminated_on is None)]
+        return orders[-1] if orders else None
+
+    def add_order(self) -> None:
+        """Add an order (with a RAR requirement) for this person."""
+        from probation_desk.ui.case_dialogs import OrderDialog
+
+        if self.desk is None or self.data is None:
+            return
+        self.tabs.setCurrentIndex(1)
+        self._open(OrderDialog(self.desk, self.tasks, self.data.person, None, self))
+
+    def edit_order(self) -> None:
+        """Change the person's latest order."""
+        from probation_desk.ui.case_dialogs import OrderDialog
+
+        o = self._current_order()
+        if self.desk is None or self.data is None or o is None:
+            return
+        self._open(OrderDialog(self.desk, self.tasks, self.data.person, o, self))
+
+    def terminate_requirement(self) -> None:
+        """End the running RAR requirement early."""
+        from probation_desk.ui.case_dialogs import TerminateDialog
+
+        o = self._current_order(rar_only=True)
+        if self.desk is None or self.data is None or o is None:
+            return
+        self._open(TerminateDialog(self.desk, self.tasks, self.data.person, o, self))
+
+    def book_contact(self) -> None:
+        """Book an appointment (or record a contact) for this person."""
+        from probation_desk.ui.case_dialogs import ContactDialog
+
+        if self.desk is None or self.data is None:
+            return
+        self.tabs.setCurrentIndex(1)
+        self._open(ContactDialog(self.desk, self.tasks, self.data.person, self.data.orders,
+                                 self.data.nsis, self))
+
+    def record_outcome(self) -> None:
+        """Record what happened at the chosen appointment."""
+        from probation_desk.ui.case_dialogs import OutcomeDialog
+
+        c = self.selected_contact()
+        if self.desk is None or c is None or c.cancelled_on is not None:
+            return
+        self._open(OutcomeDialog(self.desk, self.tasks, c, self))
+
+    def add_correction(self) -> None:
+        """A note of correction beside the chosen contact."""
+        from probation_desk.ui.case_dialogs import CorrectionDialog
+
+        c = self.selected_contact()
+        if self.desk is None or c is None:
+            return
+        self._open(CorrectionDialog(self.desk, self.tasks, c, self))
+
+    def edit_person(self) -> None:
+        """Edit this person's details."""
+        from probation_desk.ui.case_dialogs import PersonDialog
+
+        if self.desk is None or self.data is None:
+            return
+        self._open(PersonDialog(self.desk, self.tasks, self.data.person, self))
 
     def selected_nsi(self) -> NsiView | None:
         """The NSI chosen in the table."""

@@ -258,6 +258,16 @@ class MainWindow(QMainWindow):
         def on_record(name: str) -> Any:
             return lambda: getattr(self.record, name)() if self.pages_built else None
 
+        self.new_person_action = self._action(case, "&Add a person…", self.new_person,
+                                              "Ctrl+Shift+N",
+                                              tip="Add a person on probation")
+        self.edit_person_action = self._action(case, "Edit person &details…",
+                                               on_record("edit_person"))
+        self.add_order_action = self._action(case, "Add &order…", on_record("add_order"))
+        self.book_action = self._action(case, "&Book appointment…", on_record("book_contact"))
+        self.outcome_action = self._action(case, "Record ou&tcome…",
+                                           on_record("record_outcome"), "Ctrl+Shift+O")
+        case.addSeparator()
         self.new_nsi_action = self._action(case, "&New NSI…", on_record("new_nsi"), "Ctrl+N")
         self.update_nsi_action = self._action(case, "&Update NSI…", on_record("update_nsi"))
         self.close_nsi_action = self._action(case, "&Close NSI…", on_record("close_nsi"))
@@ -591,6 +601,20 @@ class MainWindow(QMainWindow):
             self.record.reload()
         self._focus_record()
 
+    def new_person(self) -> None:
+        """Case > Add a person… (Ctrl+Shift+N): the new person's record opens."""
+        if self.desk is None:
+            return
+        from probation_desk.ui.case_dialogs import PersonDialog
+
+        self.build_pages()
+        dlg = PersonDialog(self.desk, self.tasks, None, self)
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dlg.saved.connect(lambda person: self.open_case(person.id))
+        dlg.open_requested.connect(self.open_case)
+        self.person_dialog = dlg
+        dlg.open()
+
     def _focus_record(self) -> None:
         self.record.tabs.setFocus()
 
@@ -616,8 +640,11 @@ class MainWindow(QMainWindow):
             and self.record.data is not None
         nsi = self.record.selected_nsi() if has_person else None
         open_nsi = nsi is not None and nsi.is_open
-        for act in (self.new_nsi_action, self.session_action, self.print_action):
+        for act in (self.new_nsi_action, self.session_action, self.print_action,
+                    self.edit_person_action, self.add_order_action, self.book_action):
             act.setEnabled(has_person)
+        self.outcome_action.setEnabled(has_person)
+        self.new_person_action.setEnabled(self.desk is not None)
         for act in (self.update_nsi_action, self.close_nsi_action, self.switch_action):
             act.setEnabled(open_nsi)
         self.demo_action.setEnabled(self.desk is not None)

@@ -253,7 +253,16 @@ class CloseNsiDialog(OperationDialog):
         return confirm(self, "Close this NSI?",
                        f"Close the {self.nsi.toolkit_name} NSI for {self.person_name} on "
                        f"{uk(end)} with the outcome '{outcome.value}'? A closed NSI cannot "
-                       "be changed afterwards.", "&Close NSI", "&Go back", default_yes=True)
+                       f"be changed afterwards.{self.cancels_text()}", "&Close NSI",
+                       "&Go back", default_yes=True)
+
+    def cancels_text(self) -> str:
+        """What closing does to this NSI's future appointments (nDelius cancels them)."""
+        n = self.desk.future_appointments(self.nsi.id)
+        if n == 0:
+            return " It has no future appointments to cancel."
+        return (f" Closing it cancels {n} future appointment{'s' if n != 1 else ''} that "
+                f"{'have' if n != 1 else 'has'} no outcome yet.")
 
     def operation(self) -> Callable[[Progress], Any]:
         desk, nid, version = self.desk, self.nsi.id, self.nsi.version
