@@ -462,7 +462,6 @@ class SignOffDialog(QDialog):
 
         self.date_edit = uk_date_edit(self)
         self.date_edit.setDate(qdate(desk.today))
-        self.date_edit.setMaximumDate(qdate(desk.today))
         self.date_edit.setAccessibleName("Review date")
         self.name_edit = QLineEdit(desk.actor, self)
         self.name_edit.setAccessibleName("Your name")

@@ -278,3 +278,36 @@ def test_demo_data_into_a_database_with_people_is_refused_in_words(qtbot: Any,
     assert "Demo data goes only into an empty database" in shown[-1]
     assert "nothing was added" in shown[-1]
     assert window.desk.person(people.id).crn == "L900001"
+
+
+def test_a_future_review_date_is_refused_in_words_not_dropped(qtbot: Any,
+                                                             tmp_path: Any) -> None:
+    """The sign-off date box used to stop at today, so a future date became today."""
+    from probation_desk.domain.review import SignOffKind
+    from probation_desk.domain.roles import Role
+    from probation_desk.services import review as svc
+
+    from .test_review_ui import build, make_desk, open_page
+
+    tm = make_desk(tmp_path, Role.TREATMENT_MANAGER, "Rhian Tomos")
+    try:
+        people = build(tm)
+        page = open_page(qtbot, tm)
+        page.table.selectRow(0)  # module completed on 21/08/2026
+        dialog = page.start_sign_off(SignOffKind.REVIEWED)
+        assert dialog is not None
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        dialog.date_edit.setFocus()
+        dialog.date_edit.setSelectedSection(dialog.date_edit.Section.DaySection)
+        qtbot.keyClicks(dialog.date_edit, "05/12/2026")
+        assert dialog.date_edit.text() == "05/12/2026"  # as typed, not today
+        qtbot.keyClick(dialog.date_edit, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
+        assert "The review date (05/12/2026) is in the future" in dialog.error_label.text()
+        assert QApplication.focusWidget() is dialog.date_edit
+        assert all(svc.sign_offs(tm, p.id) == [] for p in people.values()
+                   if hasattr(p, "id"))
+        dialog.reject()
+    finally:
+        tm.engine.dispose()
