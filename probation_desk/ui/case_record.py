@@ -646,7 +646,8 @@ class CaseRecord(QWidget):
         if self.desk is None or self.data is None:
             return
         self.tabs.setCurrentIndex(2)
-        self._open(OpenNsiDialog(self.desk, self.tasks, self.data.person, self))
+        self._open(OpenNsiDialog(self.desk, self.tasks, self.data.person, self,
+                                 self.data.orders))
 
     def update_nsi(self) -> None:
         """Change the chosen open NSI."""

@@ -9,7 +9,7 @@ Desk operation, run in the background (see :mod:`probation_desk.ui.forms`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
@@ -22,7 +22,7 @@ from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, confi
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import NsiView, PersonView
+    from probation_desk.services.views import NsiView, OrderView, PersonView
 
 
 def toolkit_combo(desk: Desk, parent: QWidget, exclude: str = "") -> QComboBox:
@@ -72,7 +72,8 @@ class OpenNsiDialog(OperationDialog):
     """Open a toolkit NSI for a person."""
 
     def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 orders: Sequence[OrderView] = ()) -> None:
         super().__init__(tasks, "Open a toolkit NSI",
                          f"For {person.name} ({person.crn}). Only toolkits approved today "
                          "are offered.", parent, "&Open NSI")
@@ -93,6 +94,19 @@ class OpenNsiDialog(OperationDialog):
         assert isinstance(self.practitioner, QLineEdit)
         self.practitioner.textChanged.connect(self._practitioner_changed)
         self._practitioner_changed(self.practitioner.text())
+        # The order (its RAR requirement) the NSI is delivered under: RAR-flagged contacts
+        # under this NSI then count towards that requirement.
+        self.order = QComboBox(self)
+        self.order.addItem("No order", None)
+        for o in orders:
+            if o.rar_terminated_on is not None:
+                continue  # an NSI on a terminated requirement would need an end date
+            rar = f" (RAR, {o.rar_max_days} days)" if o.rar_max_days else ""
+            self.order.addItem(f"{o.kind.value}, {uk(o.start)} to {uk(o.end)}{rar}", o.id)
+        running = [o for o in orders if o.rar_max_days and o.rar_terminated_on is None]
+        if running:
+            self.order.setCurrentIndex(max(0, self.order.findData(running[-1].id)))
+        self.add_row("Under the or&der", self.order, "order")
         self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
 
@@ -119,7 +133,8 @@ class OpenNsiDialog(OperationDialog):
 
     def operation(self) -> Callable[[Progress], Any]:
         desk, pid, fields = self.desk, self.person.id, self.fields()
-        return lambda _p: desk.open_nsi(pid, fields)
+        order_id = self.order.currentData()
+        return lambda _p: desk.open_nsi(pid, fields, order_id=order_id)
 
     def on_saved(self, result: Any) -> None:
         self.tasks.announce(Change.person(self.person.id, nsis=True))

@@ -16,7 +16,6 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from probation_desk.domain.nsi import NsiFields
 from tests.ui.conftest import TODAY, answer_box, open_window, table_column, wait_idle
 from tests.ui.test_main_window import back_to, gone, modal
 
@@ -38,6 +37,7 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
         OutcomeDialog,
         PersonDialog,
     )
+    from probation_desk.ui.nsi_dialogs import OpenNsiDialog
 
     window = open_window(qtbot, f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
     wait_idle(qtbot, window)
@@ -159,14 +159,19 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
     assert window.record.enforcement_label.text().startswith("1 failure to comply")
 
     # Close an NSI: its future appointment is cancelled, and the question says so.
-    person_id = window.record.data.person.id
-    order_id = window.record.data.orders[0].id
-    nsi = desk.open_nsi(person_id, NsiFields("MAPS", referral_date=dt.date(2026, 11, 1)),
-                        order_id=order_id)
+    # Ctrl+N opens an NSI under the running RAR order (the default offered).
     back_to(qtbot, window)
-    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.keyClick(window, Qt.Key.Key_N, CTRL)
+    dlg = modal(qtbot, OpenNsiDialog)
+    assert dlg.order.currentData() == window.record.data.orders[0].id
+    qtbot.keyClick(dlg.toolkit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gone(dlg), timeout=10000)
+    qtbot.waitUntil(lambda: len(window.record.data.nsis) == 1, timeout=10000)
     wait_idle(qtbot, window)
+    nsi = window.record.data.nsis[0]
+    assert nsi.order_id == window.record.data.orders[0].id
     back_to(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_O, ALT)
     qtbot.keyClick(window, Qt.Key.Key_B, ALT)
     dlg = modal(qtbot, ContactDialog)
     qtbot.keyClick(dlg, Qt.Key.Key_T, ALT)
@@ -175,7 +180,7 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
     assert dlg.type.currentText() == "Toolkit session"
     qtbot.keyClick(dlg, Qt.Key.Key_N, ALT)
     qtbot.keyClick(dlg.nsi, Qt.Key.Key_Down)
-    assert dlg.nsi.currentText() == "Maps for Change, referred 01/11/2026"
+    assert dlg.nsi.currentText() == f"{nsi.toolkit_name}, referred 25/11/2026"
     qtbot.keyClick(dlg, Qt.Key.Key_D, ALT)
     qtbot.keyClicks(dlg.date, "02/12/2026")
     qtbot.keyClick(dlg.date, Qt.Key.Key_Return)
