@@ -9,6 +9,7 @@ and saves.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from dataclasses import asdict, replace
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, String, func, select, type_coerce, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -62,7 +63,6 @@ from probation_desk.services.views import (
     SweepResult,
     TeamLogin,
 )
-from probation_desk.store.bulk import JsonText, bulk_insert, bulk_update
 from probation_desk.store.engine import writer
 from probation_desk.store.models import (
     AuditEntry,
@@ -72,8 +72,8 @@ from probation_desk.store.models import (
     Order,
     Person,
     SiReferral,
-    table_of,
 )
+from probation_desk.store.sweep_sql import Closing, close_chunk
 
 Progress = Callable[[int, int], bool]
 """progress(done, total) -> keep going? Return False to cancel between chunks."""
@@ -96,6 +96,26 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No garbage collection while a bulk loop makes objects that all stay alive (the
+    collector would otherwise walk them all, again and again, for nothing)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date as the driver returned it (ISO text from SQLite, a date from PostgreSQL)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
 
 
 def now_utc() -> dt.datetime:
@@ -554,83 +574,75 @@ class Desk(ContactOps):
         kits = {k.code: k for k in self.catalogue.past_close_by(self.today)}
         if not kits:
             return SweepResult(closed=0, dry_run=dry_run)
-        query = (select(Nsi.id, Nsi.person_id, Nsi.toolkit, Nsi.status, Nsi.referral_date,
-                        Nsi.actual_start, Nsi.version)
+        # Dates come back as stored (ISO text on SQLite): each distinct combination is
+        # parsed and put through the rules once (below), not once per NSI.
+        query = (select(Nsi.id, Nsi.person_id, Nsi.toolkit, Nsi.status,
+                        type_coerce(Nsi.referral_date, String),
+                        type_coerce(Nsi.actual_start, String), Nsi.version)
                  .where(Nsi.toolkit.in_(list(kits)), Nsi.active.is_(True)).order_by(Nsi.id))
         if self.team is not None and self.team.enforced and self.role is not Role.ADMIN:
             # A regional lead's sweep is their region's (the server holds them to it).
             query = query.where(Nsi.person_id.in_(
                 select(Person.id).where(Person.region == (self.team.region or ""))))
-        with self._read() as s:
-            rows = s.execute(query).all()
-        items: list[tuple[SweepItem, Any]] = []
-        for r in rows:
-            kit = kits[r.toolkit]
-            f = NsiFields(toolkit=r.toolkit, status=Status[r.status],
-                          referral_date=r.referral_date, actual_start=r.actual_start)
-            if nsi.sweep_due(kit, f, self.today):
-                items.append((SweepItem(r.id, r.person_id, r.toolkit,
-                                        nsi.sweep_close_date(kit, f, self.today)), r))
+        with _gc_paused(), self.engine.connect() as con:
+            rows = con.execute(query).all()
+        outcome = Outcome.AUTO_CLOSED
+        plans: dict[tuple[Any, ...], tuple[dt.date, dt.date, dt.date] | None] = {}
+
+        def plan(toolkit: str, status: str, referral: Any, start: Any
+                 ) -> tuple[dt.date, dt.date, dt.date] | None:
+            """(close date, start, end) for an NSI with these fields, by the rules; None
+            when the sweep leaves it open."""
+            kit = kits[toolkit]
+            f = NsiFields(toolkit=toolkit, status=Status[status],
+                          referral_date=_date(referral), actual_start=_date(start))
+            if not nsi.sweep_due(kit, f, self.today):
+                return None
+            close = nsi.sweep_close_date(kit, f, self.today)
+            closed = nsi.closed_fields(f, outcome, close)
+            assert closed.actual_start is not None and closed.actual_end is not None
+            return close, closed.actual_start, closed.actual_end
+
+        with _gc_paused():
+            # Each distinct (toolkit, status, referral, start) goes through the rules once.
+            keys = [(r[2], r[3], r[4], r[5]) for r in rows]
+            for key in set(keys):
+                plans[key] = plan(*key)
+            due = [(r, p) for r, key in zip(rows, keys, strict=True)
+                   if (p := plans[key]) is not None]
+            new = tuple.__new__  # the named tuples' own __new__ is Python: slow per row
+            items: list[SweepItem] = [new(SweepItem, (r[0], r[1], r[2], p[0]))
+                                      for r, p in due]
+            closings: list[Closing] = [new(Closing, (r[0], r[1], r[6], r[3], p[1], p[2]))
+                                       for r, p in due]
         total = len(items)
         if dry_run:
-            return SweepResult(closed=total, dry_run=True, items=[i for i, _ in items])
+            return SweepResult(closed=total, dry_run=True, items=items)
         closed = 0
         cancelled = False
         if progress is not None and not progress(0, total):
             return SweepResult(closed=0, dry_run=False, cancelled=True)
         for start in range(0, total, chunk):
-            batch = items[start:start + chunk]
-            closed += self._sweep_batch(batch)
+            with _gc_paused():
+                closed += self._sweep_chunk(closings[start:start + chunk], outcome)
             if progress is not None and not progress(min(start + chunk, total), total):
                 cancelled = start + chunk < total
                 break
-        return SweepResult(closed=closed, dry_run=False,
-                           items=[i for i, _ in items[:closed]], cancelled=cancelled)
+        return SweepResult(closed=closed, dry_run=False, items=items[:closed],
+                           cancelled=cancelled)
 
-    def _sweep_batch(self, batch: list[tuple[SweepItem, Any]]) -> int:
-        at = now_utc()
-        outcome = Outcome.AUTO_CLOSED
+    def _sweep_chunk(self, chunk: list[Closing], outcome: Outcome) -> int:
+        """One transaction: the chunk's NSIs closed with their history and audit rows."""
         with self._tx() as s:
-            con = s.connection()
-            rows = []
-            for item, r in batch:
-                closed = nsi.closed_fields(
-                    NsiFields(r.toolkit, Status[r.status], r.referral_date,
-                              actual_start=r.actual_start), outcome, item.close_date)
-                rows.append({"actual_start": closed.actual_start,
-                             "actual_end": closed.actual_end, "status_date": closed.actual_end,
-                             "id": item.nsi_id, "version": r.version})
-            changed = bulk_update(
-                con, table_of(Nsi), "id", rows, where_equal=("version",),
-                fixed={"status": Status.ENDED.name, "outcome": outcome.name, "active": False},
-                increment="version")
-            if changed != len(rows):
+            changed = close_chunk(s.connection(), chunk, status=Status.ENDED.name,
+                                  outcome=outcome.name, actor=self.actor, at=now_utc())
+            if changed != len(chunk):
                 # Someone changed one of these NSIs meanwhile: nothing of this chunk is
                 # saved, and the next sweep picks up whatever is still open.
                 raise ConflictError("One of the NSIs being closed")
-            bulk_insert(con, table_of(NsiStatusHistory), [
-                {"nsi_id": item.nsi_id, "status": Status.ENDED.name,
-                 "status_date": item.close_date, "recorded_by": self.actor,
-                 "recorded_at": at, "note": "closed automatically: toolkit withdrawn"}
-                for item, _ in batch])
-            bulk_insert(con, table_of(AuditEntry), [
-                {"at": at, "actor": self.actor, "action": "sweep close nsi", "entity": "nsi",
-                 "entity_id": item.nsi_id, "person_id": item.person_id,
-                 "before": JsonText(f'{{"status": "{r.status}", "active": true}}'),
-                 "after": JsonText(f'{{"status": "ENDED", "outcome": "{outcome.name}", '
-                                   f'"actual_end": "{item.close_date.isoformat()}"}}')}
-                for item, r in batch])
-            self._cancel_future(s, [item.nsi_id for item, _ in batch],
+            self._cancel_future(s, [c.nsi_id for c in chunk],
                                 "NSI closed automatically: toolkit withdrawn")
-            per_person: dict[int, int] = {}
-            for item, _ in batch:
-                per_person[item.person_id] = per_person.get(item.person_id, 0) + 1
-            person_table = table_of(Person)
-            con.execute(
-                update(person_table).where(person_table.c.id == bindparam("b_pid"))
-                .values(open_nsis=person_table.c.open_nsis - bindparam("b_n")),
-                [{"b_pid": pid, "b_n": n} for pid, n in per_person.items()])
-        return len(batch)
+        return len(chunk)
 
     # ------------------------------------------------------------------ module
     @staticmethod

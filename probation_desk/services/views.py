@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import Language, OrderKind, PrintNeeds
@@ -86,8 +86,9 @@ class RarView:
     summary: RarSummary
 
 
-@dataclass(frozen=True)
-class SweepItem:
+class SweepItem(NamedTuple):
+    """One NSI the sweep closes (a tuple: a sweep makes a hundred thousand of them)."""
+
     nsi_id: int
     person_id: int
     toolkit: str
