@@ -11,12 +11,18 @@ from probation_desk.store.engine import open_database
 
 
 def open_desk(db: str | None = None, *, settings: Settings | None = None,
-              clock: Clock = system_today) -> Desk:
-    """Open (and migrate) the chosen database and bind it to the configured user."""
+              clock: Clock = system_today, backup: bool = True) -> Desk:
+    """Open (and migrate) the chosen database and bind it to the configured user.
+
+    ``backup=False`` leaves the day's backup to the caller: the window takes it in the
+    background once the caseload is on screen (a copy of a big file takes seconds to
+    minutes, and the first rows must not wait for it).
+    """
     settings = settings or load_settings()
     url = database_url(db)
     engine = open_database(url, backup_keep=settings.backup_keep)
-    daily_backup(url, settings.backup_keep)
+    if backup:
+        daily_backup(url, settings.backup_keep)
     try:
         team = team_login(engine)
     except Exception:

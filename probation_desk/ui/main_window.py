@@ -26,6 +26,7 @@ import importlib
 import importlib.util
 import inspect
 import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
@@ -73,6 +74,23 @@ EXTRA_SECTIONS = {
                 "by PDU and by month."),
 }
 """Sections built by other modules: (module, class taking (desk, ...), placeholder text)."""
+
+
+def _preload_services() -> None:
+    """Import SQLAlchemy and the services on a thread while Qt paints the first frame.
+
+    The database cannot be read before they are imported (about a quarter of a second);
+    the event loop spends the first paint in Qt's own code, so the import overlaps it
+    instead of starting after it. Opening the database then finds them imported.
+    """
+    def work() -> None:
+        try:
+            import probation_desk.services.caseload_search
+            import probation_desk.services.session  # noqa: F401
+        except Exception:  # the open reports any real problem in words
+            log.debug("preloading the services failed", exc_info=True)
+
+    threading.Thread(target=work, name="preload-services", daemon=True).start()
 
 
 class Placeholder(QWidget):
@@ -335,6 +353,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         QTimer.singleShot(500, self._after_first_paint)  # in case nothing is painted
+        _preload_services()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
@@ -374,7 +393,7 @@ class MainWindow(QMainWindow):
             from probation_desk.services.session import open_desk
 
             target = url or database_url(db_arg)
-            desk = open_desk(target, settings=settings, clock=clock)
+            desk = open_desk(target, settings=settings, clock=clock, backup=False)
             try:
                 empty = not has_people(desk)
             except Exception:
@@ -448,9 +467,20 @@ class MainWindow(QMainWindow):
     def _background_checks(self, desk: Desk, url: str, empty: bool) -> None:
         if desk is not self.desk:
             return  # another database was opened meanwhile
+        self._backup_in_background(url, self.settings.backup_keep)
         if self.sweep_at_start and not empty:
             self._sweep_in_background(desk)
         self._check_file_in_background(url)
+
+    def _backup_in_background(self, url: str, keep: int) -> None:
+        """The day's backup of a SQLite file (services.session.daily_backup), on the long
+        pool once the caseload is on screen: it is a copy of the whole file."""
+        def work(_p: object) -> None:
+            from probation_desk.services.session import daily_backup
+
+            daily_backup(url, keep)
+
+        self.tasks.op(self, work).failure(lambda _exc: None).long().run_in_background()
 
     def _check_file_in_background(self, url: str) -> None:
         """Run SQLite's full page check after opening (seconds on a big file), read-only.
