@@ -330,6 +330,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from probation_desk.services.format import schema_text
+
+    sys.stdout.write(schema_text())
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from probation_desk.services.transfer import import_file
 
@@ -341,9 +348,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result.as_json())
     else:
-        print(f"Imported {result.accepted} records; refused {len(result.refused)}.")
+        print(f"Imported {result.accepted} records; {result.already_present} were already "
+              f"present; refused {len(result.refused)}.")
         for r in result.refused:
-            print(f"  line {r.line}: {r.reason}")
+            where = f", field {r.field}" if r.field else ""
+            print(f"  line {r.line}{where}: {r.reason}")
         if result.stopped:
             print(result.stopped)
     return 0 if result.stopped is None and not result.refused else 1
@@ -596,6 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path")
     p = add("import", cmd_import, "import a JSON Lines file through the same rules")
     p.add_argument("path")
+    add("schema", cmd_schema, "print the JSON Schema of the export/import format")
     p = add("workbook", cmd_workbook, "print the Pre-Intervention Module workbook to a PDF")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--crn", help="personalise for this person")

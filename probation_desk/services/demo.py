@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from probation_desk.domain.catalogue import Catalogue
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
+from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk
 from probation_desk.services.transfer import ImportResult, import_records
 from probation_desk.store.models import Person
@@ -195,29 +196,32 @@ def _pick(rng: random.Random, seq: Sequence[T]) -> T:
 
 
 def demo_records(cases: int, seed: int, catalogue: Catalogue
-                 ) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, record) pairs for a synthetic caseload."""
+                 ) -> Iterator[tuple[int, fmt.Record]]:
+    """Yield (line number, record) pairs for a synthetic caseload, as format records."""
     rng = random.Random(seed)
     approved = [k.code for k in catalogue.toolkits if k.withdrawn_from is None]
     chemsex = next((k for k in catalogue.toolkits if k.code == "CHEMSEX"), None)
     line = 0
-    people: list[tuple[str, dict[str, Any]]] = []
-    orders: list[dict[str, Any]] = []
-    nsis: list[dict[str, Any]] = []
-    sessions: list[dict[str, Any]] = []
-    acts: list[dict[str, Any]] = []
-    refs: list[dict[str, Any]] = []
+    people: list[fmt.Person] = []
+    orders: list[fmt.Order] = []
+    nsis: list[fmt.Nsi] = []
+    sessions: list[fmt.ModuleSession] = []
+    acts: list[fmt.Contact] = []
+    refs: list[fmt.SiReferral] = []
+    groups: tuple[list[Any], ...] = (people, orders, nsis, sessions, acts, refs)
     # Emit in chunks of people so memory stays flat for large caseloads.
     chunk = 2000
+    History = fmt.HistoryEntry
+    day7, day63 = dt.timedelta(days=7), dt.timedelta(days=63)
+    midnight = dt.time()
 
-    def drain() -> Iterator[tuple[int, dict[str, Any]]]:
+    def drain() -> Iterator[tuple[int, fmt.Record]]:
         nonlocal line
-        for group in ([p for _, p in people], orders, nsis, sessions, acts, refs):
+        for group in groups:
             for rec in group:
                 line += 1
                 yield line, rec
             group.clear()
-        people.clear()
 
     for i in range(cases):
         serial = ((i // len(CRN_LETTERS)) * 7 + seed) % 1_000_000
@@ -226,26 +230,24 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
         pdu = _pick(rng, PDUS[region])
         pp = _practitioners(pdu)[rng.randrange(3)]
         welsh = region == "Wales" and rng.random() < 0.3
-        people.append((crn, {
-            "type": "person", "crn": crn,
-            "name": _name(rng),
-            "date_of_birth": _day(rng, dt.date(1960, 1, 1), dt.date(2004, 12, 31)).isoformat(),
-            "region": region, "pdu": pdu, "practitioner": pp,
-            "language": "WELSH" if welsh else "ENGLISH",
-            "print_needs": "LARGE" if rng.random() < 0.1 else "STANDARD"}))
+        people.append(fmt.Person(
+            crn=crn, name=_name(rng),
+            date_of_birth=_day(rng, dt.date(1960, 1, 1), dt.date(2004, 12, 31)),
+            region=region, pdu=pdu, practitioner=pp,  # type: ignore[arg-type]
+            language="WELSH" if welsh else "ENGLISH",
+            print_needs="LARGE" if rng.random() < 0.1 else "STANDARD"))
         o_start = _day(rng, dt.date(2020, 6, 1), dt.date(2025, 12, 31))
         o_end = o_start + dt.timedelta(days=_pick(rng, (365, 547, 730)))
         rar_max = _pick(rng, (10, 15, 20, 25, 30, 40))
         oref = f"{crn}/O1"
-        orders.append({"type": "order", "ref": oref, "crn": crn, "kind": _pick(rng,
-            ("COMMUNITY_ORDER", "SUSPENDED_SENTENCE")), "start_date": o_start.isoformat(),
-            "end_date": o_end.isoformat(), "rar_max_days": rar_max})
+        orders.append(fmt.Order(ref=oref, crn=crn, kind=_pick(rng, (
+            "COMMUNITY_ORDER", "SUSPENDED_SENTENCE")), start_date=o_start, end_date=o_end,
+            rar_max_days=rar_max))
         if rng.random() < 0.3:
             l_start = _day(rng, dt.date(2020, 1, 1), dt.date(2025, 6, 30))
-            orders.append({"type": "order", "ref": f"{crn}/O2", "crn": crn, "kind": "LICENCE",
-                           "start_date": l_start.isoformat(),
-                           "end_date": (l_start + dt.timedelta(days=730)).isoformat(),
-                           "rar_max_days": None})
+            orders.append(fmt.Order(ref=f"{crn}/O2", crn=crn, kind="LICENCE",
+                                    start_date=l_start,
+                                    end_date=l_start + dt.timedelta(days=730)))
         window_end = min(o_end, ANCHOR)
         n_nsi = _randint(rng, 7, 13)
         open_kits: set[str] = set()
@@ -257,81 +259,90 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                             - dt.timedelta(days=1))
             started = rng.random() < 0.6
             k += 1
-            hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
-            rec: dict[str, Any] = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn,
-                                   "order": None,
-                   "toolkit": "CHEMSEX", "status": "IN_PROGRESS" if started else "REFERRED",
-                   "referral_date": ref_date.isoformat(), "notes": _pick(rng, NOTES),
-                   "practitioner": pp}
+            notes = _pick(rng, NOTES)
+            hist = [History(status="REFERRED", date=ref_date)]
+            st = None
             if started:
                 st = ref_date + dt.timedelta(days=_randint(rng, 1, 20))
-                rec["actual_start"] = st.isoformat()
-                hist.append({"status": "IN_PROGRESS", "date": st.isoformat()})
-            rec["history"] = hist
-            nsis.append(rec)
+                hist.append(History(status="IN_PROGRESS", date=st))
+            nsis.append(fmt.Nsi(ref=f"{crn}/N{k}", crn=crn, toolkit="CHEMSEX",
+                                status="IN_PROGRESS" if started else "REFERRED",
+                                referral_date=ref_date, actual_start=st, notes=notes,
+                                practitioner=pp, history=hist))
             open_kits.add("CHEMSEX")
         for _ in range(n_nsi):
             kit = _pick(rng, approved)
             ref_date = _day(rng, o_start, window_end)
             roll = rng.random()
             k += 1
-            rec = {"type": "nsi", "ref": f"{crn}/N{k}", "crn": crn, "order": oref,
-                   "toolkit": kit, "referral_date": ref_date.isoformat(),
-                   "expected_start": (ref_date + dt.timedelta(days=7)).isoformat(),
-                   "expected_end": (ref_date + dt.timedelta(days=63)).isoformat(),
-                   "notes": _pick(rng, NOTES), "practitioner": pp}
-            hist = [{"status": "REFERRED", "date": ref_date.isoformat()}]
+            notes = _pick(rng, NOTES)
+            hist = [History(status="REFERRED", date=ref_date)]
             start = min(ref_date + dt.timedelta(days=_randint(rng, 0, 14)), ANCHOR)
             end = min(start + dt.timedelta(days=_randint(rng, 14, 90)), ANCHOR)
+            actual_start = actual_end = outcome = None
             if roll < 0.08 and kit not in open_kits:
-                rec["status"] = "REFERRED"
+                status = "REFERRED"
                 open_kits.add(kit)
             elif roll < 0.18 and kit not in open_kits:
-                rec["status"] = "IN_PROGRESS"
-                rec["actual_start"] = start.isoformat()
-                hist.append({"status": "IN_PROGRESS", "date": start.isoformat()})
+                status = "IN_PROGRESS"
+                actual_start = start
+                hist.append(History(status="IN_PROGRESS", date=start))
                 open_kits.add(kit)
             else:
                 done = roll < 0.75
-                rec["status"] = "COMPLETED" if done else "ENDED"
-                rec["outcome"] = "COMPLETED" if done else _pick(rng,
+                status = "COMPLETED" if done else "ENDED"
+                outcome = "COMPLETED" if done else _pick(rng,
                     ("NOT_COMPLETED", "NOT_SUITABLE", "ORDER_ENDED"))
-                rec["actual_start"] = start.isoformat()
-                rec["actual_end"] = end.isoformat()
-                hist.append({"status": "IN_PROGRESS", "date": start.isoformat()})
-                hist.append({"status": rec["status"], "date": end.isoformat()})
-            rec["history"] = hist
-            nsis.append(rec)
+                actual_start, actual_end = start, end
+                hist.append(History(status="IN_PROGRESS", date=start))
+                hist.append(History(status=status, date=end))  # type: ignore[arg-type]
+            nsis.append(fmt.Nsi(
+                ref=f"{crn}/N{k}", crn=crn, order=oref, toolkit=kit,
+                status=status, referral_date=ref_date,  # type: ignore[arg-type]
+                expected_start=ref_date + day7, expected_end=ref_date + day63,
+                actual_start=actual_start, actual_end=actual_end,
+                outcome=outcome, notes=notes, practitioner=pp,  # type: ignore[arg-type]
+                history=hist))
         # Pre-Intervention Module sessions, some completed and revisited.
         m_roll = rng.random()
         completed_on = None
+        s_no = 0
         if m_roll < 0.55:
             first = _day(rng, max(o_start, dt.date(2022, 6, 6)), window_end)
             n_sessions = _randint(rng, 1, 3)
             day = first
             for j in range(n_sessions):
                 done = m_roll < 0.4 and j == n_sessions - 1
-                sessions.append({"type": "module_session", "crn": crn,
-                                 "date": day.isoformat(), "supporter_role": _pick(rng, SUPPORT),
-                                 "supporter_name": pp if rng.random() < 0.6 else
-                                 f"{_pick(rng, PP_FIRST)} {_pick(rng, PP_LAST)}",
-                                 "completed": done, "notes": _pick(rng, NOTES)})
+                s_no += 1
+                role = _pick(rng, SUPPORT)
+                supporter = (pp if rng.random() < 0.6 else
+                             f"{_pick(rng, PP_FIRST)} {_pick(rng, PP_LAST)}")
+                sessions.append(fmt.ModuleSession(
+                    ref=f"{crn}/S{s_no}", crn=crn, date=day,
+                    supporter_role=role, supporter_name=supporter,  # type: ignore[arg-type]
+                    completed=done, notes=_pick(rng, NOTES)))
                 if done:
                     completed_on = day
-                day = min(day + dt.timedelta(days=7), ANCHOR)
+                day = min(day + day7, ANCHOR)
             if completed_on is not None and rng.random() < 0.3:
                 for _ in range(_randint(rng, 1, 2)):
                     day = min(day + dt.timedelta(days=_randint(rng, 14, 60)), ANCHOR)
-                    sessions.append({"type": "module_session", "crn": crn,
-                                     "date": day.isoformat(), "supporter_role": "PP",
-                                     "supporter_name": pp, "completed": rng.random() < 0.5,
-                                     "notes": "Revisited the module."})
-        # RAR activity on the order.
-        for _ in range(_randint(rng, 2, 8)):
-            acts.append({"type": "activity", "crn": crn, "order": oref,
-                         "date": _day(rng, o_start, window_end).isoformat(),
-                         "rar_activity": rng.random() < 0.85,
-                         "attended": rng.random() < 0.9, "description": "Supervision session"})
+                    s_no += 1
+                    sessions.append(fmt.ModuleSession(
+                        ref=f"{crn}/S{s_no}", crn=crn, date=day, supporter_role="PP",
+                        supporter_name=pp, completed=rng.random() < 0.5,
+                        notes="Revisited the module."))
+        # RAR activity on the order: past contacts, attended or an acceptable absence.
+        for a_no in range(1, _randint(rng, 2, 8) + 1):
+            on = _day(rng, o_start, window_end)
+            rar_flag = rng.random() < 0.85
+            attended = rng.random() < 0.9
+            acts.append(fmt.Contact(
+                ref=f"{crn}/C{a_no}", crn=crn, order=oref, contact_type="OTHER",
+                at=dt.datetime.combine(on, midnight), rar_activity=rar_flag,
+                notes="Supervision session",
+                outcome="ATTENDED_COMPLIED" if attended else "ACCEPTABLE_ABSENCE",
+                absence_reason=None if attended else "OTHER"))
         if rng.random() < 0.2:
             area = _pick(rng, tuple(SI_NAMES))
             r_date = _day(rng, o_start, window_end)
@@ -341,9 +352,10 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                 start_si = min(start_si + dt.timedelta(days=_randint(rng, 0, 30)), ANCHOR)
                 if start_si < completed_on:
                     start_si = None
-            refs.append({"type": "si_referral", "crn": crn, "need_area": area,
-                         "name": SI_NAMES[area], "referral_date": r_date.isoformat(),
-                         "start_date": start_si.isoformat() if start_si else None})
+            refs.append(fmt.SiReferral(ref=f"{crn}/R1", crn=crn,
+                                       need_area=area,  # type: ignore[arg-type]
+                                       name=SI_NAMES[area], referral_date=r_date,
+                                       start_date=start_si))
         if len(people) >= chunk:
             yield from drain()
     yield from drain()

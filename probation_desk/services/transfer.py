@@ -1,19 +1,32 @@
 """Export and import: a JSON Lines file of people, orders, NSIs, module sessions,
-contacts and Structured Intervention referrals (``activity`` lines of the older
-format are still read, and become contacts with the migration's meaning).
+contacts, Structured Intervention referrals and sign-offs.
 
-Import checks every record with the same domain rules the window uses (an NSI goes
-through ``check_open`` as history, a session through ``check_session``...). Refused
-records are reported with their line number and reason; accepted records are saved
-in batches, each batch one transaction with one audit row per record, so an import
-that stops leaves whole records only. The demo generator feeds its records through
-this same import.
+The format is described once, as typed classes, in :mod:`probation_desk.services.format`
+(a strict msgspec decoder parses and type-checks each line in one pass). Import then checks
+every record with the same domain rules the window uses (an NSI goes through
+``check_open`` as history, a session through ``check_session``...) and refuses, with its
+line, field and reason, any value it would have to change to save. A refused line never
+stops the lines after it. Accepted records are saved in batches, each batch one
+transaction with one audit row per record, so an import that stops leaves whole records
+only.
+
+Re-import is idempotent: every record has a stable reference (the CRN for a person, a
+``ref`` for the others). A record whose reference is already in the database is counted
+as already present when it is identical, and refused as a conflicting change when it is
+not; it is never added twice. A record may refer to orders and NSIs already in the
+database. Files of older format versions are read too: their lines are first brought up
+to the current format (refs they lacked are numbered per person in file order, as the
+migration numbered stored rows; an ``activity`` line becomes a past contact, as the
+contacts migration mapped it) and then checked just as strictly. The demo generator feeds
+its records through this same import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -21,19 +34,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import (
-    Connection,
-    bindparam,
-    func,
-    select,
-    text,
-    update,
-)
+import msgspec
+from sqlalchemy import Connection, bindparam, func, select, text, update
 
-from probation_desk.domain import contacts, module, nsi, people
+from probation_desk.domain import contacts, interventions, module, nsi, people
 from probation_desk.domain.contacts import ContactDetails, Requirement
 from probation_desk.domain.errors import RuleViolation
-from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, SupporterRole
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import (
@@ -43,8 +49,12 @@ from probation_desk.domain.people import (
     PersonDetails,
     PrintNeeds,
 )
+from probation_desk.domain.review import SignOffKind, check_sign_off
+from probation_desk.domain.roles import Role
+from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
+from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk, name_key, now_utc
-from probation_desk.store.bulk import bulk_insert
+from probation_desk.store.bulk import JsonText, insert_tuples, sqlite_datetime
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -55,14 +65,49 @@ from probation_desk.store.models import (
     NsiStatusHistory,
     Order,
     Person,
+    SignOff,
     SiReferral,
     table_of,
 )
 
-FORMAT_VERSION = 2
-"""2 added ``contact`` lines, order termination and session withdrawal; 1 is still read."""
-RECORD_TYPES = ("header", "person", "order", "nsi", "module_session", "contact",
-                "activity", "si_referral")
+FORMAT_VERSION = fmt.FORMAT_VERSION
+RECORD_TYPES = ("header", *fmt.RECORD_TYPES)
+MAX_LINE_BYTES = 1 << 20
+"""The longest line read (1 MiB: far above the longest valid record); longer is refused."""
+
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "person": ("id", "crn", "name", "name_key", "date_of_birth", "region", "pdu",
+               "practitioner", "language", "print_needs", "open_nsis", "module_status",
+               "module_completed_on"),
+    "sentence_order": ("id", "ref", "person_id", "kind", "start_date", "end_date",
+                       "rar_max_days", "rar_terminated_on", "rar_termination_reason"),
+    "nsi": ("id", "ref", "person_id", "order_id", "toolkit", "status", "status_date",
+            "referral_date", "expected_start", "expected_end", "actual_start", "actual_end",
+            "outcome", "notes", "practitioner", "active", "previous_nsi_id", "version"),
+    "nsi_status_history": ("id", "nsi_id", "status", "status_date", "recorded_by",
+                           "recorded_at", "note"),
+    "module_session": ("id", "ref", "person_id", "session_date", "supporter_role",
+                       "supporter_name", "completed", "notes", "withdrawn_on",
+                       "withdrawn_reason"),
+    "contact": ("id", "ref", "person_id", "order_id", "nsi_id", "contact_type", "at",
+                "rar_activity", "notes", "outcome", "absence_reason", "cancelled_on",
+                "cancel_reason", "created_by", "created_at", "version"),
+    "contact_correction": ("id", "contact_id", "at", "by_name", "text"),
+    "si_referral": ("id", "ref", "person_id", "need_area", "name", "referral_date",
+                    "start_date"),
+    "sign_off": ("id", "ref", "person_id", "kind", "on_date", "by_name", "comment",
+                 "recorded_at"),
+    "audit": ("at", "actor", "action", "entity", "entity_id", "person_id", "before",
+              "after"),
+}
+"""Storage column order of the tuples the importer builds, per table (in write order)."""
+
+_MODELS: dict[str, type[Base]] = {
+    "person": Person, "sentence_order": Order, "nsi": Nsi,
+    "nsi_status_history": NsiStatusHistory, "module_session": ModuleSessionRow,
+    "contact": Contact, "contact_correction": ContactCorrection, "si_referral": SiReferral,
+    "sign_off": SignOff,
+    "audit": AuditEntry}
 
 
 class BatchFailed(RuntimeError):
@@ -75,11 +120,12 @@ class BatchFailed(RuntimeError):
 
 @dataclass
 class Refusal:
-    """One record that was not imported."""
+    """One record that was not imported: its line, the field and the reason in words."""
 
     line: int
     rule: str
     reason: str
+    field: str | None = None
 
 
 @dataclass
@@ -89,49 +135,66 @@ class ImportResult:
     accepted: int = 0
     refused: list[Refusal] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    present: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    """Records already in the database, identical to the file's (not added again)."""
     stopped: str | None = None
     cancelled: bool = False
 
+    @property
+    def already_present(self) -> int:
+        """How many records were already in the database, identical."""
+        return sum(self.present.values())
+
     def as_json(self) -> dict[str, Any]:
         """The result for ``--json`` output."""
-        return {"accepted": self.accepted, "refused": len(self.refused),
-                "counts": dict(self.counts), "stopped": self.stopped,
+        return {"accepted": self.accepted, "already_present": self.already_present,
+                "refused": len(self.refused), "counts": dict(self.counts),
+                "present": dict(self.present), "stopped": self.stopped,
                 "cancelled": self.cancelled,
-                "refusals": [{"line": r.line, "rule": r.rule, "reason": r.reason}
-                             for r in self.refused]}
+                "refusals": [{"line": r.line, "field": r.field, "rule": r.rule,
+                              "reason": r.reason} for r in self.refused]}
 
 
-def _d(value: Any, label: str, required: bool = False) -> dt.date | None:
-    if value is None or value == "":
-        if required:
-            raise RuleViolation("required", f"The {label} is missing.", label)
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise RuleViolation("bad-date", f"The {label} '{value}' is not a date "
-                            "(expected YYYY-MM-DD).", label) from None
+def _as_given(field_name: str, label: str, given: str | None, saved: str | None) -> None:
+    """Refuse a text the domain would save differently from the file (never change it)."""
+    if given == saved:
+        return
+    if given is not None and given.strip() == "":
+        why = "is empty or only spaces: leave the field out (or null) when there is none"
+    elif given is not None and given != given.strip():
+        why = "has spaces or line breaks at its start or end, which would not be kept"
+    else:
+        why = ("is not in Unicode normal form NFC, so it would be saved with different "
+               "characters")
+    raise RuleViolation("would-change", f"{label} {why}. Nothing was changed: correct the "
+                        "file and import it again.", field_name)
 
 
-def _enum(kind: Any, value: Any, label: str) -> Any:
-    try:
-        return kind[value]
-    except (KeyError, TypeError):
-        allowed = ", ".join(kind.__members__)
-        raise RuleViolation("bad-value", f"'{value}' is not a valid {label} "
-                            f"(one of {allowed}).", label) from None
+def _clean(value: str | None, field_name: str, label: str, max_len: int, *,
+           multiline: bool = True, required: bool = False) -> str | None:
+    cleaned = clean_text(value, field=field_name, label=label, max_len=max_len,
+                         multiline=multiline, required=required)
+    _as_given(field_name, label, value, cleaned)
+    return cleaned
 
 
-def _bool(value: Any, label: str) -> bool:
-    if not isinstance(value, bool):
-        raise RuleViolation("bad-value", f"The field '{label}' must be true or false.", label)
-    return value
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
 
 
-def _req(rec: dict[str, Any], key: str) -> Any:
-    if key not in rec or rec[key] is None:
-        raise RuleViolation("required", f"The field '{key}' is missing.", key)
-    return rec[key]
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+
+
+def _differences(pairs: Iterable[tuple[str, Any, Any]]) -> list[str]:
+    return [name for name, mine, theirs in pairs if mine != theirs]
+
+
+_HISTORY_OF = (select(table_of(NsiStatusHistory))
+               .where(NsiStatusHistory.nsi_id == bindparam("nsi_id"))
+               .order_by(NsiStatusHistory.id))
 
 
 class _Importer:
@@ -143,371 +206,491 @@ class _Importer:
         self.batch_size = batch_size
         self.today = desk.today
         self.result = ImportResult()
+        self.sqlite = desk.engine.dialect.name == "sqlite"
         with desk.engine.connect() as con:
             self.crn_to_id: dict[str, int] = dict(
                 con.execute(select(Person.crn, Person.id)).all())
             self.next_id = {
                 m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
                 for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
-                          Contact, ContactCorrection, SiReferral)
+                          Contact, ContactCorrection, SiReferral, SignOff)
             }
             self.open_counts: dict[tuple[int, str], int] = {
                 (pid, kit): n for pid, kit, n in con.execute(
                     select(Nsi.person_id, Nsi.toolkit, func.count())
                     .where(Nsi.active.is_(True)).group_by(Nsi.person_id, Nsi.toolkit))
             }
-        self.order_refs: dict[str, tuple[int, int]] = {}  # ref -> (order id, person id)
+            # A team database (PostgreSQL) stamps its own login as a sign-off's signer.
+            self.login = (con.execute(text("SELECT session_user")).scalar()
+                          if con.dialect.name == "postgresql" else None)
+        self.stored_people = len(self.crn_to_id)
+        self.had_rows = {name: n > 1 for name, n in self.next_id.items()}
+        self.refs: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+        """Refs seen in this file (and looked up in the database): ref -> (id, person id)."""
+        self.file_refs: dict[str, set[str]] = defaultdict(set)
+        self.file_crns: set[str] = set()
         self.requirements: dict[int, Requirement | None] = {}  # order id -> its RAR
         self.nsi_orders: dict[int, int | None] = {}  # NSI id -> its order id
-        self.nsi_refs: dict[str, tuple[int, int]] = {}
-        self.pending: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.pending: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
         self.pending_lines: list[int] = []
-        self.batch_audit: dict[str, list[int]] = {}
         self.saved = 0
         self.saved_counts: dict[str, int] = defaultdict(int)
         self.batch_counts: dict[str, int] = defaultdict(int)
         self.touched_people: set[int] = set()
         self.sessions: dict[int, list[ModuleSession]] = defaultdict(list)
         self.at = now_utc()
+        self.at_stored: Any = sqlite_datetime(self.at) if self.sqlite else self.at
         self.first_person_id = self.next_id["person"]
         self.source_json = json.dumps(source, ensure_ascii=False)
+        self.actor = desk.actor
+        self.lookup_con: Connection | None = None
+        self._by_ref: dict[str, Any] = {}
+        if self.sqlite:
+            self.d: Callable[[dt.date | None], Any] = _iso_or_none
+            self.ts: Callable[[dt.datetime | None], Any] = _sqlite_ts_or_none
+        else:
+            self.d = _same
+            self.ts = _same
 
     def _new_id(self, table: str) -> int:
         value = self.next_id[table]
         self.next_id[table] = value + 1
         return value
 
-    def _audit(self, line: int, kind: str, entity_id: int, person_id: int,
-               rec: dict[str, Any]) -> None:
-        """Note an imported record for this batch's audit row (one row per record type)."""
-        entry = self.batch_audit.get(kind)
-        if entry is None:
-            self.batch_audit[kind] = [1, line, line, entity_id, entity_id]
-        else:
-            entry[0] += 1
-            entry[2] = line
-            entry[4] = entity_id
+    def _audit(self, line: int, kind: str, table: str, entity_id: int, person_id: int,
+               ref: str) -> None:
+        """One audit row per imported record: who, when, which record, from where."""
+        self.pending["audit"].append((
+            self.at_stored, self.actor, f"import {kind}", table, entity_id, person_id, None,
+            JsonText(f'{{"file":{self.source_json},"line":{line},"ref":'
+                         f'{json.dumps(ref, ensure_ascii=False)}}}')))
 
-    def _person_id(self, rec: dict[str, Any]) -> int:
-        crn = people.check_crn(str(_req(rec, "crn")))
+    def _person_id(self, crn: str) -> int:
         pid = self.crn_to_id.get(crn)
         if pid is None:
             raise RuleViolation("unknown-person", f"No person with CRN {crn} is in the "
                                 "database or earlier in this file.", "crn")
         return pid
 
-    # -------------------------------------------------------------- records
-    def person(self, line: int, rec: dict[str, Any]) -> None:
-        details = people.check_person(PersonDetails(
-            crn=str(_req(rec, "crn")), name=str(_req(rec, "name")),
-            date_of_birth=_d(rec.get("date_of_birth"), "date of birth"),
-            region=str(_req(rec, "region")), pdu=str(_req(rec, "pdu")),
-            practitioner=str(_req(rec, "practitioner")),
-            language=_enum(Language, rec.get("language", "ENGLISH"), "language"),
-            print_needs=_enum(PrintNeeds, rec.get("print_needs", "STANDARD"), "print needs"),
-        ), self.today)
-        if details.crn in self.crn_to_id:
-            raise RuleViolation("duplicate-crn", f"A person with the CRN {details.crn} is "
-                                "already recorded.", "crn")
-        pid = self._new_id("person")
-        self.crn_to_id[details.crn] = pid
-        self.pending["person"].append({
-            "id": pid, "crn": details.crn, "name": details.name,
-            "name_key": name_key(details.name), "date_of_birth": details.date_of_birth,
-            "region": details.region, "pdu": details.pdu,
-            "practitioner": details.practitioner, "language": details.language.name,
-            "print_needs": details.print_needs.name, "open_nsis": 0,
-            "module_status": module.ModuleStatus.NOT_STARTED.name,
-            "module_completed_on": None})
-        self.touched_people.add(pid)
-        self._audit(line, "person", pid, pid, rec)
+    # ------------------------------------------------------------------ references
+    def _stored(self, table: str, ref: str) -> Any:
+        """The database's row with this ref (only looked for when the table had rows)."""
+        if not self.had_rows[table]:
+            return None
+        stmt = self._by_ref.get(table)
+        if stmt is None:
+            t = table_of(_MODELS[table])
+            stmt = self._by_ref[table] = select(t).where(t.c.ref == bindparam("ref"))
+        return self._lookup().execute(stmt, {"ref": ref}).first()
 
-    def order(self, line: int, rec: dict[str, Any]) -> None:
-        pid = self._person_id(rec)
-        ref = str(_req(rec, "ref"))
-        if ref in self.order_refs:
-            raise RuleViolation("duplicate-ref", f"The order reference {ref} is used twice.")
-        d = people.check_order(OrderDetails(
-            _enum(OrderKind, _req(rec, "kind"), "order kind"),
-            _d(rec.get("start_date"), "start date", True),  # type: ignore[arg-type]
-            _d(rec.get("end_date"), "end date", True),  # type: ignore[arg-type]
-            rec.get("rar_max_days")))
-        terminated = _d(rec.get("rar_terminated_on"), "RAR termination date")
-        reason = None
+    def _lookup(self) -> Connection:
+        """A reading connection for looking up stored records (its snapshot ends at each
+        batch, so it sees what earlier batches wrote and does not hold the WAL back)."""
+        if self.lookup_con is None:
+            self.lookup_con = self.desk.engine.connect()
+        return self.lookup_con
+
+    def close(self) -> None:
+        """End the lookup connection's read transaction (and give it back)."""
+        if self.lookup_con is not None:
+            self.lookup_con.close()
+            self.lookup_con = None
+
+    def _ref_of(self, table: str, row_id: int | None) -> str | None:
+        if row_id is None:
+            return None
+        t = table_of(_MODELS[table])
+        return self._lookup().execute(select(t.c.ref).where(t.c.id == row_id)).scalar()
+
+    def _find(self, table: str, ref: str | None, pid: int, field_name: str,
+              what: str) -> int | None:
+        """The id of this person's order or NSI ``ref``, in this file or the database."""
+        if ref is None:
+            return None
+        found = self.refs[table].get(ref)
+        if found is None:
+            row = self._stored(table, ref)
+            if row is not None:
+                found = self.refs[table][ref] = (row.id, row.person_id)
+        if found is None or found[1] != pid:
+            raise RuleViolation(f"unknown-{what.split()[-1].lower()}",
+                                f"The {what} {ref} is not this person's, in the database or "
+                                "earlier in this file.", field_name)
+        return found[0]
+
+    def _requirement(self, order_id: int) -> Requirement | None:
+        """The RAR requirement of an order in this file or the database (None if none)."""
+        if order_id not in self.requirements:
+            o = self._lookup().execute(select(table_of(Order))
+                                       .where(Order.id == order_id)).one()
+            self.requirements[order_id] = (None if o.rar_max_days is None else Requirement(
+                o.id, o.start_date, o.end_date, o.rar_max_days, o.rar_terminated_on))
+        return self.requirements[order_id]
+
+    def _nsi_order(self, nsi_id: int) -> int | None:
+        if nsi_id not in self.nsi_orders:
+            self.nsi_orders[nsi_id] = self._lookup().execute(
+                select(Nsi.order_id).where(Nsi.id == nsi_id)).scalar()
+        return self.nsi_orders[nsi_id]
+
+    def _claim(self, table: str, ref: str, kind: str) -> Any:
+        """Refuse a ref used twice in the file; return the database's row with it, if any."""
+        if ref in self.file_refs[table]:
+            raise RuleViolation("duplicate-ref", f"The {kind} reference {ref} is used twice in "
+                                "this file.", "ref")
+        self.file_refs[table].add(ref)
+        return self._stored(table, ref)
+
+    def _present(self, kind: str, ref: str, row: Any, pid: int,
+                 pairs: list[tuple[str, Any, Any]]) -> None:
+        """An identical record is already present; a different one is refused."""
+        differ = (["crn"] if row.person_id != pid else []) + _differences(pairs)
+        if differ:
+            raise RuleViolation(
+                "conflicting-change",
+                f"A {kind.replace('_', ' ')} with the reference {ref} is already recorded, "
+                f"with a different {', '.join(differ)}. An import never changes a record: "
+                "change it in Probation Desk, or give the file's record a new reference.",
+                differ[0])
+
+    # -------------------------------------------------------------- records
+    def person(self, line: int, rec: fmt.Person) -> bool:
+        if rec.crn in self.file_crns:
+            raise RuleViolation("duplicate-ref", f"The CRN {rec.crn} is used twice in this "
+                                "file.", "crn")
+        self.file_crns.add(rec.crn)
+        details = people.check_person(PersonDetails(
+            rec.crn, rec.name, rec.date_of_birth, rec.region, rec.pdu, rec.practitioner,
+            Language[rec.language], PrintNeeds[rec.print_needs]), self.today)
+        _as_given("name", "The name", rec.name, details.name)
+        _as_given("pdu", "The PDU", rec.pdu, details.pdu)
+        _as_given("practitioner", "The managing practitioner", rec.practitioner,
+                  details.practitioner)
+        pid = self.crn_to_id.get(rec.crn)
+        if pid is not None:  # in the database before this import
+            row = self._lookup().execute(select(table_of(Person))
+                                         .where(Person.id == pid)).one()
+            self._present("person", rec.crn, row, pid, [
+                ("name", rec.name, row.name), ("date_of_birth", rec.date_of_birth,
+                                               row.date_of_birth),
+                ("region", rec.region, row.region), ("pdu", rec.pdu, row.pdu),
+                ("practitioner", rec.practitioner, row.practitioner),
+                ("language", rec.language, row.language),
+                ("print_needs", rec.print_needs, row.print_needs)])
+            return False
+        pid = self._new_id("person")
+        self.crn_to_id[rec.crn] = pid
+        self.pending["person"].append((
+            pid, rec.crn, rec.name, name_key(rec.name), self.d(rec.date_of_birth),
+            rec.region, rec.pdu, rec.practitioner, rec.language, rec.print_needs, 0,
+            "NOT_STARTED", None))
+        self.touched_people.add(pid)
+        self._audit(line, "person", "person", pid, pid, rec.crn)
+        return True
+
+    def order(self, line: int, rec: fmt.Order) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("sentence_order", rec.ref, "order")
+        d = people.check_order(OrderDetails(OrderKind[rec.kind], rec.start_date, rec.end_date,
+                                            rec.rar_max_days))
+        terminated = rec.rar_terminated_on
         if terminated is not None:
             if d.rar_max_days is None:
                 raise RuleViolation("no-rar", "Only a RAR requirement can be terminated.",
                                     "rar_terminated_on")
             reason = contacts.check_termination(
                 Requirement(0, d.start, d.end, d.rar_max_days), terminated,
-                rec.get("rar_termination_reason"), self.today)
+                rec.rar_termination_reason, self.today)
+            _as_given("rar_termination_reason", "The termination reason",
+                      rec.rar_termination_reason, reason)
+        elif rec.rar_termination_reason is not None:
+            raise RuleViolation("reason-not-allowed", "A termination reason is given only "
+                                "with the termination date.", "rar_termination_reason")
+        if row is not None:
+            self.refs["sentence_order"][rec.ref] = (row.id, row.person_id)
+            self._present("order", rec.ref, row, pid, [
+                ("kind", rec.kind, row.kind), ("start_date", rec.start_date, row.start_date),
+                ("end_date", rec.end_date, row.end_date),
+                ("rar_max_days", rec.rar_max_days, row.rar_max_days),
+                ("rar_terminated_on", terminated, row.rar_terminated_on),
+                ("rar_termination_reason", rec.rar_termination_reason,
+                 row.rar_termination_reason)])
+            return False
         oid = self._new_id("sentence_order")
-        self.order_refs[ref] = (oid, pid)
+        self.refs["sentence_order"][rec.ref] = (oid, pid)
         self.requirements[oid] = (None if d.rar_max_days is None else Requirement(
             oid, d.start, d.end, d.rar_max_days, terminated))
-        self.pending["sentence_order"].append({
-            "id": oid, "person_id": pid, "kind": d.kind.name, "start_date": d.start,
-            "end_date": d.end, "rar_max_days": d.rar_max_days,
-            "rar_terminated_on": terminated, "rar_termination_reason": reason})
+        self.pending["sentence_order"].append((
+            oid, rec.ref, pid, rec.kind, self.d(rec.start_date), self.d(rec.end_date),
+            rec.rar_max_days, self.d(terminated), rec.rar_termination_reason))
         self.touched_people.add(pid)
-        self._audit(line, "order", oid, pid, rec)
+        self._audit(line, "order", "sentence_order", oid, pid, rec.ref)
+        return True
 
-    def _order_id(self, rec: dict[str, Any], pid: int) -> int | None:
-        ref = rec.get("order")
-        if ref is None:
-            return None
-        found = self.order_refs.get(str(ref))
-        if found is None or found[1] != pid:
-            raise RuleViolation("unknown-order", f"The order {ref} is not this person's order "
-                                "earlier in this file.", "order")
-        return found[0]
-
-    def nsi(self, line: int, rec: dict[str, Any]) -> None:
-        pid = self._person_id(rec)
-        ref = str(_req(rec, "ref"))
-        if ref in self.nsi_refs:
-            raise RuleViolation("duplicate-ref", f"The NSI reference {ref} is used twice.")
-        order_id = self._order_id(rec, pid)
-        kit = self.desk.toolkit(str(_req(rec, "toolkit")))
-        outcome = rec.get("outcome")
+    def nsi(self, line: int, rec: fmt.Nsi) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("nsi", rec.ref, "NSI")
+        order_id = self._find("sentence_order", rec.order, pid, "order", "order")
+        kit = self.desk.toolkit(rec.toolkit)
+        status = Status[rec.status]
         fields = NsiFields(
-            toolkit=kit.code, status=_enum(Status, _req(rec, "status"), "status"),
-            referral_date=_d(rec.get("referral_date"), "referral date", True),
-            expected_start=_d(rec.get("expected_start"), "expected start date"),
-            expected_end=_d(rec.get("expected_end"), "expected end date"),
-            actual_start=_d(rec.get("actual_start"), "start date"),
-            actual_end=_d(rec.get("actual_end"), "end date"),
-            outcome=_enum(Outcome, outcome, "outcome") if outcome else None,
-            notes=rec.get("notes"), practitioner=rec.get("practitioner"))
+            toolkit=kit.code, status=status, referral_date=rec.referral_date,
+            expected_start=rec.expected_start, expected_end=rec.expected_end,
+            actual_start=rec.actual_start, actual_end=rec.actual_end,
+            outcome=Outcome[rec.outcome] if rec.outcome is not None else None,
+            notes=rec.notes, practitioner=rec.practitioner)
         key = (pid, kit.code)
-        checked = nsi.check_open(kit, fields, self.today,
-                                 open_of_same_toolkit=self.open_counts.get(key, 0),
+        opened = self.open_counts.get(key, 0)
+        if row is not None and row.active:
+            opened -= 1  # the database's copy of this very NSI is not a second one
+        checked = nsi.check_open(kit, fields, self.today, open_of_same_toolkit=opened,
                                  historical=True)
-        previous = None
-        if rec.get("previous"):
-            prev = self.nsi_refs.get(str(rec["previous"]))
-            if prev is None or prev[1] != pid:
-                raise RuleViolation("unknown-nsi", f"The earlier NSI {rec['previous']} is "
-                                    "not this person's NSI earlier in this file.", "previous")
-            previous = prev[0]
-        history = self._history(rec.get("history"), checked)
+        _as_given("notes", "The notes", rec.notes, checked.notes)
+        _as_given("practitioner", "The managing practitioner", rec.practitioner,
+                  checked.practitioner)
         if order_id is not None:
-            contacts.check_nsi_on_requirement(self.requirements.get(order_id),
-                                              checked.actual_end)
+            contacts.check_nsi_on_requirement(self._requirement(order_id), checked.actual_end)
+        previous = self._find("nsi", rec.previous, pid, "previous", "earlier NSI")
+        history = self._history(rec.history, rec.status) if rec.history else [
+            (rec.status, checked.actual_end or checked.actual_start or rec.referral_date,
+             self.actor, self.at_stored, "imported")]
+        if row is not None:
+            self.refs["nsi"][rec.ref] = (row.id, row.person_id)
+            self._present("nsi", rec.ref, row, pid, [
+                ("order", order_id, row.order_id), ("toolkit", kit.code, row.toolkit),
+                ("status", rec.status, row.status),
+                *((name, getattr(rec, name), getattr(row, name)) for name in (
+                    "referral_date", "expected_start", "expected_end", "actual_start",
+                    "actual_end", "outcome", "notes", "practitioner")),
+                ("previous", previous, row.previous_nsi_id),
+                ("history", True, self._same_history(row.id, rec.history))])
+            return False
         nid = self._new_id("nsi")
-        self.nsi_refs[ref] = (nid, pid)
+        self.refs["nsi"][rec.ref] = (nid, pid)
         self.nsi_orders[nid] = order_id
-        if checked.is_open:
-            self.open_counts[key] = self.open_counts.get(key, 0) + 1
+        is_open = status.is_open
+        if is_open:
+            self.open_counts[key] = opened + 1
+        d = self.d
+        hist_rows = self.pending["nsi_status_history"]
+        for h_status, on, by, at, note in history:
+            hist_rows.append((self._new_id("nsi_status_history"), nid, h_status, d(on),
+                              by, at, note))
         status_date = history[-1][1] if history else checked.referral_date
-        self.pending["nsi"].append({
-            "id": nid, "person_id": pid, "order_id": order_id, "toolkit": kit.code,
-            "status": checked.status.name, "status_date": status_date,
-            "referral_date": checked.referral_date, "expected_start": checked.expected_start,
-            "expected_end": checked.expected_end, "actual_start": checked.actual_start,
-            "actual_end": checked.actual_end,
-            "outcome": checked.outcome.name if checked.outcome else None,
-            "notes": checked.notes, "practitioner": checked.practitioner,
-            "active": checked.is_open, "previous_nsi_id": previous,
-            "version": int(rec.get("version") or 1)})
-        for status, on, by, at, note in history:
-            self.pending["nsi_status_history"].append({
-                "id": self._new_id("nsi_status_history"), "nsi_id": nid, "status": status,
-                "status_date": on, "recorded_by": by, "recorded_at": at, "note": note})
+        self.pending["nsi"].append((
+            nid, rec.ref, pid, order_id, kit.code, rec.status, d(status_date),
+            d(rec.referral_date), d(rec.expected_start), d(rec.expected_end),
+            d(rec.actual_start), d(rec.actual_end), rec.outcome, rec.notes, rec.practitioner,
+            is_open, previous, 1))
         self.touched_people.add(pid)
-        self._audit(line, "nsi", nid, pid, rec)
+        self._audit(line, "nsi", "nsi", nid, pid, rec.ref)
+        return True
 
-    def _history(self, raw: Any, f: NsiFields) -> list[tuple[str, dt.date, str, dt.datetime,
-                                                             str | None]]:
-        if not raw:
-            assert f.referral_date is not None
-            return [(f.status.name, f.actual_end or f.actual_start or f.referral_date,
-                     self.desk.actor, self.at, "imported")]
-        out = []
-        for h in raw:
-            status = _enum(Status, h.get("status"), "history status").name
-            on = _d(h.get("date"), "history date", True)
-            assert on is not None
-            if on > self.today:
-                raise RuleViolation("future-date", "A status history date is in the future.")
-            try:
-                at = dt.datetime.fromisoformat(h["at"]) if h.get("at") else self.at
-            except (TypeError, ValueError):
-                raise RuleViolation("bad-date", f"'{h.get('at')}' is not a timestamp.") from None
-            note = h.get("note")
-            out.append((status, on, str(h.get("by") or self.desk.actor), at,
-                        None if note is None else str(note)[:200]))
-        if out[-1][0] != f.status.name:
+    def _history(self, entries: list[fmt.HistoryEntry], status: str
+                 ) -> list[tuple[str, dt.date, str | None, Any, str | None]]:
+        out: list[tuple[str, dt.date, str | None, Any, str | None]] = []
+        for i, h in enumerate(entries):
+            if h.date > self.today:
+                raise RuleViolation("future-date", f"The status history's entry {i + 1} is "
+                                    "dated in the future.", f"history[{i}].date")
+            by = self.actor if h.by is None else _clean(
+                h.by, f"history[{i}].by", "The history's 'by'", NAME_MAX, multiline=False,
+                required=True)
+            note = _clean(h.note, f"history[{i}].note", "The history note",
+                          fmt.HISTORY_NOTE_MAX)
+            at = self.at_stored if h.at is None else self.ts(h.at)
+            out.append((h.status, h.date, by, at, note))
+        if out[-1][0] != status:
             raise RuleViolation("history-mismatch", "The last status in the history is not "
                                 "the NSI's status.", "history")
         return out
 
-    def module_session(self, line: int, rec: dict[str, Any]) -> None:
-        pid = self._person_id(rec)
-        s = module.check_session(ModuleSession(
-            _d(rec.get("date"), "session date", True),  # type: ignore[arg-type]
-            _enum(SupporterRole, _req(rec, "supporter_role"), "supporter role"),
-            str(_req(rec, "supporter_name")), bool(rec.get("completed", False)),
-            rec.get("notes")), self.today)
-        withdrawn = _d(rec.get("withdrawn_on"), "withdrawal date")
-        why = rec.get("withdrawn_reason")
-        if withdrawn is not None and not (isinstance(why, str) and why.strip()):
-            raise RuleViolation("required", "A withdrawn session needs the reason it was "
-                                "withdrawn.", "withdrawn_reason")
+    def _same_history(self, nsi_id: int, entries: list[fmt.HistoryEntry]) -> bool:
+        rows = self._lookup().execute(_HISTORY_OF, {"nsi_id": nsi_id}).all()
+        if not entries:  # the import gave it one entry, noted "imported"
+            return len(rows) == 1 and rows[0].note == "imported"
+        if len(rows) != len(entries):
+            return False
+        return all(
+            r.status == h.status and r.status_date == h.date and r.note == h.note
+            and (h.by is None or r.recorded_by == h.by)
+            and (h.at is None or _aware(r.recorded_at) == h.at)
+            for r, h in zip(rows, entries, strict=True))
+
+    def module_session(self, line: int, rec: fmt.ModuleSession) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("module_session", rec.ref, "module session")
+        s = module.check_session(ModuleSession(rec.date, SupporterRole[rec.supporter_role],
+                                               rec.supporter_name, rec.completed, rec.notes),
+                                 self.today)
+        _as_given("supporter_name", "The supporter's name", rec.supporter_name,
+                  s.supporter_name)
+        _as_given("notes", "The notes", rec.notes, s.notes)
+        if rec.withdrawn_on is not None:
+            _clean(rec.withdrawn_reason, "withdrawn_reason", "The reason for withdrawing it",
+                   200, multiline=False, required=True)
+        elif rec.withdrawn_reason is not None:
+            raise RuleViolation("reason-not-allowed", "A withdrawal reason is given only "
+                                "with the withdrawal date.", "withdrawn_reason")
+        if row is not None:
+            self._present("module_session", rec.ref, row, pid, [
+                ("date", rec.date, row.session_date),
+                ("supporter_role", rec.supporter_role, row.supporter_role),
+                ("supporter_name", rec.supporter_name, row.supporter_name),
+                ("completed", rec.completed, row.completed), ("notes", rec.notes, row.notes),
+                ("withdrawn_on", rec.withdrawn_on, row.withdrawn_on),
+                ("withdrawn_reason", rec.withdrawn_reason, row.withdrawn_reason)])
+            return False
         sid = self._new_id("module_session")
-        self.pending["module_session"].append({
-            "id": sid, "person_id": pid, "session_date": s.session_date,
-            "supporter_role": s.supporter_role.name, "supporter_name": s.supporter_name,
-            "completed": s.completed, "notes": s.notes, "withdrawn_on": withdrawn,
-            "withdrawn_reason": None if withdrawn is None else str(why)[:200]})
-        self.sessions.setdefault(pid, [])
-        if withdrawn is None:
-            self.sessions[pid].append(ModuleSession(s.session_date, s.supporter_role,
-                                                    s.supporter_name, s.completed, None, sid))
+        self.pending["module_session"].append((
+            sid, rec.ref, pid, self.d(rec.date), rec.supporter_role, rec.supporter_name,
+            rec.completed, rec.notes, self.d(rec.withdrawn_on), rec.withdrawn_reason))
+        sessions = self.sessions[pid]
+        if rec.withdrawn_on is None:  # a withdrawn session counts for nothing
+            sessions.append(ModuleSession(s.session_date, s.supporter_role,
+                                          s.supporter_name, s.completed, None, sid))
         self.touched_people.add(pid)
-        self._audit(line, "module_session", sid, pid, rec)
+        self._audit(line, "module_session", "module_session", sid, pid, rec.ref)
+        return True
 
-    def _nsi_id(self, rec: dict[str, Any], pid: int) -> int | None:
-        if not rec.get("nsi"):
-            return None
-        found = self.nsi_refs.get(str(rec["nsi"]))
-        if found is None or found[1] != pid:
-            raise RuleViolation("unknown-nsi", f"The NSI {rec['nsi']} is not this "
-                                "person's NSI earlier in this file.", "nsi")
-        return found[0]
-
-    def _add_contact(self, line: int, kind: str, pid: int, d: ContactDetails,
-                     outcome: str | None, reason: str | None, rec: dict[str, Any],
-                     cancelled: tuple[dt.date, str] | None = None,
-                     corrections: list[tuple[dt.datetime, str, str]] | None = None) -> None:
-        order_id = d.order_id
-        if order_id is None and d.nsi_id is not None:
-            order_id = self.nsi_orders.get(d.nsi_id)
-        elif d.nsi_id is not None and self.nsi_orders.get(d.nsi_id) not in (None, order_id):
-            raise RuleViolation("nsi-order-mismatch", "That NSI is delivered under a "
-                                "different order.", "order")
-        req = self.requirements.get(order_id) if order_id is not None else None
-        checked = contacts.check_contact(self.desk.contact_catalogue, d, req)
-        why = None
-        if outcome is not None:
-            o, why = contacts.check_outcome(self.desk.contact_catalogue, checked.at, outcome,
-                                            reason, self.desk.now)
-            outcome = o.code
-        elif reason:
+    def contact(self, line: int, rec: fmt.Contact) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("contact", rec.ref, "contact")
+        order_id = self._find("sentence_order", rec.order, pid, "order", "order")
+        nsi_id = self._find("nsi", rec.nsi, pid, "nsi", "NSI")
+        if nsi_id is not None:
+            nsi_order = self._nsi_order(nsi_id)
+            if order_id is None:
+                order_id = nsi_order
+            elif nsi_order not in (None, order_id):
+                raise RuleViolation("nsi-order-mismatch", "That NSI is delivered under a "
+                                    "different order.", "order")
+        req = self._requirement(order_id) if order_id is not None else None
+        cat = self.desk.contact_catalogue
+        checked = contacts.check_contact(cat, ContactDetails(
+            rec.contact_type, rec.at, order_id, nsi_id, rec.rar_activity, rec.notes), req)
+        _as_given("notes", "The notes", rec.notes, checked.notes)
+        if rec.outcome is not None:
+            _o, why = contacts.check_outcome(cat, checked.at, rec.outcome, rec.absence_reason,
+                                             self.desk.now)
+            _as_given("absence_reason", "The absence reason", rec.absence_reason, why)
+        elif rec.absence_reason is not None:
             raise RuleViolation("reason-not-allowed", "A reason is given only with an "
                                 "outcome.", "absence_reason")
-        cid = self._new_id("contact")
-        self.pending["contact"].append({
-            "id": cid, "person_id": pid, "order_id": order_id, "nsi_id": checked.nsi_id,
-            "contact_type": checked.type_code, "at": checked.at,
-            "rar_activity": checked.rar, "notes": checked.notes, "outcome": outcome,
-            "absence_reason": why,
-            "cancelled_on": cancelled[0] if cancelled else None,
-            "cancel_reason": cancelled[1] if cancelled else None,
-            "created_by": self.desk.actor, "created_at": self.at, "version": 1})
-        for at, by, text_ in corrections or []:
-            self.pending["contact_correction"].append({
-                "id": self._new_id("contact_correction"), "contact_id": cid, "at": at,
-                "by_name": by, "text": text_})
-        self._audit(line, kind, cid, pid, rec)
-
-    def activity(self, line: int, rec: dict[str, Any]) -> None:
-        """An ``activity`` line of the older format: a past contact, as the migration maps it."""
-        pid = self._person_id(rec)
-        on = _d(rec.get("date"), "activity date", True)
-        assert on is not None
-        if on > self.today:
-            raise RuleViolation("future-date", "An activity cannot be dated in the future.")
-        order_id = self._order_id(rec, pid)
-        nsi_id = self._nsi_id(rec, pid)
-        desc = rec.get("description")
-        attended = _bool(rec.get("attended", True), "attended")
-        self._add_contact(
-            line, "activity", pid,
-            ContactDetails("TOOLKIT_SESSION" if nsi_id is not None else "OTHER",
-                           dt.datetime.combine(on, dt.time()), order_id, nsi_id,
-                           _bool(rec.get("rar_activity", True), "rar_activity"),
-                           None if desc is None else str(desc)[:200]),
-            "ATTENDED_COMPLIED" if attended else "ACCEPTABLE_ABSENCE",
-            None if attended else "OTHER", rec)
-
-    def contact(self, line: int, rec: dict[str, Any]) -> None:
-        """A ``contact`` line: an appointment or contact, with its outcome if it has one."""
-        pid = self._person_id(rec)
-        raw_at = _req(rec, "at")
-        try:
-            at = dt.datetime.fromisoformat(str(raw_at))
-        except ValueError:
-            raise RuleViolation("bad-date", f"The contact time '{raw_at}' is not a date and "
-                                "time (expected YYYY-MM-DDTHH:MM).", "at") from None
-        if at.tzinfo is not None:
-            raise RuleViolation("bad-date", "The contact time is local time, without a "
-                                "time zone.", "at")
-        notes = rec.get("notes")
-        if notes is not None and not isinstance(notes, str):
-            raise RuleViolation("bad-value", "The notes must be text.", "notes")
-        outcome = rec.get("outcome")
-        reason = rec.get("absence_reason")
-        cancelled = None
-        if rec.get("cancelled_on") is not None:
-            on = _d(rec.get("cancelled_on"), "cancellation date")
-            assert on is not None
-            cancelled = (on, str(rec.get("cancel_reason") or "")[:200])
+        if rec.cancelled_on is None and rec.cancel_reason is not None:
+            raise RuleViolation("reason-not-allowed", "A cancellation reason is given only "
+                                "with the cancellation date.", "cancel_reason")
+        _clean(rec.cancel_reason, "cancel_reason", "The cancellation reason", 200)
         corrections = []
-        for k in rec.get("corrections") or []:
-            if not isinstance(k, dict) or not isinstance(k.get("text"), str):
-                raise RuleViolation("bad-value", "A correction must have its text.",
-                                    "corrections")
-            try:
-                k_at = dt.datetime.fromisoformat(str(k.get("at")))
-            except ValueError:
-                raise RuleViolation("bad-date", "A correction's time is not a timestamp.",
-                                    "corrections") from None
-            corrections.append((k_at, str(k.get("by") or self.desk.actor), k["text"]))
-        self._add_contact(
-            line, "contact", pid,
-            ContactDetails(str(_req(rec, "contact_type")), at, self._order_id(rec, pid),
-                           self._nsi_id(rec, pid), _bool(rec.get("rar_activity", False),
-                                                         "rar_activity"), notes),
-            None if outcome is None else str(outcome),
-            None if reason is None else str(reason), rec, cancelled, corrections)
+        for i, k in enumerate(rec.corrections):
+            _clean(k.text, f"corrections[{i}].text", "The note of correction",
+                   NOTES_MAX, required=True)
+            by = self.actor if k.by is None else _clean(
+                k.by, f"corrections[{i}].by", "The correction's 'by'", NAME_MAX,
+                multiline=False, required=True)
+            corrections.append((k.at, by, k.text))
+        if row is not None:
+            self._present("contact", rec.ref, row, pid, [
+                ("order", order_id, row.order_id), ("nsi", nsi_id, row.nsi_id),
+                ("contact_type", rec.contact_type, row.contact_type), ("at", rec.at, row.at),
+                *((name, getattr(rec, name), getattr(row, name)) for name in (
+                    "rar_activity", "notes", "outcome", "absence_reason", "cancelled_on",
+                    "cancel_reason")),
+                ("corrections", True, self._same_corrections(row.id, rec.corrections))])
+            return False
+        cid = self._new_id("contact")
+        self.pending["contact"].append((
+            cid, rec.ref, pid, order_id, nsi_id, rec.contact_type, self.ts(rec.at),
+            rec.rar_activity, rec.notes, rec.outcome, rec.absence_reason,
+            self.d(rec.cancelled_on), rec.cancel_reason, self.actor, self.at_stored, 1))
+        for at, by, text_ in corrections:
+            self.pending["contact_correction"].append((
+                self._new_id("contact_correction"), cid, self.ts(at), by, text_))
+        self._audit(line, "contact", "contact", cid, pid, rec.ref)
+        return True
 
-    def si_referral(self, line: int, rec: dict[str, Any]) -> None:
-        pid = self._person_id(rec)
-        area = _enum(NeedArea, _req(rec, "need_area"), "need area")
-        name = str(_req(rec, "name"))
-        referral = _d(rec.get("referral_date"), "referral date", True)
-        start = _d(rec.get("start_date"), "start date")
-        assert referral is not None
-        from probation_desk.domain import interventions
+    def _same_corrections(self, contact_id: int, given: list[fmt.Correction]) -> bool:
+        rows = self._lookup().execute(
+            select(table_of(ContactCorrection))
+            .where(ContactCorrection.contact_id == contact_id)
+            .order_by(ContactCorrection.id)).all()
+        return len(rows) == len(given) and all(
+            _aware(r.at) == k.at and r.text == k.text and (k.by is None or r.by_name == k.by)
+            for r, k in zip(rows, given, strict=True))
 
-        interventions.check_referral(referral, self.today, name)
-        if start is not None:
+    def si_referral(self, line: int, rec: fmt.SiReferral) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("si_referral", rec.ref, "SI referral")
+        _clean(rec.name, "name", "The intervention's name", NAME_MAX, multiline=False,
+               required=True)
+        interventions.check_referral(rec.referral_date, self.today, rec.name)
+        if rec.start_date is not None:
             state = module.module_state(self._all_sessions(pid))
-            interventions.check_start(state, referral, start, self.today)
+            interventions.check_start(state, rec.referral_date, rec.start_date, self.today)
+        if row is not None:
+            self._present("si_referral", rec.ref, row, pid, [
+                ("need_area", rec.need_area, row.need_area), ("name", rec.name, row.name),
+                ("referral_date", rec.referral_date, row.referral_date),
+                ("start_date", rec.start_date, row.start_date)])
+            return False
         rid = self._new_id("si_referral")
-        self.pending["si_referral"].append({
-            "id": rid, "person_id": pid, "need_area": area.name, "name": name.strip(),
-            "referral_date": referral, "start_date": start})
-        self._audit(line, "si_referral", rid, pid, rec)
+        self.pending["si_referral"].append((
+            rid, rec.ref, pid, rec.need_area, rec.name, self.d(rec.referral_date),
+            self.d(rec.start_date)))
+        self._audit(line, "si_referral", "si_referral", rid, pid, rec.ref)
+        return True
+
+    def sign_off(self, line: int, rec: fmt.SignOff) -> bool:
+        pid = self._person_id(rec.crn)
+        row = self._claim("sign_off", rec.ref, "sign-off")
+        state = module.module_state(self._all_sessions(pid))
+        # The record is history: it was signed by a treatment manager (by_name), whoever
+        # is importing it now; every other rule of a sign-off applies.
+        by_name, comment = check_sign_off(Role.TREATMENT_MANAGER, SignOffKind[rec.kind],
+                                          state, rec.date, self.today, rec.by_name,
+                                          rec.comment)
+        _as_given("by_name", "The treatment manager's name", rec.by_name, by_name)
+        if self.login is not None and rec.by_name != self.login:
+            raise RuleViolation(
+                "signed-by-another-login",
+                f"On this team database the server records the login that signs off, so a "
+                f"sign-off by '{rec.by_name}' can only be imported by that login (you are "
+                f"'{self.login}'). Nothing was changed.", "by_name")
+        _as_given("comment", "The comment", rec.comment, comment)
+        if row is not None:
+            self._present("sign_off", rec.ref, row, pid, [
+                ("kind", rec.kind, row.kind), ("date", rec.date, row.on_date),
+                ("by_name", rec.by_name, row.by_name), ("comment", rec.comment, row.comment),
+                ("recorded_at", rec.recorded_at or _aware(row.recorded_at),
+                 _aware(row.recorded_at))])
+            return False
+        fid = self._new_id("sign_off")
+        self.pending["sign_off"].append((
+            fid, rec.ref, pid, rec.kind, self.d(rec.date), rec.by_name, rec.comment,
+            self.at_stored if rec.recorded_at is None else self.ts(rec.recorded_at)))
+        self._audit(line, "sign_off", "sign_off", fid, pid, rec.ref)
+        return True
+
+    HANDLERS: dict[type, Callable[[_Importer, int, Any], bool]] = {
+        fmt.Person: person, fmt.Order: order, fmt.Nsi: nsi,
+        fmt.ModuleSession: module_session, fmt.Contact: contact,
+        fmt.SiReferral: si_referral, fmt.SignOff: sign_off,
+    }
 
     def _all_sessions(self, pid: int) -> list[ModuleSession]:
         """Sessions already in the database (for people who existed before) plus this file's."""
         stored: list[ModuleSession] = []
         if pid < self.first_person_id:
-            with self.desk.engine.connect() as con:
-                stored = [ModuleSession(r.session_date, SupporterRole[r.supporter_role],
-                                        r.supporter_name, r.completed, None, r.id)
-                          for r in con.execute(select(ModuleSessionRow).where(
-                              ModuleSessionRow.person_id == pid,
-                              ModuleSessionRow.withdrawn_on.is_(None)))]
+            stored = [ModuleSession(r.session_date, SupporterRole[r.supporter_role],
+                                    r.supporter_name, r.completed, None, r.id)
+                      for r in self._lookup().execute(
+                          select(table_of(ModuleSessionRow))
+                          .where(ModuleSessionRow.person_id == pid,
+                                 ModuleSessionRow.withdrawn_on.is_(None)))]
         seen = {s.id for s in stored}
         return stored + [s for s in self.sessions.get(pid, []) if s.id not in seen]
 
     # -------------------------------------------------------------- saving
-    TABLES = ("person", "sentence_order", "nsi", "nsi_status_history", "module_session",
-              "contact", "contact_correction", "si_referral", "audit")
-
     def flush(self) -> None:
         """Write the pending batch: one transaction with its audit rows.
 
@@ -516,13 +699,8 @@ class _Importer:
         """
         if not self.pending_lines:
             return
-        for kind, (count, first, last, first_id, last_id) in self.batch_audit.items():
-            self.pending["audit"].append({
-                "at": self.at, "actor": self.desk.actor, "action": f"import {kind}",
-                "entity": kind, "entity_id": None, "person_id": None, "before": None,
-                "after": {"file": self.source, "lines": [first, last], "count": count,
-                          "ids": [first_id, last_id]}})
         first = self.pending_lines[0]
+        self.close()
         try:
             self._write(self.pending)
         except Exception as exc:
@@ -531,47 +709,51 @@ class _Importer:
         for kind, n in self.batch_counts.items():
             self.saved_counts[kind] += n
         self.pending, self.pending_lines = defaultdict(list), []
-        self.batch_audit, self.batch_counts = {}, defaultdict(int)
+        self.batch_counts = defaultdict(int)
 
-    def _write(self, pending: dict[str, list[dict[str, Any]]]) -> None:
+    def _write(self, pending: dict[str, list[tuple[Any, ...]]]) -> None:
         """One transaction: the rows, their people's counters and (PostgreSQL) sequences.
 
         Everything that summarises the rows is written with them, so a kill, a full disk
         or a refused batch can never leave a person's open count or module status out of
         step with the rows that are really there.
         """
-        tables = {m.__tablename__: table_of(m) for m in
-                  (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow, Contact,
-                   ContactCorrection, SiReferral, AuditEntry)}
         with self.desk.writer.begin() as con:
-            if con.dialect.name == "sqlite":
+            if self.sqlite:
                 con.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while loading
-            for name in self.TABLES:
+            for name, cols in _COLUMNS.items():
                 rows = pending.get(name)
                 if rows:
-                    bulk_insert(con, tables[name], rows)
+                    insert_tuples(con, table_of(_MODELS[name]), cols, rows)
             self._write_counters(con, pending)
             if con.dialect.name == "postgresql":
                 # Rows came with explicit ids: move each sequence past them in this same
                 # transaction, so the next person or NSI added by hand gets a free id.
-                for name in self.TABLES:
-                    if pending.get(name):
+                for name in _COLUMNS:
+                    if name != "audit" and pending.get(name):
                         con.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
                             f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
 
-    def _write_counters(self, con: Connection, pending: dict[str, list[dict[str, Any]]]) -> None:
+    _NSI_PERSON = _COLUMNS["nsi"].index("person_id")
+    _NSI_ACTIVE = _COLUMNS["nsi"].index("active")
+    _SESSION_PERSON = _COLUMNS["module_session"].index("person_id")
+
+    def _write_counters(self, con: Connection, pending: dict[str, list[tuple[Any, ...]]]
+                        ) -> None:
         """Add this batch's open NSIs to their people's counts; set their module state."""
         opened: dict[int, int] = defaultdict(int)
+        who, active = self._NSI_PERSON, self._NSI_ACTIVE
         for row in pending.get("nsi", ()):
-            if row["active"]:
-                opened[row["person_id"]] += 1
+            if row[active]:
+                opened[row[who]] += 1
         t = table_of(Person)
         if opened:
             con.execute(update(t).where(t.c.id == bindparam("b_id"))
                         .values(open_nsis=t.c.open_nsis + bindparam("b_n")),
                         [{"b_id": pid, "b_n": n} for pid, n in opened.items()])
-        with_sessions = sorted({row["person_id"] for row in pending.get("module_session", ())})
+        with_sessions = sorted({row[self._SESSION_PERSON]
+                                for row in pending.get("module_session", ())})
         updates = []
         for pid in with_sessions:
             state = module.module_state(self._all_sessions(pid))
@@ -596,18 +778,39 @@ class _Importer:
                 con.execute(text("ANALYZE"))
 
 
-Progress = Callable[[int, int], bool]
+def _iso_or_none(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _sqlite_ts_or_none(value: dt.datetime | None) -> str | None:
+    return None if value is None else sqlite_datetime(value)
+
+
+def _same(value: Any) -> Any:
+    return value
 
 
 def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: str = "",
                    batch_size: int = 20000, progress: Callable[[int], bool] | None = None,
                    ) -> ImportResult:
-    """Import ``(line number, decoded JSON)`` pairs; see the module docstring."""
+    """Import ``(line number, record)`` pairs (no header).
+
+    A record is one of the :mod:`format` classes, a :class:`Refusal` (a line that could
+    not be decoded) or a plain dict, which is checked against the format strictly first.
+    """
     imp = _Importer(desk, source, batch_size)
-    with _indexes_deferred(desk, empty=imp.first_person_id == 1):
-        result = _run_import(imp, records, progress)
-    if result.stopped is None or imp.saved:
-        imp.finish()
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the loop makes millions of small objects and no cycles
+    try:
+        with _indexes_deferred(desk, empty=imp.first_person_id == 1):
+            result = _run_import(imp, records, progress)
+        imp.close()
+        if result.stopped is None or imp.saved:
+            imp.finish()
+    finally:
+        imp.close()
+        if gc_was_enabled:
+            gc.enable()
     return result
 
 
@@ -635,45 +838,45 @@ def _indexes_deferred(desk: Desk, *, empty: bool) -> Iterator[None]:
                 ix.create(con, checkfirst=True)
 
 
+_record_decoder = msgspec.json.Decoder(fmt.Record)
+
+
 def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
                 progress: Callable[[int], bool] | None) -> ImportResult:
     batch_size = imp.batch_size
-    handlers: dict[str, Callable[[int, dict[str, Any]], None]] = {
-        "person": imp.person, "order": imp.order, "nsi": imp.nsi,
-        "module_session": imp.module_session, "activity": imp.activity,
-        "contact": imp.contact,
-        "si_referral": imp.si_referral,
-    }
+    handlers = _Importer.HANDLERS
     res = imp.result
+    refused = res.refused
+    present = res.present
     try:
         for line, rec in records:
-            if isinstance(rec, Refusal):
-                res.refused.append(rec)
-                continue
-            if not isinstance(rec, dict):
-                res.refused.append(Refusal(line, "bad-record", "The line is not a JSON object."))
-                continue
-            kind = rec.get("type")
-            if kind == "header":
-                if rec.get("format") != "probation-desk" or int(rec.get("version", 0)) > \
-                        FORMAT_VERSION:
-                    res.stopped = ("This file was not written by this version of Probation "
-                                   "Desk's export, so nothing was imported.")
-                    return res
-                continue
-            handler = handlers.get(str(kind))
+            handler = handlers.get(type(rec))
             if handler is None:
-                res.refused.append(Refusal(line, "unknown-type",
-                                           f"'{kind}' is not a record type this file format "
-                                           f"has ({', '.join(RECORD_TYPES[1:])})."))
-                continue
+                if isinstance(rec, Refusal):
+                    refused.append(rec)
+                    continue
+                if isinstance(rec, dict):
+                    converted = _convert(line, upgrade(rec))
+                    if isinstance(converted, Refusal):
+                        refused.append(converted)
+                        continue
+                    rec = converted
+                    handler = handlers[type(rec)]
+                else:
+                    refused.append(Refusal(line, "bad-record", "The line is not a record of "
+                                           "this format."))
+                    continue
             try:
-                handler(line, rec)
+                added = handler(imp, line, rec)
             except RuleViolation as exc:
-                res.refused.append(Refusal(line, exc.rule, exc.message))
+                refused.append(Refusal(line, exc.rule, exc.message, exc.field))
+                continue
+            kind = rec.__struct_config__.tag
+            if not added:
+                present[kind] += 1
                 continue
             imp.pending_lines.append(line)
-            imp.batch_counts[str(kind)] += 1
+            imp.batch_counts[kind] += 1
             if len(imp.pending_lines) >= batch_size:
                 imp.flush()
                 if progress is not None and not progress(line):
@@ -689,117 +892,249 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
     return res
 
 
-def read_jsonl(fh: IO[str]) -> Iterator[tuple[int, Any]]:
-    """Decode a JSON Lines file, yielding a :class:`Refusal` for lines that are not JSON."""
-    for number, raw in enumerate(fh, start=1):
+# ------------------------------------------------------------------------ reading
+class FileRefused(ValueError):
+    """The file as a whole cannot be imported (no header, another format...)."""
+
+
+def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes | Refusal]]:
+    """Raw lines, each at most MAX_LINE_BYTES read into memory (longer ones are skipped)."""
+    number = 0
+    readline = fh.readline
+    while True:
+        raw = readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            size = len(raw)
+            while raw and not raw.endswith(b"\n"):  # skip the rest in bounded pieces
+                raw = readline(MAX_LINE_BYTES)
+                size += len(raw)
+            yield number, Refusal(number, "line-too-long",
+                                  f"The line is {size:,} bytes long; no record of this "
+                                  f"format is longer than {MAX_LINE_BYTES:,} bytes, so it "
+                                  "was not read.")
+            continue
+        yield number, raw
+
+
+def read_records(fh: IO[bytes]) -> Iterator[tuple[int, Any]]:
+    """Decode a file: the header first (raises :class:`FileRefused`), then its records."""
+    lines = _lines(fh)
+    for number, raw in lines:
+        if isinstance(raw, Refusal):
+            raise FileRefused(f"Line {number} should be the header but is too long to be one, "
+                              "so nothing was imported.")
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a UTF-8 byte-order mark (RFC 8259 allows ignoring it)
         if not raw.strip():
             continue
         try:
-            yield number, json.loads(raw)
-        except ValueError as exc:
-            why = getattr(exc, "msg", str(exc))
-            yield number, Refusal(number, "bad-json", f"The line is not valid JSON ({why}).")
+            head = fmt.line_decoder.decode(raw)
+        except msgspec.MsgspecError as exc:
+            _rule, where, reason = fmt.describe(exc, raw)
+            raise FileRefused(f"Line {number} should be the header "
+                              f'{{"type":"header","format":"probation-desk","version":'
+                              f"{FORMAT_VERSION}}} but is not ({reason}), so nothing was "
+                              "imported.") from None
+        if not isinstance(head, fmt.Header):
+            raise FileRefused(f"Line {number} should be the header "
+                              f'{{"type":"header","format":"probation-desk","version":'
+                              f"{FORMAT_VERSION}}} but is a {head.__struct_config__.tag} "
+                              "record, so nothing was imported.")
+        if not fmt.OLDEST_READ <= head.version <= FORMAT_VERSION:
+            raise FileRefused(
+                f"This file is format version {head.version}; this Probation Desk reads "
+                f"versions {fmt.OLDEST_READ} to {FORMAT_VERSION}. Update Probation Desk to "
+                "import it. Nothing was imported.")
+        break
+    else:
+        raise FileRefused("The file is empty: it has no header line, so nothing was imported.")
+    if head.version < FORMAT_VERSION:
+        yield from _read_older(lines)
+        return
+    decode = _record_decoder.decode
+    for number, raw in lines:
+        if isinstance(raw, Refusal):
+            yield number, raw
+            continue
+        try:
+            yield number, decode(raw)
+        except msgspec.MsgspecError as exc:
+            if not raw.strip():
+                continue
+            rule, where, reason = fmt.describe(exc, raw)
+            if rule == "unknown-type" and b'"header"' in raw:
+                reason = "A second header: the header comes once, on the first line."
+            yield number, Refusal(number, rule, reason, where)
+
+
+_LETTERS = {"module_session": "S", "contact": "C", "si_referral": "R", "sign_off": "SO"}
+_MINUTES = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d$")
+
+
+class _Upgrade:
+    """Brings a line of an older format version (or a plain dict) to the current one."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[tuple[str, str], int] = defaultdict(int)
+
+    def __call__(self, obj: Any) -> Any:
+        if not isinstance(obj, dict):
+            return obj
+        kind = obj.get("type")
+        if kind == "activity":  # version 1: a past contact, as migration 0010 maps it
+            known = {"type", "crn", "order", "nsi", "date", "rar_activity", "attended",
+                     "description"}
+            attended = obj.get("attended", True)
+            day = obj.get("date")
+            obj = {"type": "contact", "crn": obj.get("crn"), "order": obj.get("order"),
+                   "nsi": obj.get("nsi"),
+                   "contact_type": "TOOLKIT_SESSION" if obj.get("nsi") else "OTHER",
+                   "at": f"{day}T00:00:00" if isinstance(day, str) else day,
+                   "rar_activity": obj.get("rar_activity", True),
+                   "notes": obj.get("description"),
+                   "outcome": ("ATTENDED_COMPLIED" if attended is True else
+                               "ACCEPTABLE_ABSENCE" if attended is False else attended),
+                   "absence_reason": None if attended is True else "OTHER",
+                   **{k: v for k, v in obj.items() if k not in known}}
+            kind = "contact"
+        if kind == "contact" and isinstance(obj.get("at"), str) and _MINUTES.match(obj["at"]):
+            obj = {**obj, "at": obj["at"] + ":00"}
+        letter = _LETTERS.get(kind) if isinstance(kind, str) else None
+        if letter is not None and "ref" not in obj:
+            crn = str(obj.get("crn"))
+            self.numbers[crn, letter] += 1
+            obj = {**obj, "ref": f"{crn}/{letter}{self.numbers[crn, letter]}"}
+        return obj
+
+
+def upgrade(obj: Any) -> Any:
+    """A plain dict record in the current format (refs it lacks are numbered from 1)."""
+    return _Upgrade()(obj)
+
+
+def _convert(number: int, obj: Any) -> Any:
+    """Check a decoded value against the format strictly: a record or a Refusal."""
+    try:
+        return msgspec.convert(obj, fmt.Record, strict=True)
+    except msgspec.ValidationError as exc:
+        rule, where, reason = fmt.describe(exc, msgspec.json.encode(obj))
+        return Refusal(number, rule, reason, where)
+
+
+def _read_older(lines: Iterator[tuple[int, bytes | Refusal]]) -> Iterator[tuple[int, Any]]:
+    """Lines of an older version: decoded, brought up to date, then checked as strictly."""
+    upgrade_line = _Upgrade()
+    for number, raw in lines:
+        if isinstance(raw, Refusal):
+            yield number, raw
+            continue
+        if not raw.strip():
+            continue
+        try:
+            obj = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            rule, where, reason = fmt.describe(exc, raw)
+            yield number, Refusal(number, rule, reason, where)
+            continue
+        yield number, _convert(number, upgrade_line(obj))
 
 
 def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
-    """Import a JSON Lines export file."""
+    """Import a JSON Lines export file (see the README for the format)."""
     p = Path(path)
-    with p.open(encoding="utf-8") as fh:
-        return import_records(desk, read_jsonl(fh), source=p.name, **kwargs)
+    with p.open("rb") as fh:
+        try:
+            records = read_records(fh)
+            first = next(records, None)
+        except FileRefused as exc:
+            return ImportResult(stopped=str(exc))
+        chain: Iterable[tuple[int, Any]] = records if first is None else _prepend(first,
+                                                                                  records)
+        return import_records(desk, chain, source=p.name, **kwargs)
+
+
+def _prepend(first: tuple[int, Any], rest: Iterator[tuple[int, Any]]
+             ) -> Iterator[tuple[int, Any]]:
+    yield first
+    yield from rest
 
 
 # ------------------------------------------------------------------------ export
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def _iso_utc(value: dt.datetime | None) -> str | None:
-    """A timestamp as UTC ISO text; naive values are UTC already (that is how we store)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).isoformat()
-
-
-def export_records(desk: Desk) -> Iterator[dict[str, Any]]:
-    """Every record in import order, with stable per-person references."""
-    yield {"type": "header", "format": "probation-desk", "version": FORMAT_VERSION}
+def export_records(desk: Desk) -> Iterator[fmt.Header | fmt.Record]:
+    """Every record in import order, each with its stable reference."""
+    yield fmt.Header(format="probation-desk", version=FORMAT_VERSION)
     with desk.engine.connect().execution_options(yield_per=5000) as con:
         crn_of: dict[int, str] = {}
-        for p in con.execute(select(Person).order_by(Person.id)):
+        for p in con.execute(select(table_of(Person)).order_by(Person.id)):
             crn_of[p.id] = p.crn
-            yield {"type": "person", "crn": p.crn, "name": p.name,
-                   "date_of_birth": _iso(p.date_of_birth), "region": p.region, "pdu": p.pdu,
-                   "practitioner": p.practitioner, "language": p.language,
-                   "print_needs": p.print_needs}
+            yield fmt.Person(crn=p.crn, name=p.name, date_of_birth=p.date_of_birth,
+                             region=p.region, pdu=p.pdu, practitioner=p.practitioner,
+                             language=p.language, print_needs=p.print_needs)
         order_ref: dict[int, str] = {}
-        count: dict[int, int] = defaultdict(int)
-        for o in con.execute(select(Order).order_by(Order.id)):
-            count[o.person_id] += 1
-            ref = f"{crn_of[o.person_id]}/O{count[o.person_id]}"
-            order_ref[o.id] = ref
-            yield {"type": "order", "ref": ref, "crn": crn_of[o.person_id], "kind": o.kind,
-                   "start_date": _iso(o.start_date), "end_date": _iso(o.end_date),
-                   "rar_max_days": o.rar_max_days,
-                   "rar_terminated_on": _iso(o.rar_terminated_on),
-                   "rar_termination_reason": o.rar_termination_reason}
+        for o in con.execute(select(table_of(Order)).order_by(Order.id)):
+            order_ref[o.id] = o.ref
+            yield fmt.Order(ref=o.ref, crn=crn_of[o.person_id], kind=o.kind,
+                            start_date=o.start_date, end_date=o.end_date,
+                            rar_max_days=o.rar_max_days,
+                            rar_terminated_on=o.rar_terminated_on,
+                            rar_termination_reason=o.rar_termination_reason)
         nsi_ref: dict[int, str] = {}
-        count.clear()
-        hist_rows = iter(con.execute(select(NsiStatusHistory)
+        hist_rows = iter(con.execute(select(table_of(NsiStatusHistory))
                                      .order_by(NsiStatusHistory.nsi_id, NsiStatusHistory.id)))
         pending_h = next(hist_rows, None)
-        for n in con.execute(select(Nsi).order_by(Nsi.id)):
-            count[n.person_id] += 1
-            ref = f"{crn_of[n.person_id]}/N{count[n.person_id]}"
-            nsi_ref[n.id] = ref
+        for n in con.execute(select(table_of(Nsi)).order_by(Nsi.id)):
+            nsi_ref[n.id] = n.ref
             history = []
             while pending_h is not None and pending_h.nsi_id <= n.id:
                 if pending_h.nsi_id == n.id:
-                    history.append({"status": pending_h.status,
-                                    "date": _iso(pending_h.status_date),
-                                    "by": pending_h.recorded_by,
-                                    "at": _iso_utc(pending_h.recorded_at),
-                                    "note": pending_h.note})
+                    history.append(fmt.HistoryEntry(
+                        status=pending_h.status, date=pending_h.status_date,
+                        by=pending_h.recorded_by, at=_aware(pending_h.recorded_at),
+                        note=pending_h.note))
                 pending_h = next(hist_rows, None)
-            yield {"type": "nsi", "ref": ref, "crn": crn_of[n.person_id],
-                   "order": order_ref.get(n.order_id) if n.order_id else None,
-                   "toolkit": n.toolkit, "status": n.status,
-                   "referral_date": _iso(n.referral_date),
-                   "expected_start": _iso(n.expected_start),
-                   "expected_end": _iso(n.expected_end), "actual_start": _iso(n.actual_start),
-                   "actual_end": _iso(n.actual_end), "outcome": n.outcome, "notes": n.notes,
-                   "practitioner": n.practitioner,
-                   "previous": nsi_ref.get(n.previous_nsi_id) if n.previous_nsi_id else None,
-                   "history": history}
-        for s in con.execute(select(ModuleSessionRow).order_by(ModuleSessionRow.id)):
-            yield {"type": "module_session", "crn": crn_of[s.person_id],
-                   "date": _iso(s.session_date), "supporter_role": s.supporter_role,
-                   "supporter_name": s.supporter_name, "completed": s.completed,
-                   "notes": s.notes, "withdrawn_on": _iso(s.withdrawn_on),
-                   "withdrawn_reason": s.withdrawn_reason}
-        corr_rows = iter(con.execute(select(ContactCorrection).order_by(
+            yield fmt.Nsi(ref=n.ref, crn=crn_of[n.person_id],
+                          order=order_ref.get(n.order_id) if n.order_id else None,
+                          toolkit=n.toolkit, status=n.status, referral_date=n.referral_date,
+                          expected_start=n.expected_start, expected_end=n.expected_end,
+                          actual_start=n.actual_start, actual_end=n.actual_end,
+                          outcome=n.outcome, notes=n.notes, practitioner=n.practitioner,
+                          previous=nsi_ref.get(n.previous_nsi_id) if n.previous_nsi_id
+                          else None, history=history)
+        for s in con.execute(select(table_of(ModuleSessionRow)).order_by(ModuleSessionRow.id)):
+            yield fmt.ModuleSession(ref=s.ref, crn=crn_of[s.person_id], date=s.session_date,
+                                    supporter_role=s.supporter_role,
+                                    supporter_name=s.supporter_name, completed=s.completed,
+                                    notes=s.notes, withdrawn_on=s.withdrawn_on,
+                                    withdrawn_reason=s.withdrawn_reason)
+        corr_rows = iter(con.execute(select(table_of(ContactCorrection)).order_by(
             ContactCorrection.contact_id, ContactCorrection.id)))
         pending_k = next(corr_rows, None)
-        for c in con.execute(select(Contact).order_by(Contact.id)):
+        for c in con.execute(select(table_of(Contact)).order_by(Contact.id)):
             corrections = []
             while pending_k is not None and pending_k.contact_id <= c.id:
                 if pending_k.contact_id == c.id:
-                    corrections.append({"at": _iso_utc(pending_k.at), "by": pending_k.by_name,
-                                        "text": pending_k.text})
+                    corrections.append(fmt.Correction(at=_utc(pending_k.at),
+                                                      by=pending_k.by_name,
+                                                      text=pending_k.text))
                 pending_k = next(corr_rows, None)
-            yield {"type": "contact", "crn": crn_of[c.person_id],
-                   "order": order_ref.get(c.order_id) if c.order_id else None,
-                   "nsi": nsi_ref.get(c.nsi_id) if c.nsi_id else None,
-                   "contact_type": c.contact_type,
-                   "at": c.at.isoformat(timespec="minutes"), "rar_activity": c.rar_activity,
-                   "notes": c.notes, "outcome": c.outcome, "absence_reason": c.absence_reason,
-                   "cancelled_on": _iso(c.cancelled_on), "cancel_reason": c.cancel_reason,
-                   "corrections": corrections}
-        for r in con.execute(select(SiReferral).order_by(SiReferral.id)):
-            yield {"type": "si_referral", "crn": crn_of[r.person_id], "need_area": r.need_area,
-                   "name": r.name, "referral_date": _iso(r.referral_date),
-                   "start_date": _iso(r.start_date)}
+            yield fmt.Contact(ref=c.ref, crn=crn_of[c.person_id],
+                              order=order_ref.get(c.order_id) if c.order_id else None,
+                              nsi=nsi_ref.get(c.nsi_id) if c.nsi_id else None,
+                              contact_type=c.contact_type, at=c.at,
+                              rar_activity=c.rar_activity, notes=c.notes, outcome=c.outcome,
+                              absence_reason=c.absence_reason, cancelled_on=c.cancelled_on,
+                              cancel_reason=c.cancel_reason, corrections=corrections)
+        for r in con.execute(select(table_of(SiReferral)).order_by(SiReferral.id)):
+            yield fmt.SiReferral(ref=r.ref, crn=crn_of[r.person_id], need_area=r.need_area,
+                                 name=r.name, referral_date=r.referral_date,
+                                 start_date=r.start_date)
+        for f in con.execute(select(table_of(SignOff)).order_by(SignOff.id)):
+            yield fmt.SignOff(ref=f.ref, crn=crn_of[f.person_id], kind=f.kind, date=f.on_date,
+                              by_name=f.by_name, comment=f.comment,
+                              recorded_at=_aware(f.recorded_at))
 
 
 def export_file(desk: Desk, path: str | Path) -> int:
@@ -807,10 +1142,14 @@ def export_file(desk: Desk, path: str | Path) -> int:
     p = Path(path)
     tmp = p.with_name(p.name + ".part")
     n = 0
-    with tmp.open("w", encoding="utf-8") as fh:
+    encode = fmt.encoder.encode_into
+    buf = bytearray()
+    with tmp.open("wb") as fh:
         for rec in export_records(desk):
-            fh.write(json.dumps(rec, ensure_ascii=False, separators=(",", ":")))
-            fh.write("\n")
+            encode(rec, buf)
+            buf.extend(b"\n")
+            fh.write(buf)
             n += 1
     tmp.replace(p)
     return n - 1
+

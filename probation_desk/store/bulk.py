@@ -25,7 +25,8 @@ class JsonText(str):
 
 
 @lru_cache(maxsize=64)
-def _sqlite_datetime(v: dt.datetime) -> str:
+def sqlite_datetime(v: dt.datetime) -> str:
+    """A timestamp as SQLAlchemy stores it in SQLite (naive UTC text)."""
     if v.tzinfo is not None:
         v = v.astimezone(dt.UTC).replace(tzinfo=None)
     return v.strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -36,7 +37,7 @@ def _sqlite_converter(type_: Any) -> Callable[[Any], Any] | None:
     if isinstance(type_, JSON):
         return lambda v: v if isinstance(v, JsonText) else json.dumps(v, ensure_ascii=False)
     if isinstance(type_, DateTime):
-        return _sqlite_datetime
+        return sqlite_datetime
     if isinstance(type_, Date):
         return dt.date.isoformat
     if isinstance(type_, Boolean):
@@ -60,6 +61,32 @@ def bulk_insert(con: Connection, table: Table, rows: list[dict[str, Any]]) -> No
     con.exec_driver_sql(
         f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
         params)
+
+
+def insert_tuples(con: Connection, table: Table, cols: tuple[str, ...],
+                  rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of ``cols`` in one executemany.
+
+    On SQLite the values must already be in the storage format (ISO text dates, naive
+    UTC timestamps as :func:`sqlite_datetime` writes them, JSON as :class:`JsonText`);
+    Python booleans are stored as 0/1 by the driver. Elsewhere they are Python values.
+    """
+    if con.dialect.name == "sqlite":
+        names = ", ".join(f'"{c}"' for c in cols)
+        marks = ", ".join("?" for _ in cols)
+        con.exec_driver_sql(
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
+            rows)
+        return
+    json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
+    dicts = []
+    for row in rows:
+        values = dict(zip(cols, row, strict=True))
+        for i in json_at:
+            if isinstance(row[i], JsonText):
+                values[cols[i]] = json.loads(row[i])
+        dicts.append(values)
+    con.execute(table.insert(), dicts)
 
 
 def _sqlite_params(table: Table, cols: list[str],

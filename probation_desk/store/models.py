@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -17,7 +18,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    event,
     false,
+    func,
+    select,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -74,6 +78,8 @@ class Order(Base):
     __tablename__ = "sentence_order"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -83,11 +89,15 @@ class Order(Base):
     rar_terminated_on: Mapped[dt.date | None] = mapped_column(Date)
     rar_termination_reason: Mapped[str | None] = mapped_column(String(200))
 
+    __table_args__ = (Index("ix_sentence_order_ref", "ref", unique=True),)
+
 
 class Nsi(Base):
     __tablename__ = "nsi"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
@@ -112,6 +122,7 @@ class Nsi(Base):
         Index("ix_nsi_person_active", "person_id", "active"),
         Index("ix_nsi_toolkit_active", "toolkit", "active"),
         Index("ix_nsi_status_person", "status", "person_id"),
+        Index("ix_nsi_ref", "ref", unique=True),
         # One open NSI per person and toolkit, enforced by the database itself.
         Index("uq_nsi_one_open_per_toolkit", "person_id", "toolkit", unique=True,
               sqlite_where=text("active"), postgresql_where=text("active")),
@@ -139,6 +150,8 @@ class Contact(Base):
     __tablename__ = "contact"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
@@ -157,7 +170,8 @@ class Contact(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_contact_person_at", "person_id", "at"),)
+    __table_args__ = (Index("ix_contact_person_at", "person_id", "at"),
+                      Index("ix_contact_ref", "ref", unique=True))
 
 
 class ContactCorrection(Base):
@@ -177,6 +191,8 @@ class ModuleSessionRow(Base):
     __tablename__ = "module_session"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     session_date: Mapped[dt.date] = mapped_column(Date)
@@ -188,6 +204,8 @@ class ModuleSessionRow(Base):
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_reason: Mapped[str | None] = mapped_column(String(200))
 
+    __table_args__ = (Index("ix_module_session_ref", "ref", unique=True),)
+
 
 class SiReferral(Base):
     """A referral to a Structured Intervention."""
@@ -195,12 +213,16 @@ class SiReferral(Base):
     __tablename__ = "si_referral"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     need_area: Mapped[str] = mapped_column(String(30))
     name: Mapped[str] = mapped_column(String(200))
     referral_date: Mapped[dt.date] = mapped_column(Date)
     start_date: Mapped[dt.date | None] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_si_referral_ref", "ref", unique=True),)
 
 
 class AuditEntry(Base):
@@ -225,6 +247,8 @@ class SignOff(Base):
     __tablename__ = "sign_off"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ref: Mapped[str | None] = mapped_column(String(40))
+    """Stable reference (see ``services/format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     kind: Mapped[str] = mapped_column(String(20))
@@ -232,6 +256,8 @@ class SignOff(Base):
     by_name: Mapped[str] = mapped_column(String(200))
     comment: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_sign_off_ref", "ref", unique=True),)
 
 
 class DeskStaff(Base):
@@ -246,3 +272,32 @@ class DeskStaff(Base):
     region: Mapped[str | None] = mapped_column(String(40))
     read_all_regions: Mapped[bool] = mapped_column(Boolean, default=False,
                                                    server_default=false())
+
+
+REF_LETTERS: dict[type[Base], str] = {Order: "O", Nsi: "N", ModuleSessionRow: "S",
+                                      Contact: "C", SiReferral: "R", SignOff: "SO"}
+"""The letter after ``CRN/`` in each record type's stable reference."""
+
+
+def _fill_ref(mapper: Any, connection: Connection, target: Any) -> None:
+    """Give a new row the next free ``CRN/<letter><n>`` reference of its person."""
+    if target.ref is not None:
+        return
+    model = mapper.class_
+    table = table_of(model)
+    people = table_of(Person)
+    crn = connection.execute(select(people.c.crn).where(people.c.id == target.person_id)
+                             ).scalar_one()
+    n = connection.execute(select(func.count()).select_from(table)
+                           .where(table.c.person_id == target.person_id)).scalar_one() + 1
+    while True:
+        ref = f"{crn}/{REF_LETTERS[model]}{n}"
+        taken = connection.execute(select(table.c.id).where(table.c.ref == ref)).first()
+        if taken is None:
+            target.ref = ref
+            return
+        n += 1
+
+
+for _model in REF_LETTERS:
+    event.listen(_model, "before_insert", _fill_ref)

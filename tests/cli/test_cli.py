@@ -72,10 +72,11 @@ def test_export_import_round_trip(capsys: pytest.CaptureFixture[str], sqlite_url
 def test_import_reports_line_numbers(capsys: pytest.CaptureFixture[str], sqlite_url: str,
                                      tmp_path: Path) -> None:
     f = tmp_path / "in.jsonl"
-    f.write_text('{"type":"person","crn":"X1","name":"A","region":"Wales","pdu":"P",'
+    f.write_text('{"type":"header","format":"probation-desk","version":2}\n'
+                 '{"type":"person","crn":"X1","name":"A","region":"Wales","pdu":"P",'
                  '"practitioner":"PP"}\n', encoding="utf-8")
     code, out, _ = run(capsys, "import", str(f), "--db", sqlite_url)
-    assert code == 1 and "line 1:" in out and "not a valid CRN" in out
+    assert code == 1 and "line 2, field crn:" in out and "not a valid CRN" in out
 
 
 def test_module_entry_point_runs() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
+from probation_desk.services.format import Person as Person_
 from probation_desk.services.transfer import export_file, import_file
 from probation_desk.store.engine import open_database
 from probation_desk.store.models import Nsi, Person
@@ -47,8 +48,8 @@ def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
     b = [r for _, r in demo_records(30, 3, load_catalogue())]
     c = [r for _, r in demo_records(30, 4, load_catalogue())]
     assert a == b and a != c
-    regions = {r["region"] for _, r in demo_records(24, 1, load_catalogue())
-               if r["type"] == "person"}
+    regions = {r.region for _, r in demo_records(24, 1, load_catalogue())
+               if isinstance(r, Person_)}
     assert len(regions) == 12
 
 
@@ -65,9 +66,14 @@ def test_demo_has_in_flight_chemsex_for_the_sweep(desk: Any) -> None:
     assert desk.sweep().closed == open_chemsex
 
 
-def write_lines(path: Path, records: list[Any]) -> Path:
+HEADER = {"type": "header", "format": "probation-desk", "version": 2}
+
+
+def write_lines(path: Path, records: list[Any], header: bool = True) -> Path:
+    """A file with the header first (lines are then numbered from 2)."""
+    lines = ([HEADER] if header else []) + records
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)
-                              for r in records) + "\n", encoding="utf-8")
+                              for r in lines) + "\n", encoding="utf-8")
     return path
 
 
@@ -85,14 +91,18 @@ def test_import_refuses_bad_records_with_line_numbers(desk: Any, tmp_path: Path)
          "status": "IN_PROGRESS", "referral_date": "2022-05-01", "actual_start": "2022-05-03"},
         {"type": "nsi", "ref": "K100200/N3", "crn": "K100200", "toolkit": "MAPS",
          "status": "REFERRED", "referral_date": "2022-05-01", "notes": "y" * 4001},
-        {"type": "module_session", "crn": "K100200", "date": "2022-06-01",
-         "supporter_role": "PP", "supporter_name": "PP"},
+        {"type": "module_session", "ref": "K100200/S1", "crn": "K100200",
+         "date": "2022-06-01", "supporter_role": "PP", "supporter_name": "PP"},
         {"type": "nsi", "ref": "K100200/N4", "crn": "Z999999", "toolkit": "MAPS",
          "status": "REFERRED", "referral_date": "2022-05-01"},
         {"type": "spaceship"},
     ]
+    for rec in recs:
+        if isinstance(rec, dict) and rec["type"] == "nsi":
+            rec["history"] = [{"status": rec["status"], "date": rec["referral_date"]}]
+    recs[4]["history"].insert(0, {"status": "REFERRED", "date": "2022-05-01"})
     result = import_file(desk, write_lines(tmp_path / "in.jsonl", recs))
-    refused = {r.line: r.rule for r in result.refused}
+    refused = {r.line - 1: r.rule for r in result.refused}
     assert refused == {2: "invalid-crn", 3: "bad-json", 4: "toolkit-withdrawn",
                        6: "too-long", 7: "module-not-available", 8: "unknown-person",
                        9: "unknown-type"}
@@ -102,12 +112,15 @@ def test_import_refuses_bad_records_with_line_numbers(desk: Any, tmp_path: Path)
     assert [n.fields.toolkit for n in desk.nsis(p.id)] == ["CHEMSEX"]
 
 
-def test_import_of_a_duplicate_person_changes_nothing(desk: Any, tmp_path: Path) -> None:
+def test_import_of_a_known_person_changes_nothing(desk: Any, tmp_path: Path) -> None:
     rec = {"type": "person", "crn": "K100200", "name": "A", "region": "London",
            "pdu": "Hackney", "practitioner": "PP"}
     import_file(desk, write_lines(tmp_path / "a.jsonl", [rec]))
-    again = import_file(desk, write_lines(tmp_path / "b.jsonl", [rec | {"name": "B"}]))
-    assert [r.rule for r in again.refused] == ["duplicate-crn"]
+    same = import_file(desk, write_lines(tmp_path / "b.jsonl", [rec]))
+    assert same.accepted == 0 and same.already_present == 1 and same.refused == []
+    again = import_file(desk, write_lines(tmp_path / "c.jsonl", [rec | {"name": "B"}]))
+    assert [(r.rule, r.field) for r in again.refused] == [("conflicting-change", "name")]
+    assert "K100200" in again.refused[0].reason and "name" in again.refused[0].reason
     assert desk.person_by_crn("K100200").name == "A"
 
 

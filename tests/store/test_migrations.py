@@ -138,3 +138,40 @@ def test_activities_become_contacts_keeping_their_meaning(db_url: str) -> None:
     new = desk.record_activity(1, dt.date(2026, 3, 6), order_id=1)
     assert new == 6  # the id sequence continues after the moved rows
     eng.dispose()
+
+
+def test_0013_gives_existing_rows_the_refs_the_export_used(db_url: str) -> None:
+    eng = engine_mod.make_engine(db_url)
+    upgrade(eng, "0012")
+    with eng.begin() as con:
+        for pid, crn in ((1, "X123456"), (2, "Y654321")):
+            con.execute(text(
+                "INSERT INTO person (id, crn, name, name_key, region, pdu, practitioner, "
+                "language, print_needs, open_nsis, module_status) VALUES (:id, :crn, 'P', "
+                "'p', 'Wales', 'Cardiff', 'PP', 'WELSH', 'STANDARD', 0, 'NOT_STARTED')"),
+                {"id": pid, "crn": crn})
+        for oid, pid in ((1, 2), (2, 1), (3, 2)):
+            con.execute(text(
+                "INSERT INTO sentence_order (id, person_id, kind, start_date, end_date) "
+                "VALUES (:id, :pid, 'LICENCE', '2022-01-01', '2023-01-01')"),
+                {"id": oid, "pid": pid})
+        for nid, pid, kit in ((5, 1, "MAPS"), (6, 1, "CPC"), (7, 2, "MAPS")):
+            con.execute(text(
+                "INSERT INTO nsi (id, person_id, toolkit, status, status_date, referral_date, "
+                "active, version) VALUES (:id, :pid, :kit, 'REFERRED', '2022-05-01', "
+                "'2022-05-01', true, 1)"), {"id": nid, "pid": pid, "kit": kit})
+        con.execute(text(
+            "INSERT INTO contact (id, person_id, contact_type, at, rar_activity, created_by, "
+            "created_at, version) VALUES (9, 2, 'OTHER', '2022-05-02 10:00:00', true, 'PP', "
+            "'2022-05-02 10:00:00', 1)"))
+    upgrade(eng)
+    with eng.connect() as con:
+        orders = con.execute(text("SELECT id, ref FROM sentence_order ORDER BY id")).all()
+        nsis = con.execute(text("SELECT id, ref FROM nsi ORDER BY id")).all()
+        acts = con.execute(text("SELECT ref FROM contact")).scalars().all()
+    assert [tuple(r) for r in orders] == [(1, "Y654321/O1"), (2, "X123456/O1"),
+                                          (3, "Y654321/O2")]
+    assert [tuple(r) for r in nsis] == [(5, "X123456/N1"), (6, "X123456/N2"),
+                                        (7, "Y654321/N1")]
+    assert acts == ["Y654321/C1"]
+    eng.dispose()
