@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import uk, uk_long
-from probation_desk.domain.module import ModuleState
+from probation_desk.domain.module import ModuleSession, ModuleState
 from probation_desk.ui.module_panel import ModulePanel, SessionDialog
 from probation_desk.ui.nsi_dialogs import (
     CloseNsiDialog,
@@ -166,6 +166,7 @@ class CaseRecord(QWidget):
         self.tabs.addTab(self._build_nsis(), "&NSIs")
         self.module = ModulePanel(self)
         self.module.record_requested.connect(self.record_session)
+        self.module.withdraw_requested.connect(self.withdraw_session)
         self.tabs.addTab(self.module, "Modu&le")
         self.si = SiPanel(tasks, self)
         self.tabs.addTab(self.si, "Structured &Interventions")
@@ -678,6 +679,15 @@ class CaseRecord(QWidget):
             return
         self.tabs.setCurrentWidget(self.module)
         self._open(SessionDialog(self.desk, self.tasks, self.data.person, self))
+
+    def withdraw_session(self, session: ModuleSession) -> None:
+        """Withdraw a module session recorded in error."""
+        from probation_desk.ui.module_panel import WithdrawSessionDialog
+
+        if self.desk is None or self.data is None:
+            return
+        self._open(WithdrawSessionDialog(self.desk, self.tasks, self.data.person.id, session,
+                                         self))
 
     def print_workbook(self) -> None:
         """Ctrl+P: print this person's workbook."""

@@ -78,14 +78,45 @@ class SessionDialog(OperationDialog):
         self.tasks.announce(Change.person(self.person.id, module=True))
 
 
+class WithdrawSessionDialog(OperationDialog):
+    """Withdraw a module session recorded in error: kept and audited, counts for nothing."""
+
+    def __init__(self, desk: Desk, tasks: Tasks, person_id: int, session: ModuleSession,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(tasks, "Withdraw a module session",
+                         f"The session of {uk(session.session_date)} with "
+                         f"{session.supporter_name} stays on record as withdrawn, and no "
+                         "longer counts: the module's state and RAR days are worked out "
+                         "again without it.", parent, "&Withdraw session")
+        self.desk, self.person_id, self.session = desk, person_id, session
+        self.reason = self.add_row("&Reason", QLineEdit(self), "reason")
+        self.change_text: str | None = None
+
+    def operation(self) -> Callable[[Progress], Any]:
+        assert isinstance(self.reason, QLineEdit) and self.session.id is not None
+        desk, sid, why = self.desk, self.session.id, self.reason.text()
+        return lambda _p: desk.withdraw_session(sid, why)
+
+    def on_saved(self, result: Any) -> None:
+        _state, change = result
+        self.change_text = change
+        self.tasks.announce(Change.person(self.person_id, module=True))
+        if change:
+            from probation_desk.ui.errors import show_message
+
+            show_message(self.parentWidget(), "Structured Intervention readiness", change)
+
+
 class ModulePanel(QWidget):
     """Status, readiness, first completion, revisits and the sessions of one person.
 
     Signals:
         record_requested(): the "Record a session" button was pressed.
+        withdraw_requested(ModuleSession): "Withdraw session…" was pressed on this one.
     """
 
     record_requested = Signal()
+    withdraw_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -120,8 +151,18 @@ class ModulePanel(QWidget):
         self.record_button.setAccessibleName("Record a module session")
         self.record_button.setToolTip("Record a module session (Ctrl+M)")
         self.record_button.clicked.connect(self.record_requested.emit)
+        self.withdraw_button = QPushButton("Withdra&w session…", self)
+        self.withdraw_button.setAccessibleName("Withdraw the chosen session")
+        self.withdraw_button.setToolTip("A session recorded in error: kept on record as "
+                                        "withdrawn, counting for nothing")
+        self.withdraw_button.clicked.connect(self._withdraw)
+        self.withdraw_button.setEnabled(False)
+        self.table.itemSelectionChanged.connect(
+            lambda: self.withdraw_button.setEnabled(self.selected_session() is not None))
+        self._sessions: list[ModuleSession] = []
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.withdraw_button)
         buttons.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.status)
@@ -131,10 +172,24 @@ class ModulePanel(QWidget):
         lay.addWidget(self.table, 1)
         lay.addLayout(buttons)
 
+    def selected_session(self) -> ModuleSession | None:
+        """The session chosen in the table."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self._sessions):
+            return None
+        return self._sessions[rows[0].row()]
+
+    def _withdraw(self) -> None:
+        s = self.selected_session()
+        if s is not None:
+            self.withdraw_requested.emit(s)
+
     def show_state(self, state: ModuleState | None) -> None:
         """Show a person's module state (None: nobody chosen)."""
         self.record_button.setEnabled(state is not None)
+        self.withdraw_button.setEnabled(False)
         if state is None:
+            self._sessions = []
             for lab in (self.status, self.readiness, self.completion, self.revisits):
                 lab.clear()
             self.table.setRowCount(0)
@@ -158,6 +213,7 @@ class ModulePanel(QWidget):
         else:
             self.revisits.setText("No revisits recorded.")
         self.table.setRowCount(len(state.sessions))
+        self._sessions = [s for s, _k in reversed(state.sessions)]
         for i, (s, kind) in enumerate(reversed(state.sessions)):
             for j, text in enumerate((uk(s.session_date), kind.value, s.supporter_role.value,
                                       s.supporter_name, s.notes or "")):

@@ -209,3 +209,37 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
     log = [window.record.log.item(i).text() for i in range(window.record.log.count())]
     assert log[0].startswith("02/12/2026 10:00  Contact: RAR: Toolkit session: Cancelled")
     assert any("RAR: Office visit: Attended – complied" in line for line in log)
+
+
+def test_withdrawing_a_completion_says_the_intervention_is_blocked(
+        qtbot: Any, window: Any, other_desk: Any) -> None:
+    from probation_desk.domain.module import ModuleSession, SupporterRole
+    from probation_desk.ui.errors import shown
+    from probation_desk.ui.module_panel import WithdrawSessionDialog
+    from tests.ui.test_main_window import choose_person
+
+    person = choose_person(qtbot, window, "L900001")
+    other_desk.record_session(person.id, ModuleSession(dt.date(2026, 11, 10),
+                                                       SupporterRole.PP, "Nia Lloyd", True))
+    back_to(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "3 of 20 RAR days completed" in rar_text(window), timeout=10000)
+    wait_idle(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_L, ALT)  # the Module tab
+    table = window.record.module.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Home, CTRL)
+    qtbot.keyClick(table, Qt.Key.Key_Space)
+    back_to(qtbot, window)
+    qtbot.keyClick(window, Qt.Key.Key_W, ALT)
+    dlg = modal(qtbot, WithdrawSessionDialog)
+    qtbot.keyClick(dlg.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "needed" in dlg.refusal_text(), timeout=10000)  # a reason
+    qtbot.keyClicks(dlg.reason, "Recorded on the wrong person")
+    qtbot.keyClick(dlg.reason, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gone(dlg), timeout=10000)
+    qtbot.waitUntil(lambda: "2 of 20 RAR days completed" in rar_text(window), timeout=10000)
+    assert any("Structured Intervention cannot start" in t for t in shown)
+    assert "Not ready for a Structured Intervention" in window.record.module.readiness.text()
+    log = [window.record.log.item(i).text() for i in range(window.record.log.count())]
+    assert any("withdrawn on 22/11/2026" in line for line in log)
