@@ -23,10 +23,16 @@ if TYPE_CHECKING:  # imported where used: opening the window needs neither
     import argparse
 
 
+def _printable(text: str) -> str:
+    """``text`` safe to print: a broken character (a lone surrogate, as an undecodable
+    argument gives) shown as its code instead of failing the whole message."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _print_json(data: Any) -> None:
     import json
 
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    print(_printable(json.dumps(data, ensure_ascii=False, indent=2, default=str)))
 
 
 def _desk(args: argparse.Namespace, *, writes: bool = False) -> Any:
@@ -709,7 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             _print_json({"error": exc.message, "rule": exc.rule, "field": exc.field})
         else:
-            print(f"Refused: {exc.message}", file=sys.stderr)
+            print(_printable(f"Refused: {exc.message}"), file=sys.stderr)
         return 2
     except _admin_problem() as exc:
         if getattr(args, "json", False):
@@ -718,7 +724,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Refused: {exc}", file=sys.stderr)
         return 2
     except ValueError as exc:  # option errors from printing and parsing, in plain words
-        print(f"Refused: {exc}", file=sys.stderr)
+        print(_printable(f"Refused: {exc}"), file=sys.stderr)
         return 2
     except Exception as exc:
         from probation_desk.store.backup import BackupProblem

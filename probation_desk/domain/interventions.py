@@ -8,6 +8,7 @@ from enum import Enum
 from probation_desk.domain.dates import uk
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleState
+from probation_desk.domain.text import NAME_MAX, clean_text
 
 
 class NeedArea(Enum):
@@ -26,13 +27,21 @@ NATIONAL_EXAMPLES: tuple[str, ...] = (
 )
 
 
-def check_referral(referral_date: dt.date, today: dt.date, name: str) -> None:
-    """A referral is dated today or earlier and names its intervention."""
+def check_referral(referral_date: dt.date, today: dt.date, name: str) -> str:
+    """A referral is dated today or earlier and names its intervention; the name checked.
+
+    The name goes through the same text check as every other typed name (controls,
+    direction marks and broken characters refused, at most 200 characters).
+    """
     if referral_date > today:
         raise RuleViolation("future-date", f"The referral date ({uk(referral_date)}) is in "
                             "the future.", "referral_date")
     if not name.strip():
         raise RuleViolation("required", "Name the Structured Intervention.", "name")
+    checked = clean_text(name, field="name", label="The intervention's name",
+                         max_len=NAME_MAX, multiline=False, required=True)
+    assert checked is not None
+    return checked
 
 
 def check_start(state: ModuleState, referral_date: dt.date, start: dt.date,

@@ -39,6 +39,14 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
                 "can make it read differently from what is saved. Remove it and try again.",
                 field,
             )
+        if unicodedata.category(ch) == "Cs":
+            raise RuleViolation(
+                "broken-character",
+                f"{label} contains a broken character (code {ord(ch)}, half of a pair that "
+                "should make one character), which cannot be saved. Type that part again: "
+                "it may have come from pasting.",
+                field,
+            )
         if unicodedata.category(ch) == "Cc" and ch not in allowed:
             raise RuleViolation(
                 "control-characters",

@@ -126,3 +126,42 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(_font(BODY_BOLD_FONT))
             pdfmetrics.registerFontFamily(BODY_FONT, normal=BODY_FONT, bold=BODY_BOLD_FONT,
                                           italic=BODY_FONT, boldItalic=BODY_BOLD_FONT)
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` the workbook and report PDFs cannot print as typed.
+
+    Those the body font has no glyph for (they would come out as empty boxes), and
+    right-to-left letters (drawn left to right without joining, they would read wrongly),
+    and characters beyond U+FFFF (emoji), which the PDF's text layer cannot carry.
+    Invisible format characters (zero-width joiners, soft hyphens) and ordinary
+    controls are not counted: nothing is drawn for them.
+    """
+    import unicodedata
+
+    from reportlab.pdfbase import pdfmetrics as metrics
+
+    register_fonts()
+    face = metrics.getFont(BODY_FONT).face
+    found: list[str] = []
+    for ch in dict.fromkeys(text):
+        if unicodedata.category(ch) in ("Cf", "Cc", "Zl", "Zp") or ch == " ":
+            continue
+        if ord(ch) not in face.charToGlyph or unicodedata.bidirectional(ch) in ("R", "AL") \
+                or ord(ch) > 0xFFFF:  # ReportLab's text layer cannot carry these (pypdf and
+            # viewers read back U+1F600 as nothing), so search and copy would lose them
+            found.append(ch)
+    return found
+
+
+def printable_refusal(text: str | None, what: str) -> str | None:
+    """Why ``text`` cannot be printed exactly (words for a refusal), or None if it can."""
+    if not text:
+        return None
+    bad = unprintable(text)
+    if not bad:
+        return None
+    shown = ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in bad[:6])
+    return (f"{what} has characters the PDF cannot print as typed: {shown}. They would "
+            "come out as empty boxes or in the wrong order, so nothing was printed. "
+            "The CSV keeps them exactly.")

@@ -772,11 +772,11 @@ class Desk(ContactOps):
     def refer_si(self, person_id: int, need_area: NeedArea, name: str,
                  referral_date: dt.date) -> SiReferralView:
         """Record a referral to a Structured Intervention."""
-        interventions.check_referral(referral_date, self.today, name)
+        name = interventions.check_referral(referral_date, self.today, name)
         with self._tx() as s:
             if s.get(Person, person_id) is None:
                 raise NotFoundError("The person")
-            r = SiReferral(person_id=person_id, need_area=need_area.name, name=name.strip(),
+            r = SiReferral(person_id=person_id, need_area=need_area.name, name=name,
                            referral_date=referral_date)
             s.add(r)
             s.flush()

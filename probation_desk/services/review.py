@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 
 from probation_desk.domain import module
 from probation_desk.domain.dates import uk
-from probation_desk.domain.errors import NotFoundError
+from probation_desk.domain.errors import NotFoundError, RuleViolation
 from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, ModuleStatus, SupporterRole
 from probation_desk.domain.review import BLOCKED_TEXT, SignOffKind, blocked, check_sign_off
@@ -48,14 +48,18 @@ class SignOffView:
 
 def record_sign_off(desk: Desk, person_id: int, kind: SignOffKind, on: dt.date,
                     comment: str | None = None, by_name: str | None = None) -> SignOffView:
-    """A treatment manager signs off a completion, or marks the person not ready yet."""
+    """A treatment manager signs off a completion, or marks the person not ready yet.
+
+    ``by_name`` None records the signed-in user; a name typed empty is refused (it used to
+    become the signed-in user without a word).
+    """
     with desk._tx() as s:
         p = s.get(Person, person_id, with_for_update=True)
         if p is None:
             raise NotFoundError("The person")
         state = desk._module_state(s, person_id)
         name, text = check_sign_off(desk.role, kind, state, on, desk.today,
-                                    by_name or desk.actor, comment)
+                                    desk.actor if by_name is None else by_name, comment)
         row = SignOff(person_id=person_id, kind=kind.name, on_date=on, by_name=name,
                       comment=text, recorded_at=now_utc())
         s.add(row)
@@ -367,7 +371,19 @@ def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: st
     if fmt == "csv":
         write_csv(rows, out)
     elif fmt == "pdf":
+        from probation_desk.printing.fonts import printable_refusal
         from probation_desk.printing.report import render_table_report
+
+        cannot = [(r.crn, why) for r in rows
+                  if (why := printable_refusal(" ".join(report_cells(r)), "x"))]
+        if cannot:
+            crns = ", ".join(c for c, _w in cannot[:5]) + (" and others"
+                                                           if len(cannot) > 5 else "")
+            raise RuleViolation(
+                "cannot-print", f"{len(cannot):,} people in this report ({crns}) have "
+                + cannot[0][1].split(" has ", 1)[1].replace("nothing was printed",
+                                                            "no PDF was written")
+                + " Save the report as CSV, or narrow the filters.", "format")
 
         render_table_report(
             out, title="Pre-Intervention Module completion",

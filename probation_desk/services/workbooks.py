@@ -45,6 +45,16 @@ def workbook_person(desk: Desk, person: PersonView) -> WorkbookPerson:
         supporter = state.completion_session.supporter_name
     elif state.sessions:
         supporter = state.sessions[-1][0].supporter_name
+    from probation_desk.domain.errors import RuleViolation
+    from probation_desk.printing.fonts import printable_refusal
+
+    for text, what in ((person.name, f"The name of {person.crn}"),
+                       (person.practitioner, f"The practitioner of {person.crn}"),
+                       (supporter, f"The supporter of {person.crn}")):
+        why = printable_refusal(text, what)
+        if why is not None:  # never a workbook with boxes where a name should be
+            raise RuleViolation("cannot-print", why.replace(" The CSV keeps them exactly.",
+                                                            ""), "name")
     return WorkbookPerson(name=person.name, crn=person.crn, practitioner=person.practitioner,
                           supporter=supporter, printed_on=desk.today)
 
