@@ -192,6 +192,8 @@ def _differences(pairs: Iterable[tuple[str, Any, Any]]) -> list[str]:
     return [name for name, mine, theirs in pairs if mine != theirs]
 
 
+_ACTIONS = {t: f"import {t}" for t in fmt.RECORD_TYPES}
+
 _HISTORY_OF = (select(table_of(NsiStatusHistory))
                .where(NsiStatusHistory.nsi_id == bindparam("nsi_id"))
                .order_by(NsiStatusHistory.id))
@@ -242,6 +244,7 @@ class _Importer:
         self.at_stored: Any = sqlite_datetime(self.at) if self.sqlite else self.at
         self.first_person_id = self.next_id["person"]
         self.source_json = json.dumps(source, ensure_ascii=False)
+        self.audit_prefix = f'{{"file":{self.source_json},"line":'
         self.actor = desk.actor
         self.lookup_con: Connection | None = None
         self._by_ref: dict[str, Any] = {}
@@ -260,10 +263,11 @@ class _Importer:
     def _audit(self, line: int, kind: str, table: str, entity_id: int, person_id: int,
                ref: str) -> None:
         """One audit row per imported record: who, when, which record, from where."""
+        quoted = (f'"{ref}"' if ref.isascii() and ref.isprintable() and '"' not in ref
+                  and "\\" not in ref else json.dumps(ref, ensure_ascii=False))
         self.pending["audit"].append((
-            self.at_stored, self.actor, f"import {kind}", table, entity_id, person_id, None,
-            JsonText(f'{{"file":{self.source_json},"line":{line},"ref":'
-                         f'{json.dumps(ref, ensure_ascii=False)}}}')))
+            self.at_stored, self.actor, _ACTIONS[kind], table, entity_id, person_id, None,
+            JsonText(f'{self.audit_prefix}{line},"ref":{quoted}}}')))
 
     def _person_id(self, crn: str) -> int:
         pid = self.crn_to_id.get(crn)
@@ -496,8 +500,8 @@ class _Importer:
             by = self.actor if h.by is None else _clean(
                 h.by, f"history[{i}].by", "The history's 'by'", NAME_MAX, multiline=False,
                 required=True)
-            note = _clean(h.note, f"history[{i}].note", "The history note",
-                          fmt.HISTORY_NOTE_MAX)
+            note = None if h.note is None else _clean(
+                h.note, f"history[{i}].note", "The history note", fmt.HISTORY_NOTE_MAX)
             at = self.at_stored if h.at is None else self.ts(h.at)
             out.append((h.status, h.date, by, at, note))
         if out[-1][0] != status:
