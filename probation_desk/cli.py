@@ -13,6 +13,7 @@ a traceback) and exits with its own status:
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -41,9 +42,22 @@ def _desk(args: argparse.Namespace, *, writes: bool = False) -> Any:
 
     if writes:
         from probation_desk.paths import database_url
-        from probation_desk.store.engine import DatabaseProblem, integrity_problem
+        from probation_desk.store.engine import (
+            DatabaseProblem,
+            integrity_problem,
+            read_only_location,
+            sqlite_path,
+        )
 
         url = database_url(args.db)
+        path = sqlite_path(url)
+        if path is not None and path.exists() and (
+                read_only_location(path) or not os.access(path, os.W_OK)
+                or not os.access(path.parent, os.W_OK)):
+            import errno
+
+            raise OSError(errno.EROFS if read_only_location(path) else errno.EACCES,
+                          "read-only", str(path))
         problem = integrity_problem(url)
         if problem is not None:
             raise DatabaseProblem(
@@ -123,7 +137,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"Loaded a synthetic caseload: {dict(result.counts)}.")
         for r in result.refused[:20]:
             print(f"  refused record {r.line}: {r.reason}")
-    return 0 if result.stopped is None else 1
+        if result.stopped:
+            print(result.stopped, file=sys.stderr)
+    return _stopped_status(result.stopped)
+
+
+def _stopped_status(stopped: str | None) -> int:
+    """0 when an import finished; 4 when the disk or file refused it; else 1."""
+    if stopped is None:
+        return 0
+    return 4 if "disk is full" in stopped or "read-only" in stopped else 1
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
@@ -361,7 +384,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(f"  line {r.line}{where}: {r.reason}")
         if result.stopped:
             print(result.stopped)
-    return 0 if result.stopped is None and not result.refused else 1
+    if result.stopped is not None:
+        return _stopped_status(result.stopped)
+    return 0 if not result.refused else 1
 
 
 def cmd_workbook(args: argparse.Namespace) -> int:
@@ -657,7 +682,8 @@ def file_problem(exc: OSError) -> str:
         return (f"The disk is full{where}: nothing more could be written. Free some space "
                 "and try again.")
     if exc.errno == errno.EROFS:
-        return f"The folder is read-only{where}: choose a folder you can write to."
+        return (f"The disk or folder is read-only{where}: nothing was written. It can be "
+                "read (export, reports) but not changed; choose a place you can write to.")
     if exc.errno in (errno.EACCES, errno.EPERM):
         return (f"You may not write or read there{where}: check the folder's permissions "
                 "or choose another.")

@@ -18,6 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
+from probation_desk.files import private_file
 from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, register_fonts
 
 
@@ -77,8 +78,14 @@ def render_table_report(out: str | Path, *, title: str, subtitle: str, columns: 
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
     ]))
+    with private_file(out) as fh:
+        return _render(fh, page, margin, title, subtitle, title_style, sub_style, table)
+
+
+def _render(fh: Any, page: Any, margin: float, title: str, subtitle: str, title_style: Any,
+            sub_style: Any, table: Any) -> int:
     doc = SimpleDocTemplate(
-        str(out), pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
+        fh, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
         bottomMargin=16 * mm, title=title, author="Probation Desk", lang="en-GB",
         invariant=1)
     story = [Paragraph(escape(title), title_style), Paragraph(escape(subtitle), sub_style),

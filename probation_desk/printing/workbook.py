@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from reportlab.platypus import PageBreak
 
+from probation_desk.files import private_file
 from probation_desk.printing.booklet import BookletCanvas, booklet_order
 from probation_desk.printing.fonts import register_fonts
 from probation_desk.printing.layout import (
@@ -182,6 +183,11 @@ def render_workbook(person: WorkbookPerson | None, options: WorkbookOptions,
     """
     template = _prepare(options)
     title = template.title + (f": {person.name}" if person is not None else "")
+    if isinstance(out, str | os.PathLike):
+        with private_file(out) as fh, RENDER_LOCK:
+            doc = _build(template, options, _copy(template, person, options), fh,
+                         title=title)
+        return doc.sides
     with RENDER_LOCK:
         doc = _build(template, options, _copy(template, person, options), _target(out),
                      title=title)
@@ -235,9 +241,8 @@ def render_many(people: Sequence[WorkbookPerson], options: WorkbookOptions,
 
         title = f"{template.title} ({total} {'person' if total == 1 else 'people'})"
         try:
-            with RENDER_LOCK:
-                _build(template, options, story, str(target), title=title,
-                       on_person=on_person)
+            with private_file(target) as fh, RENDER_LOCK:
+                _build(template, options, story, fh, title=title, on_person=on_person)
         except _Cancelled:
             return []
         if progress is not None:

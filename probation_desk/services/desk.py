@@ -188,11 +188,24 @@ class Desk(ContactOps):
                     "The database is busy with another change. Nothing was saved: "
                     "wait a moment and try again.",
                 ) from None
-            if "disk" in text or "full" in text or "readonly" in text:
+            if "full" in text:
+                raise RuleViolation(
+                    "disk-full",
+                    "The disk holding the database is full, so this change could not be "
+                    "written. Nothing of it was saved: free some space and try again.",
+                ) from None
+            if "readonly" in text or "read-only" in text:
+                raise RuleViolation(
+                    "database-read-only",
+                    "The database can be read but not changed here (the file or its "
+                    "folder is read-only). Nothing was saved: check the permissions, or "
+                    "ask whoever manages that drive.",
+                ) from None
+            if "disk" in text or "I/O" in text:
                 raise RuleViolation(
                     "database-write-failed",
                     f"The change could not be written ({text}). Nothing was saved. "
-                    "Free some disk space or check the database location.",
+                    "Check the disk and the database location.",
                 ) from None
             raise
 

@@ -345,7 +345,9 @@ def filter_description(f: ReviewFilter) -> str:
 
 def write_csv(rows: list[ReviewRow], out: str | Path) -> None:
     """UTF-8 with a byte order mark (so Excel reads it), formula cells neutralised."""
-    with open(out, "w", encoding="utf-8-sig", newline="") as fh:
+    from probation_desk.files import private_file
+
+    with private_file(out, text=True, encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REPORT_COLUMNS)
         for row in rows:

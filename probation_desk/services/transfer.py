@@ -36,6 +36,7 @@ from typing import IO, Any
 
 import msgspec
 from sqlalchemy import Connection, bindparam, func, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 
 from probation_desk.domain import contacts, interventions, module, nsi, people
 from probation_desk.domain.contacts import ContactDetails, Requirement
@@ -55,6 +56,7 @@ from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
 from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk, name_key, now_utc
 from probation_desk.store.bulk import JsonText, insert_tuples, sqlite_datetime
+from probation_desk.store.engine import DatabaseProblem
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -837,9 +839,16 @@ def _indexes_deferred(desk: Desk, *, empty: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        with desk.writer.begin() as con:
-            for ix in indexes:
-                ix.create(con, checkfirst=True)
+        try:
+            with desk.writer.begin() as con:
+                for ix in indexes:
+                    ix.create(con, checkfirst=True)
+        except SQLAlchemyError:
+            # Say, the disk is full: the rows are whole without them, and opening the
+            # database rebuilds any index that is missing.
+            import logging
+
+            logging.getLogger("probation_desk").warning("indexes not rebuilt after import")
 
 
 _record_decoder = msgspec.json.Decoder(fmt.Record)
@@ -888,12 +897,24 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
                     break
         imp.flush()
     except BatchFailed as exc:  # the database refused a batch: it was rolled back whole
-        res.stopped = (f"The import stopped: the database refused the records from line "
-                       f"{exc.first_line} on ({exc.__cause__.__class__.__name__}), so they "
-                       "were not saved; everything before them was.")
+        res.stopped = (f"The import stopped: {_why_refused(exc.__cause__)}, so the "
+                       f"records from line {exc.first_line} on were not saved; the "
+                       f"{imp.saved} record(s) before them were.")
     res.accepted = imp.saved
     res.counts = defaultdict(int, imp.saved_counts)
     return res
+
+
+def _why_refused(cause: BaseException | None) -> str:
+    """Why the database refused a batch, in plain words."""
+    text = str(getattr(cause, "orig", None) or cause or "")
+    if "full" in text:
+        return "the disk is full (free some space, then import the rest)"
+    if "readonly" in text or "read-only" in text:
+        return "the database is read-only (check the file and folder permissions)"
+    if "locked" in text or "busy" in text:
+        return "the database was busy with another change for too long (try again)"
+    return f"the database refused them ({type(cause).__name__})"
 
 
 # ------------------------------------------------------------------------ reading
@@ -1070,7 +1091,12 @@ def _prepend(first: tuple[int, Any], rest: Iterator[tuple[int, Any]]
 def export_records(desk: Desk) -> Iterator[fmt.Header | fmt.Record]:
     """Every record in import order, each with its stable reference."""
     yield fmt.Header(format="probation-desk", version=FORMAT_VERSION)
-    with desk.engine.connect().execution_options(yield_per=5000) as con:
+    # One snapshot for the whole export: one read transaction on SQLite (the engine
+    # begins it itself), REPEATABLE READ on PostgreSQL.
+    options: dict[str, Any] = {"yield_per": 5000}
+    if desk.engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    with desk.engine.connect().execution_options(**options) as con:
         crn_of: dict[int, str] = {}
         for p in con.execute(select(table_of(Person)).order_by(Person.id)):
             crn_of[p.id] = p.crn
@@ -1142,18 +1168,42 @@ def export_records(desk: Desk) -> Iterator[fmt.Header | fmt.Record]:
 
 
 def export_file(desk: Desk, path: str | Path) -> int:
-    """Write every record to ``path`` (JSON Lines, UTF-8); returns the record count."""
-    p = Path(path)
-    tmp = p.with_name(p.name + ".part")
+    """Write every record to ``path`` (JSON Lines, UTF-8, owner-only); the record count.
+
+    The whole export is read in one snapshot, so writers working meanwhile neither break
+    it nor leave it half of one state and half of another. If the database file turns
+    out damaged part-way, what could be read is kept at ``path`` and
+    :class:`ExportDamaged` says how far it got.
+    """
+    from sqlalchemy.exc import DatabaseError
+
+    from probation_desk.files import private_file
+
     n = 0
+    damage: str | None = None
     encode = fmt.encoder.encode_into
     buf = bytearray()
-    with tmp.open("wb") as fh:
-        for rec in export_records(desk):
-            encode(rec, buf)
-            buf.extend(b"\n")
-            fh.write(buf)
-            n += 1
-    tmp.replace(p)
+    with private_file(path) as fh:
+        try:
+            for rec in export_records(desk):
+                encode(rec, buf)
+                buf.extend(b"\n")
+                fh.write(buf)
+                n += 1
+        except DatabaseError as exc:
+            damage = str(exc.orig or exc)
+    if damage is not None:
+        raise ExportDamaged(max(n - 1, 0), damage, str(path))
     return n - 1
+
+
+class ExportDamaged(DatabaseProblem):
+    """The database was damaged part-way through an export; what was read is saved."""
+
+    def __init__(self, records: int, problem: str, path: str) -> None:
+        super().__init__(
+            f"The database file is damaged ({problem}). The export kept the {records} "
+            f"record(s) that could be read before the damage, in {path}; the rest could "
+            "not be read. Restore the database from a backup (probation-desk restore).")
+        self.records = records
 

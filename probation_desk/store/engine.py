@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,21 @@ def sqlite_path(url: str) -> Path | None:
     return Path(u.database)
 
 
+def read_only_location(path: Path) -> bool:
+    """True when the file (or, for a new file, its folder) is on a read-only disk."""
+    probe = path if path.exists() else path.parent
+    try:
+        return bool(os.statvfs(probe).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
+
+
+def _ro_uri(path: Path) -> str:
+    """A read-only URI; on a read-only disk also immutable (no -shm file can be made)."""
+    extra = "&immutable=1" if read_only_location(path) else ""
+    return f"file:{path}?mode=ro{extra}"
+
+
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a damaged file without writing to it (read-only open).
 
@@ -44,7 +60,7 @@ def _check_sqlite_file(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_ro_uri(path), uri=True)
         try:
             con.execute("PRAGMA schema_version").fetchone()
             names = {r[0] for r in con.execute(
@@ -79,7 +95,7 @@ def integrity_problem(url: str) -> str | None:
     if path is None or not path.exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(_ro_uri(path), uri=True)
         try:
             row = con.execute("PRAGMA quick_check(1)").fetchone()
         finally:
@@ -87,6 +103,45 @@ def integrity_problem(url: str) -> str | None:
     except sqlite3.DatabaseError as exc:
         return str(exc)
     return None if row and row[0] == "ok" else str(row[0] if row else "unknown problem")
+
+
+def _check_ownership(path: Path) -> None:
+    """Refuse a database file or folder another user owns or can change, saying why.
+
+    Another user who can write the file, or replace it in its folder, could read or
+    alter every record. A file of ours that others may merely read is made owner-only.
+    """
+    me = os.geteuid()
+    folder = path.parent
+    if folder.exists():
+        st = os.stat(folder)
+        if st.st_uid not in (me, 0):
+            raise DatabaseProblem(
+                f"The folder {folder} belongs to another user (user id {st.st_uid}), who "
+                "could replace the database file in it. Nothing was opened: keep the "
+                "database in a folder of your own.")
+        if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
+            raise DatabaseProblem(
+                f"Other users can write in the folder {folder}, so they could replace the "
+                "database file. Nothing was opened: make the folder yours only (chmod "
+                "700) or keep the database in your own data folder.")
+    if path.exists():
+        st = os.stat(path, follow_symlinks=False)
+        if stat.S_ISLNK(st.st_mode):
+            raise DatabaseProblem(
+                f"The database path {path} is a symbolic link. Nothing was opened: "
+                "Probation Desk opens only the real file.")
+        if st.st_uid != me:
+            raise DatabaseProblem(
+                f"The database file {path} belongs to another user (user id "
+                f"{st.st_uid}). Nothing was opened: it holds their records, or someone "
+                "could have swapped it. Use a database file of your own.")
+        if st.st_mode & 0o022:
+            raise DatabaseProblem(
+                f"Other users can change the database file {path}. Nothing was opened: "
+                "make it yours only (chmod 600), then open it again.")
+        if st.st_mode & 0o044:
+            os.chmod(path, 0o600)
 
 
 def _create_sqlite_file(path: Path) -> None:
@@ -141,6 +196,13 @@ def _sqlite_pragmas(dbapi_con: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_read_only(dbapi_con: Any, _record: Any) -> None:
+    dbapi_con.isolation_level = None
+    cur = dbapi_con.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url`` with the pragmas Probation Desk relies on.
 
@@ -151,9 +213,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         path = sqlite_path(url)
     except ArgumentError:
         raise DatabaseProblem(_bad_address(url, "it is not a database address")) from None
+    read_only = False
     if path is not None:
+        _check_ownership(path)
         _check_sqlite_file(path)
-        _create_sqlite_file(path)
+        read_only = read_only_location(path)
+        if read_only:
+            if not path.exists():
+                raise OSError(30, "Read-only file system", str(path))
+            # Nobody can write a read-only disk: read it as it is, without -shm files.
+            url = f"sqlite:///file:{path}?mode=ro&immutable=1&uri=true"
+        else:
+            _create_sqlite_file(path)
     # hide_parameters: database errors must not carry names, CRNs or notes into logs.
     kwargs.setdefault("hide_parameters", True)
     try:
@@ -163,7 +234,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             url, f"Probation Desk has no database driver for '{make_url(url).drivername}'"
             if isinstance(exc, NoSuchModuleError | ImportError) else str(exc))) from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
