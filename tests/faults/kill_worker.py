@@ -90,11 +90,14 @@ def stream(desk: Desk, out: TextIO, run: int) -> None:
             pass  # e.g. a second open NSI of a toolkit: refused, nothing saved
 
 
-def renamed(records: Iterator[tuple[int, dict[str, Any]]], run: int,
+def renamed(records: Iterator[tuple[int, Any]], run: int,
             out: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
     """The demo caseload with CRNs unique to this run (refs follow their CRN)."""
+    import msgspec
+
     names: dict[str, str] = {}
-    for line, rec in records:
+    for line, struct in records:
+        rec = msgspec.to_builtins(struct)
         old = rec.get("crn")
         if rec.get("type") == "person" and isinstance(old, str):
             names[old] = crn_for(run, len(names))

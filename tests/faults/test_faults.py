@@ -72,7 +72,8 @@ def test_injected_full_disk_on_import_and_on_a_save(desk: Any, monkeypatch: Any)
     from probation_desk.domain.people import PersonDetails
     from probation_desk.services import transfer
     from probation_desk.services.check import check_database
-    from probation_desk.services.demo import load_demo
+    from probation_desk.services.demo import demo_records, load_demo
+    from probation_desk.services.transfer import import_records
 
     first = load_demo(desk, 30, 1)
     assert first.stopped is None
@@ -81,7 +82,12 @@ def test_injected_full_disk_on_import_and_on_a_save(desk: Any, monkeypatch: Any)
         raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
 
     monkeypatch.setattr(transfer, "insert_tuples", full)
-    result = load_demo(desk, 30, 2)
+    import msgspec
+
+    more = ((line, {**(d := msgspec.to_builtins(rec)),
+                    **({"crn": "Q" + d["crn"][1:]} if "crn" in d else {})})
+            for line, rec in demo_records(30, 2, desk.catalogue))
+    result = import_records(desk, more, source="test")
     assert result.stopped and "the disk is full" in result.stopped
     assert result.accepted == 0
     assert check_database(desk, repair=False).drift == []
