@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QRadioButton,
     QSpinBox,
@@ -256,3 +258,37 @@ def show_about(parent: QWidget | None, db_description: str) -> QMessageBox:
     from probation_desk.ui.errors import show_message
 
     return show_message(parent, "About Probation Desk", about_text(db_description))
+
+
+def choose_backup(parent: QWidget | None, items: list[tuple[str, Path]]) -> Path | None:
+    """Ask which backup to restore (newest first, with dates); None if cancelled.
+
+    Restoring replaces everything saved since: the question says so, and that the
+    current database is backed up first.
+    """
+    dlg = QDialog(parent)
+    dlg.setWindowTitle("Restore from backup")
+    layout = QVBoxLayout(dlg)
+    note = QLabel("Choose the backup to restore. Everything saved since it was taken will "
+                  "be replaced; the database as it is now is backed up first, so this can "
+                  "be undone.")
+    note.setWordWrap(True)
+    layout.addWidget(note)
+    listing = QListWidget(dlg)
+    listing.setAccessibleName("Backups")
+    for text, path in items:
+        row = QListWidgetItem(text)
+        row.setToolTip(str(path))
+        listing.addItem(row)
+    listing.setCurrentRow(0)
+    layout.addWidget(listing)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel, dlg)
+    restore = buttons.addButton("&Restore", QDialogButtonBox.ButtonRole.AcceptRole)
+    restore.setDefault(True)
+    buttons.accepted.connect(dlg.accept)
+    buttons.rejected.connect(dlg.reject)
+    listing.itemDoubleClicked.connect(lambda _i: dlg.accept())
+    layout.addWidget(buttons)
+    if dlg.exec() != QDialog.DialogCode.Accepted or listing.currentRow() < 0:
+        return None
+    return items[listing.currentRow()][1]

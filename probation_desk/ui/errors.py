@@ -30,8 +30,10 @@ def plain_message(exc: BaseException) -> str:
     """What to tell a person about ``exc``: never a traceback."""
     if isinstance(exc, RuleViolation):
         return exc.message
-    name = type(exc).__name__
-    if name == "DatabaseProblem":  # store.engine.DatabaseProblem, without importing the store
+    names = {c.__name__ for c in type(exc).__mro__}
+    # store.engine.DatabaseProblem (and its kinds), store.backup.BackupProblem: plain words
+    # already, recognised without importing the store.
+    if names & {"DatabaseProblem", "BackupProblem"}:
         return str(exc)
     if isinstance(exc, OSError):
         return (f"The file could not be used: {exc.strerror or exc}. Nothing was changed. "

@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.dates import Clock, system_today
 from probation_desk.settings import Settings, load_settings
-from probation_desk.ui.errors import plain_message, show_message
+from probation_desk.ui.errors import plain_message, show_error, show_message
 from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import window_settings
 
@@ -153,6 +153,8 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(self)
         self.desk: Desk | None = None
         self.db_url = ""
+        self.counter_report: Any = None
+        """The last background counter check (services.check.CheckReport), for tests."""
         self.db_description = ""
         self.dialog: QWidget | None = None
         self.extra_pages: dict[int, QWidget] = {}
@@ -268,6 +270,13 @@ class MainWindow(QMainWindow):
                                             QKeySequence.StandardKey.Preferences)
         self.demo_action = self._action(file, "Load &demo data…", self.ask_demo,
                                         tip="Add synthetic people (no real data)")
+        file.addSeparator()
+        self.backup_action = self._action(file, "&Back up now…", self.back_up_now,
+                                          tip="Copy the whole database, audit trail "
+                                          "included, to the backup folder")
+        self.restore_action = self._action(file, "&Restore from backup…",
+                                           self.restore_from_backup,
+                                           tip="Replace the database with one of its backups")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
 
@@ -501,10 +510,90 @@ class MainWindow(QMainWindow):
                     "the file, then restore it from a backup or ask your administrator.")
                 QMessageBox.warning(self, "The database file may be damaged",
                                     self.integrity_warning)
+            elif problem is None and url == self.db_url and self.desk is not None:
+                self._check_counters_in_background(self.desk)
 
         # On the long pool: a second or more on a big file, it must not hold up the
         # first count or searches on the quick pool.
         self.tasks.op(self, work).success(done).long().run_in_background()
+
+    def _check_counters_in_background(self, desk: Desk) -> None:
+        """Once the file is known sound: recount the stored counters, repair any drift.
+
+        The status bar says what was repaired (by count; the audit trail lists people).
+        On a team database an administrator runs ``probation-desk check`` instead: a
+        practitioner's login may not change other regions' records.
+        """
+        if getattr(desk, "team", None) is not None:
+            return
+
+        def work(_p: object) -> object:
+            from probation_desk.services.check import check_database
+
+            return check_database(desk)
+
+        def done(report: Any) -> None:
+            self.counter_report = report
+            if report.repaired and desk is self.desk:
+                self.statusBar().showMessage(
+                    f"Repaired {len(report.drift):,} stored count(s) that did not match "
+                    "the records (the audit trail lists them).", 15000)
+                self.refresh()
+
+        self.tasks.op(self, work).success(done).long().run_in_background()
+
+    def back_up_now(self) -> None:
+        """File > Back up now…: a manual backup, in the background; says where it went."""
+        if not self.db_url:
+            return
+        url, keep = self.db_url, self.settings.backup_keep
+
+        def work(_p: object) -> object:
+            from probation_desk.services.backups import back_up_now
+
+            return back_up_now(url, keep=keep)
+
+        def done(path: object) -> None:
+            show_message(self, "Backed up", f"The database was backed up to {path} "
+                         "(readable by you only).")
+
+        self.tasks.op(self, work).success(done).failure(
+            lambda exc: show_error(self, exc, "Not backed up")).run_in_background()
+
+    def restore_from_backup(self) -> None:
+        """File > Restore from backup…: choose one of the listed backups (with dates)."""
+        from probation_desk.services.backups import backups_of
+
+        if not self.db_url:
+            return
+        found = backups_of(self.db_url)
+        if not found:
+            show_message(self, "Restore from backup",
+                         "There are no backups of this database in the backup folder yet. "
+                         "File > Back up now… makes one.")
+            return
+        from probation_desk.ui.dialogs import choose_backup
+
+        chosen = choose_backup(self, [(f"{b.taken:%d %B %Y, %H:%M} UTC  ({b.reason}, "
+                                       f"{b.size / 1024:,.0f} KB)", b.path) for b in found])
+        if chosen is None:
+            return
+        url, keep = self.db_url, self.settings.backup_keep
+        if self.desk is not None:
+            self.desk.engine.dispose()
+
+        def work(_p: object) -> object:
+            from probation_desk.services.backups import restore_backup
+
+            return restore_backup(url, chosen, keep=keep)
+
+        def done(safety: object) -> None:
+            show_message(self, "Restored", f"The backup was restored. The database as it "
+                         f"was just before is kept in {safety}.")
+            self.open_database(url)
+
+        self.tasks.op(self, work).success(done).failure(
+            lambda exc: show_error(self, exc, "Not restored")).run_in_background()
 
     def _sweep_in_background(self, desk: Desk) -> None:
         """Close NSIs still open past their toolkit's close-by date, as the rule says.
