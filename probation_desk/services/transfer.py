@@ -780,8 +780,13 @@ class _Importer:
                 con.exec_driver_sql("PRAGMA analysis_limit=1000")
                 con.exec_driver_sql("ANALYZE")
                 con.exec_driver_sql("PRAGMA cache_size=-8192")
-            if con.dialect.name == "postgresql":
-                con.execute(text("ANALYZE"))
+        if self.desk.writer.dialect.name == "postgresql":
+            # VACUUM ANALYZE, not only ANALYZE: the visibility map it fills is what lets
+            # the caseload's searches use index-only scans. It cannot run inside a
+            # transaction, hence its own autocommit connection.
+            with self.desk.writer.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as con:
+                con.execute(text("VACUUM ANALYZE"))
 
 
 def _iso_or_none(value: dt.date | None) -> str | None:
