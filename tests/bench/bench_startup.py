@@ -347,13 +347,13 @@ class XServer:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL)
         try:
-            while time.perf_counter() - start < 60:
+            while time.perf_counter() - start < 180:
                 found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name",
                                         f"^{title}$"], env=env, capture_output=True)
                 if found.returncode == 0 and found.stdout.strip():
                     return (time.perf_counter() - start) * 1000
                 time.sleep(0.002)
-            raise RuntimeError(f"no window named {title!r} within 60 s")
+            raise RuntimeError(f"no window named {title!r} within 180 s")
         finally:
             proc.terminate()
             try:
@@ -388,6 +388,9 @@ def mapped_times(db: str, home: str, runs: int) -> tuple[list[float], list[float
             bare.append(x.time_to_mapped([sys.executable, str(script)], "Bare PySide6 window",
                                          home))
             app.append(x.time_to_mapped(app_cmd, "Probation Desk", home))
+    except RuntimeError as exc:
+        print(f"(window mapped on a real X server not measured: {exc})", flush=True)
+        return None
     finally:
         x.stop()
     return bare, app
