@@ -225,11 +225,21 @@ def child_env(home: str) -> dict[str, str]:
     return env
 
 
+def drop_partial_backups(home: str) -> None:
+    """Remove day's-backup copies a killed child left half written (``.*.part``): each
+    is as big as the database (gigabytes at a million people)."""
+    for part in (Path(home) / "data" / "backups").glob(".*.part*"):
+        part.unlink(missing_ok=True)
+
+
 def run_child(kind: str, db: str, home: str) -> dict[str, Any]:
     t0 = time.time()
-    proc = subprocess.run([sys.executable, "-m", "tests.bench.bench_startup", "--child",
-                           kind, str(t0), db], cwd=ROOT, env=child_env(home),
-                          capture_output=True, text=True, timeout=300)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "tests.bench.bench_startup", "--child",
+                               kind, str(t0), db], cwd=ROOT, env=child_env(home),
+                              capture_output=True, text=True, timeout=300)
+    finally:
+        drop_partial_backups(home)
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
     if proc.returncode != 0 or not lines:
         raise RuntimeError(f"{kind} run failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -361,6 +371,7 @@ class XServer:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            drop_partial_backups(home)
 
     def stop(self) -> None:
         self.proc.terminate()
