@@ -23,6 +23,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv)
     app.setApplicationDisplayName("Probation Desk")
+    from probation_desk.ui import gc_guard
+
+    gc_guard.install(app)  # Qt objects must never be finalised on a background thread
     return app  # the window icon (an SVG, so a Qt plugin) is set after the first paint
 
 

@@ -56,6 +56,14 @@ def _known_people(desk: Desk) -> None:
     assert not result.refused, result.refused
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_gui_thread(qapp: QApplication) -> None:
+    """As in the app (``make_application``): garbage is collected on the GUI thread only."""
+    from probation_desk.ui import gc_guard
+
+    gc_guard.install(qapp)
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database built once: 120 synthetic people plus the known ones."""
