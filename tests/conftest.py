@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import logging
 import os
 import shutil
 import socket
@@ -151,6 +152,37 @@ def desk(db_url: str) -> Iterator[object]:
     engine = open_database(db_url)
     yield Desk(engine, actor="Test Practitioner", clock=fixed_clock(TODAY))
     engine.dispose()
+
+
+class _Warnings(logging.Handler):
+    """Collects log records at WARNING and above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not any(r is record for r in self.records):
+            self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_unexpected_log_warning(request: pytest.FixtureRequest) -> Iterator[_Warnings]:
+    """A test fails when the app logs a warning or error it did not expect.
+
+    A test that provokes one on purpose takes the ``expect_log_warnings`` marker (and may
+    read the records from this fixture).
+    """
+    handler = _Warnings()
+    loggers = [logging.getLogger(), logging.getLogger("probation_desk")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    yield handler
+    for logger in loggers:
+        logger.removeHandler(handler)
+    if handler.records and request.node.get_closest_marker("expect_log_warnings") is None:
+        lines = "; ".join(f"{r.levelname} {r.name}: {r.getMessage()}" for r in handler.records)
+        pytest.fail(f"unexpected log warning(s): {lines}", pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

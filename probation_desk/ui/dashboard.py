@@ -3,7 +3,7 @@ Structured Intervention, by PDU and by month, with the headline figures.
 
 Every chart has its numbers beside it in a table and a legend in words, so nothing is
 told by colour alone. The figures are counted off the GUI thread
-(``services.review.dashboard``).
+(``services.review.dashboard``) through the window's shared :class:`ui.tasks.Tasks`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ from probation_desk.domain.people import REGIONS
 from probation_desk.domain.review import BLOCKED_TEXT
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
-from probation_desk.ui.review import TaskRunner, plain_error
+from probation_desk.ui.errors import plain_message
+from probation_desk.ui.tasks import Tasks
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 CHART_MONTHS = 24
@@ -178,12 +179,14 @@ class DashboardPage(QWidget):
     loaded = Signal()
     """The figures finished loading (for tests and the status bar)."""
 
-    def __init__(self, desk: Desk, parent: QWidget | None = None) -> None:
+    def __init__(self, desk: Desk, tasks: Tasks | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.desk = desk
         self.board: svc.Dashboard | None = None
         self.setAccessibleName("Dashboard")
-        self.runner = TaskRunner(self)
+        self.tasks = tasks if tasks is not None else Tasks(self)
+        self._pending = 0
 
         self.region_box = QComboBox(self)
         self.region_box.setAccessibleName("Region")
@@ -200,7 +203,6 @@ class DashboardPage(QWidget):
         self.loading_label = QLabel("Counting…", self)
         self.loading_label.setAccessibleName("Loading")
         self.loading_label.hide()
-        self.runner.busy_changed.connect(self.loading_label.setVisible)
         self.message_label = QLabel(self)
         self.message_label.setWordWrap(True)
         self.message_label.setAccessibleName("Message")
@@ -286,11 +288,26 @@ class DashboardPage(QWidget):
         """Count the figures again for the chosen region (off the GUI thread)."""
         region = self.region_box.currentData() or ""
         desk = self.desk
-        self.runner.run("dashboard", lambda: svc.dashboard(desk, region),
-                        lambda board: self._show(region, board), self._failed)
+        self._pending += 1
+        self.loading_label.show()
 
-    def _failed(self, exc: Exception) -> None:
-        self.message_label.setText(plain_error(exc, "count the dashboard figures"))
+        def ended() -> None:
+            self._pending -= 1
+            self.loading_label.setVisible(self._pending > 0)
+
+        self.tasks.op(self, lambda _p: svc.dashboard(desk, region)) \
+            .superseding(f"dashboard-{id(self)}") \
+            .success(lambda board: self._show(region, board)).failure(self._failed) \
+            .finally_(ended).run_in_background()
+
+    @property
+    def busy(self) -> bool:
+        """True while the figures are being counted."""
+        return self._pending > 0
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message_label.setText("The dashboard figures could not be counted. "
+                                   + plain_message(exc))
         self.message_label.show()
 
     def _show(self, region: str, board: svc.Dashboard) -> None:
@@ -410,4 +427,4 @@ class DashboardPage(QWidget):
     # --- lifetime
     def shutdown(self) -> None:
         """Wait for background work (call before closing the database)."""
-        self.runner.wait()
+        self.tasks.wait()

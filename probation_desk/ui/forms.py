@@ -1,10 +1,16 @@
-"""The base of every dialog that saves something through a Desk operation.
+"""The base of every dialog that saves something through a Desk operation: the one
+form helper every dialog uses, so they all behave the same way.
 
-Saving runs in the background. A refusal (``RuleViolation``) appears inside the dialog
-in the rule's own words, next to the field it names (``exc.field``), and the dialog
-stays open with everything typed kept. A ``ConflictError`` (someone else saved first)
-offers to reload the latest version. Enter saves (Ctrl+Enter inside notes), Esc closes
-without saving.
+- Saving runs in the background (``ui.tasks``).
+- A refusal (``RuleViolation``) appears inside the dialog in the rule's own words, next
+  to the field it names (``exc.field``; :meth:`OperationDialog.add_row` with a field
+  name places its error label under the field), and the dialog stays open with
+  everything typed kept. The message goes away as soon as that field is changed.
+- The dialog grows to fit its intro, notice and refusals (never clipped text).
+- A ``ConflictError`` (someone else saved first) offers to reload the latest version.
+- Enter saves (Ctrl+Enter inside notes); Esc closes without saving, and asks first
+  when something was typed. Notes that already hold text start with the cursor at
+  their end.
 
 Signals:
     OperationDialog.saved(object): the operation succeeded; carries its result.
@@ -16,12 +22,18 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,6 +46,28 @@ from probation_desk.ui.widgets import FieldErrors, NotesEdit, confirm
 
 INFO_STYLE = ("QLabel { background: #eef4fb; border: 1px solid #1d4f91; padding: 4px; "
               "color: #10294d; }")
+MIN_WIDTH_CHARS = 60
+"""A dialog is at least this many average characters wide (so its intro reads as text)."""
+
+
+def fit_to_contents(dialog: QWidget) -> None:
+    """Grow ``dialog`` (never shrink it) so every word-wrapped label shows in full,
+    within the screen it is on."""
+    lay = dialog.layout()
+    if lay is None:
+        return
+    lay.activate()
+    screen = dialog.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry() if screen is not None else None
+    width = max(dialog.width(), lay.totalSizeHint().width(), dialog.minimumWidth())
+    if room is not None:
+        width = min(width, room.width())
+    height = lay.totalHeightForWidth(width) if lay.hasHeightForWidth() else -1
+    height = max(height, lay.totalMinimumSize().height(), dialog.height())
+    if room is not None:
+        height = min(height, room.height())
+    if width != dialog.width() or height != dialog.height():
+        dialog.resize(width, height)
 
 
 class OperationDialog(QDialog):
@@ -53,6 +87,11 @@ class OperationDialog(QDialog):
         self.result_value: Any = None
         self.saving = False
         self._fields: list[QWidget] = []
+        self.initial_focus: QWidget | None = None
+        """The field the cursor starts in (the first enabled field if None)."""
+        self._typed_at_start: list[str] | None = None
+        self._discard_box: QMessageBox | None = None
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * MIN_WIDTH_CHARS)
 
         self.intro = QLabel(intro, self)
         self.intro.setWordWrap(True)
@@ -182,11 +221,67 @@ class OperationDialog(QDialog):
         """
         found = exc.refusals if isinstance(exc, Refusals) else (exc,)
         self.errors.show_all([(r.field, r.message) for r in found])
+        self.fit_to_contents()
 
     def show_notice(self, text: str) -> None:
         """An information line at the top (not an error)."""
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
+        self.fit_to_contents()
+
+    def fit_to_contents(self) -> None:
+        """Grow to show every message in full (after a refusal or a notice)."""
+        fit_to_contents(self)
+        QTimer.singleShot(0, lambda: fit_to_contents(self))  # once the labels re-wrapped
+
+    # ---------------------------------------------------------------- closing
+    def _typed(self) -> list[str]:
+        """What is typed in the dialog's text boxes, in order."""
+        out: list[str] = []
+        for field in self._fields:
+            boxes = [field, *field.findChildren(QWidget)]
+            for w in boxes:
+                if isinstance(w, QPlainTextEdit) and not w.isReadOnly():
+                    out.append(w.toPlainText())
+                elif isinstance(w, QLineEdit) and not w.isReadOnly() \
+                        and not isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox):
+                    out.append(w.text())  # not the line edit inside a date box or list
+        return out
+
+    def has_typed(self) -> bool:
+        """True when text was typed since the dialog opened (Esc then asks first)."""
+        return self._typed_at_start is not None and self._typed() != self._typed_at_start
+
+    def reject(self) -> None:
+        if self.saving:  # a save in flight finishes first, so its outcome is shown
+            return
+        if self.has_typed():
+            self.ask_discard()
+            return
+        super().reject()
+
+    def ask_discard(self) -> QMessageBox:
+        """Ask (without blocking) whether to close and lose what was typed."""
+        if self._discard_box is not None and self._discard_box.isVisible():
+            return self._discard_box
+        text = "What you typed here has not been saved. Close without saving it?"
+        box = QMessageBox(QMessageBox.Icon.Question, "Discard what you typed?", text,
+                          QMessageBox.StandardButton.NoButton, self)
+        discard = box.addButton("&Discard and close", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAccessibleName("Discard what you typed?")
+        box.setAccessibleDescription(text)
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is discard:
+                QDialog.reject(self)
+
+        box.finished.connect(answered)
+        self._discard_box = box
+        box.open()
+        return box
 
     def refusal_text(self) -> str:
         """Every refusal now shown in the dialog."""
@@ -210,8 +305,16 @@ class OperationDialog(QDialog):
         for a, b in pairwise(chain):
             QWidget.setTabOrder(a, b)
         super().showEvent(event)
+        if self._typed_at_start is None:
+            self._typed_at_start = self._typed()
+            for w in self._fields:
+                if isinstance(w, QPlainTextEdit) and w.toPlainText():
+                    w.moveCursor(QTextCursor.MoveOperation.End)  # carry on writing
+            fit_to_contents(self)
         if chain and not self.saving:
-            first = next((w for w in chain if w.isEnabled()), self.save_button)
+            first = self.initial_focus if self.initial_focus is not None \
+                and self.initial_focus.isEnabled() else \
+                next((w for w in chain if w.isEnabled()), self.save_button)
             first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def keyPressEvent(self, event: Any) -> None:
@@ -219,3 +322,4 @@ class OperationDialog(QDialog):
             event.accept()
             return
         super().keyPressEvent(event)
+

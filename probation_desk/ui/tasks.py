@@ -16,7 +16,11 @@ refusal in the rule's own words, anything else without a traceback, logged).
 
 :class:`Tasks` is the one shared runner of the window. Its ``changed`` signal carries
 a :class:`Change` after any operation that altered data, so each view refreshes
-itself (Anki's app-wide "operation did" signal).
+itself (Anki's app-wide "operation did" signal). ``Op.superseding(key)`` keeps only
+the newest outcome of repeated work (a list reloaded at each keystroke).
+
+This is the window's only way to run background work: pages and dialogs take the
+window's :class:`Tasks` (a page made on its own, in a test, makes its own).
 
 Signals:
     Tasks.changed(Change): data changed; views reload what they show.
@@ -156,6 +160,7 @@ class Op(Generic[T]):
         self._dialog: QProgressDialog | None = None
         self.progress = Progress(self._emit_progress)
         self._bridge = _Bridge(self)
+        self._key: str | None = None
         self.done = False
 
     # ---------------------------------------------------------------- building
@@ -172,6 +177,12 @@ class Op(Generic[T]):
     def finally_(self, fn: Callable[[], object]) -> Op[T]:
         """Call ``fn()`` after success or failure (to re-enable buttons, say)."""
         self._on_finally.append(fn)
+        return self
+
+    def superseding(self, key: str) -> Op[T]:
+        """Drop this outcome when a newer op with the same ``key`` was started meanwhile
+        (a list reload overtaken by the next keystroke): only the latest one is shown."""
+        self._key = key
         return self
 
     def long(self) -> Op[T]:
@@ -196,6 +207,8 @@ class Op(Generic[T]):
         if self._label is not None:
             self._open_dialog()
         self._tasks._started(self)
+        if self._key is not None:
+            self._tasks._latest[self._key] = self
         pool = self._tasks.long_pool if self._long else self._tasks.pool
         pool.start(_Job(self._work, self.progress, self._bridge))
         return self
@@ -254,10 +267,15 @@ class Op(Generic[T]):
             self._dialog.close()
             self._dialog.deleteLater()
             self._dialog = None
+        stale = self._key is not None and self._tasks._latest.get(self._key) is not self
+        if self._key is not None and not stale:
+            del self._tasks._latest[self._key]
         try:
             if not self._alive(self._parent):
                 return  # the widget that asked has gone: drop the outcome quietly
-            if ok:
+            if stale:
+                pass  # overtaken by a newer op with the same key
+            elif ok:
                 for fn in self._on_success:
                     fn(value)  # type: ignore[arg-type]
             elif self._on_failure is not None:
@@ -295,6 +313,7 @@ class Tasks(QObject):
         self.long_pool = QThreadPool(self)
         self.long_pool.setMaxThreadCount(long_threads)
         self._running: list[Op[Any]] = []
+        self._latest: dict[str, Op[Any]] = {}
 
     def op(self, parent: QWidget | None, work: Callable[[Progress], T]) -> Op[T]:
         """Prepare background work; call ``run_in_background()`` to start it."""

@@ -298,12 +298,28 @@ class FieldErrors(QObject):
         style(general)
 
     def label_for(self, field: str, widget: QWidget, *aliases: str) -> QLabel:
-        """A hidden error label for ``field`` (place it under the widget)."""
+        """A hidden error label for ``field`` (place it under the widget).
+
+        The message goes away as soon as the field is changed, so a corrected field
+        no longer says it is wrong.
+        """
         label = QLabel()
         style(label)
         for name in (field, *aliases):
             self._fields[name] = (widget, label)
+        for signal in ("textEdited", "textChanged", "dateChanged", "currentIndexChanged",
+                       "toggled", "changed", "valueChanged"):
+            if hasattr(widget, signal):
+                getattr(widget, signal).connect(lambda *_a, w=widget: self._edited(w))
+                break
         return label
+
+    def _edited(self, widget: QWidget) -> None:
+        for w, label in self._fields.values():
+            if w is widget and not label.isHidden():
+                label.hide()
+                label.clear()
+                w.setAccessibleDescription("")
 
     def clear(self) -> None:
         """Hide every message."""
@@ -423,3 +439,38 @@ def path_row(parent: QWidget, edit: QLineEdit, browse_name: str,
     row.setFocusProxy(edit)
     return row
 
+
+
+class AnyDateEdit(UkDateEdit):
+    """A :class:`UkDateEdit` for filters, where an empty box means "any" date.
+
+    The box says "any" when empty; the clear button or deleting the text goes back to it.
+    Signals (besides ``dateChanged``):
+        filter_changed(): the box now reads as "any" or as a whole date (a half-typed
+            date is not a change of filter).
+    """
+
+    filter_changed = Signal()
+
+    def __init__(self, any_text: str = "any", parent: QWidget | None = None) -> None:
+        super().__init__(None, parent)
+        self.any_text = any_text
+        self.setPlaceholderText(any_text)
+        self.setClearButtonEnabled(True)
+        self.textChanged.connect(self._filter_text_changed)
+
+    def is_any(self) -> bool:
+        """True while the box is empty ("any")."""
+        return not self.text().strip()
+
+    def optional_value(self) -> dt.date | None:
+        """The date, or None for "any"; a refusal in words for text that is not a date."""
+        return None if self.is_any() else self.value()
+
+    def set_any(self) -> None:
+        """Empty the box ("any")."""
+        self.clear()
+
+    def _filter_text_changed(self, _text: str) -> None:
+        if self.is_any() or self.parsed() is not None:
+            self.filter_changed.emit()

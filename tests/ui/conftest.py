@@ -164,3 +164,11 @@ def table_column(view: Any, column: int) -> list[str]:
     """The texts shown in one column of a table view."""
     model = view.model()
     return [str(model.index(r, column).data() or "") for r in range(model.rowCount())]
+
+
+def discard_typed(dialog: Any) -> None:
+    """Close a form that holds typed text: Esc asks first, and Discard is pressed."""
+    dialog.reject()
+    box = dialog._discard_box
+    assert box is not None and box.isVisible(), "closing with typed text did not ask"
+    next(b for b in box.buttons() if b.text().replace("&", "").startswith("Discard")).click()

@@ -36,7 +36,7 @@ def open_page(qtbot: Any, desk: Desk) -> DashboardPage:
 
 
 def settle(qtbot: Any, page: DashboardPage) -> None:
-    qtbot.waitUntil(lambda: page.runner.pending == 0 and page.board is not None, timeout=10000)
+    qtbot.waitUntil(lambda: not page.busy and page.board is not None, timeout=10000)
 
 
 def table(t: Any) -> list[list[str]]:

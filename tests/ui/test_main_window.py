@@ -184,7 +184,15 @@ def test_chemsex_is_not_offered_and_is_refused_inside_the_dialog(qtbot: Any,
     assert label.text() == withdrawn_message(kit)
     assert "withdrawn on 1 Jun 2022" in label.text()
     assert dlg.notes.toPlainText() == "Typed notes stay."
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)  # notes were typed: Esc asks first
+    asked = dlg._discard_box
+    assert asked is not None and asked.isVisible() and dlg.isVisible()
+    assert "not been saved" in asked.text()
+    qtbot.keyClick(asked, Qt.Key.Key_Escape)  # Keep editing
+    qtbot.waitUntil(lambda: not asked.isVisible())
+    assert dlg.isVisible() and dlg.notes.toPlainText() == "Typed notes stay."
     qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    next(b for b in dlg._discard_box.buttons() if "Discard" in b.text()).click()
     qtbot.waitUntil(lambda: gone(dlg))
 
 

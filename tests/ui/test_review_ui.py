@@ -24,6 +24,7 @@ from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.store.engine import open_database
 from probation_desk.ui.review import ReviewPage
+from tests.ui.conftest import discard_typed
 
 pytestmark = pytest.mark.gui
 
@@ -149,16 +150,21 @@ def test_completion_date_range_and_rar_checkbox(qtbot: Any, tm_desk: Desk,
     from probation_desk.domain.people import OrderDetails, OrderKind
 
     page = open_page(qtbot, tm_desk)
-    assert page.from_edit.text() == "any" and page.to_edit.text() == "any"
+    assert page.from_edit.is_any() and page.from_edit.placeholderText() == "any"
     page.from_edit.setFocus()
     qtbot.keyClicks(page.from_edit, "1/9/2026")  # typed the way people type dates
     settle(qtbot, page)
-    assert page.from_edit.text() == "01/09/2026"
+    assert page.from_edit.value() == D(2026, 9, 1)
+    assert shown(page, 0) == ["B000002"]
+    qtbot.keyClicks(page.from_edit, "x")  # not a date: said in words, the list stays
+    settle(qtbot, page)
+    assert "the last filter that could be read" in page.message_label.text()
     assert shown(page, 0) == ["B000002"]
     qtbot.keyClick(page.from_edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(page.from_edit, Qt.Key.Key_Delete)  # back to "any"
     settle(qtbot, page)
-    assert page.from_edit.text() == "any" and page.count_label.text() == "3 people"
+    assert page.from_edit.is_any() and page.count_label.text() == "3 people"
+    assert page.message_label.text() == ""
     other = tm_desk.person_by_crn("D000004")
     tm_desk.add_order(other.id, OrderDetails(OrderKind.COMMUNITY_ORDER, D(2026, 1, 5),
                                              D(2027, 1, 4), 20))
@@ -196,7 +202,7 @@ def test_sign_off_by_keyboard_alone(qtbot: Any, tm_desk: Desk, people: dict[str,
     assert dialog.name_edit.text() == "Rhian Tomos"  # the signed-in user
     qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.comment_edit)
     qtbot.keyClicks(dialog.comment_edit, "Good reflections on barriers")
-    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
 
     qtbot.waitUntil(lambda: len(svc.sign_offs(tm_desk, a.id)) == 1, timeout=10000)
     view = svc.sign_offs(tm_desk, a.id)[0]
@@ -220,30 +226,36 @@ def test_refusal_is_shown_in_the_rules_words_and_nothing_is_lost(
     assert dialog is not None
     dialog.name_edit.setText("Rhian Tomos (cover)")
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)  # no reason typed
-    qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
-    assert dialog.error_label.text() == "Not saved. The reason is needed."
+    qtbot.waitUntil(lambda: dialog.refusal_text() != "", timeout=10000)
+    assert dialog.refusal_text() == "The reason is needed."
+    shown_errors = [lab for lab in dialog.findChildren(QLabel)
+                    if lab.isVisible() and lab.text() == "The reason is needed."]
+    assert len(shown_errors) == 1  # by the Reason box, not at the bottom of the dialog
+    assert shown_errors[0].parentWidget() is dialog.comment_edit.parentWidget()
     assert dialog.isVisible() and dialog.name_edit.text() == "Rhian Tomos (cover)"
     assert QApplication.focusWidget() is dialog.comment_edit
     assert svc.sign_offs(tm_desk, c.id) == []
+    qtbot.keyClicks(dialog.comment_edit, "x")  # corrected: the message goes at once
+    assert dialog.refusal_text() == "" and not shown_errors[0].isVisible()
 
     # The signing-off rule's own words, from the operation, for a date before completion.
     page.table.selectRow(0)
-    dialog.reject()
+    discard_typed(dialog)  # a name was typed: closing asks first
     qtbot.waitUntil(lambda: page._dialog is None)
     early = page.start_sign_off(SignOffKind.REVIEWED)
     early.date_edit.setDate(early.date_edit.date().fromString("01/08/2026", "dd/MM/yyyy"))
-    early._save()
-    qtbot.waitUntil(lambda: early.error_label.isVisible(), timeout=10000)
-    assert "is before the module was completed (21/08/2026)" in early.error_label.text()
+    early.accept()
+    qtbot.waitUntil(lambda: early.refusal_text() != "", timeout=10000)
+    assert "is before the module was completed (21/08/2026)" in early.refusal_text()
     assert QApplication.focusWidget() is early.date_edit
     early.reject()
 
     page.table.selectRow(2)
     dialog = page.start_sign_off(SignOffKind.NOT_READY)
     qtbot.keyClicks(dialog.comment_edit, "Needs one more session")
-    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Return)  # Enter: a new line in notes
     qtbot.keyClicks(dialog.comment_edit, "on barriers")
-    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Enter)
+    qtbot.keyClick(dialog.comment_edit, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: len(svc.sign_offs(tm_desk, c.id)) == 1, timeout=10000)
     assert svc.sign_offs(tm_desk, c.id)[0].comment == "Needs one more session\non barriers"
     settle(qtbot, page)
@@ -358,7 +370,7 @@ def test_pdf_export_keeps_welsh_names_exact(qtbot: Any, tm_desk: Desk,
 def test_large_list_builds_rows_page_by_page(qtbot: Any, tm_desk: Desk,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from probation_desk.services.demo import load_demo
-    from probation_desk.ui import review as ui_review
+    from probation_desk.ui.review import model as ui_review
 
     monkeypatch.setattr(ui_review, "PAGE_SIZE", 5)  # many pages from a small caseload
     load_demo(tm_desk, 300)

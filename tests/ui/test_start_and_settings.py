@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from probation_desk import __version__
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.settings import Settings, load_settings
-from tests.ui.conftest import answer_box, open_window, wait_idle
+from tests.ui.conftest import answer_box, discard_typed, open_window, wait_idle
 
 pytestmark = pytest.mark.gui
 
@@ -150,7 +150,7 @@ def test_settings_refuse_a_database_that_cannot_be_opened(qtbot: Any, window: An
     assert not dlg.errors._fields["database_url"][1].isHidden()
     assert dlg.isVisible() and dlg.name.text().endswith("Changed Name")
     assert load_settings() == Settings()  # nothing saved
-    dlg.reject()
+    discard_typed(dlg)  # a name was typed: closing asks first
 
 
 def test_window_layout_is_remembered(qtbot: Any, db_url: str, home: Path) -> None:
@@ -202,6 +202,7 @@ def test_status_bar_hides_a_server_password() -> None:
     assert "s3cret" not in shown and "***" in shown
 
 
+@pytest.mark.expect_log_warnings
 def test_uncaught_errors_are_logged_and_shown_plainly(qtbot: Any,
                                                       caplog: pytest.LogCaptureFixture) -> None:
     from probation_desk.ui import errors
