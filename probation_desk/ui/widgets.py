@@ -447,7 +447,8 @@ class AnyDateEdit(UkDateEdit):
     The box says "any" when empty; the clear button or deleting the text goes back to it.
     Signals (besides ``dateChanged``):
         filter_changed(): the box now reads as "any" or as a whole date (a half-typed
-            date is not a change of filter).
+            date is not a change of filter until Enter or leaving the box, when the
+            filter can say in words that it is not a date).
     """
 
     filter_changed = Signal()
@@ -458,6 +459,11 @@ class AnyDateEdit(UkDateEdit):
         self.setPlaceholderText(any_text)
         self.setClearButtonEnabled(True)
         self.textChanged.connect(self._filter_text_changed)
+        self.editingFinished.connect(self._filter_finished)
+
+    def _filter_finished(self) -> None:
+        if not self.is_any() and self.parsed() is None:
+            self.filter_changed.emit()
 
     def is_any(self) -> bool:
         """True while the box is empty ("any")."""

@@ -19,7 +19,7 @@ from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
-from probation_desk.ui.widgets import NotesEdit, UkDateEdit, qdate
+from probation_desk.ui.widgets import NotesEdit, UkDateEdit
 
 
 def about_text(row: svc.ReviewRow) -> str:
@@ -50,7 +50,6 @@ class SignOffDialog(OperationDialog):
         self.desk, self.row, self.kind = desk, row, kind
         self.intro.setAccessibleName("Who this is for")
         self.date_edit = UkDateEdit(desk.today, self)
-        self.date_edit.setMaximumDate(qdate(desk.today))
         self.name_edit = QLineEdit(desk.actor, self)
         self.comment_edit = NotesEdit(self)
         self.comment_edit.setPlaceholderText(
