@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 from probation_desk.domain.errors import ConflictError, Refusals, RuleViolation
 from probation_desk.ui.errors import plain_message
 from probation_desk.ui.tasks import Progress, Tasks
-from probation_desk.ui.widgets import FieldErrors, NotesEdit, confirm
+from probation_desk.ui.widgets import FieldErrors, NotesEdit, UkDateEdit, confirm
 
 INFO_STYLE = ("QLabel { background: #eef4fb; border: 1px solid #1d4f91; padding: 4px; "
               "color: #10294d; }")
@@ -236,7 +236,7 @@ class OperationDialog(QDialog):
 
     # ---------------------------------------------------------------- closing
     def _typed(self) -> list[str]:
-        """What is typed in the dialog's text boxes, in order."""
+        """What is typed in the dialog's text boxes (not its dates), in order."""
         out: list[str] = []
         for field in self._fields:
             boxes = [field, *field.findChildren(QWidget)]
@@ -244,6 +244,7 @@ class OperationDialog(QDialog):
                 if isinstance(w, QPlainTextEdit) and not w.isReadOnly():
                     out.append(w.toPlainText())
                 elif isinstance(w, QLineEdit) and not w.isReadOnly() \
+                        and not isinstance(w, UkDateEdit) \
                         and not isinstance(w.parentWidget(), QAbstractSpinBox | QComboBox):
                     out.append(w.text())  # not the line edit inside a date box or list
         return out
