@@ -146,7 +146,7 @@ class PersonDialog(OperationDialog):
     def _open_existing(self) -> None:
         if self.existing_id is not None:
             self.open_requested.emit(self.existing_id)
-            self.reject()
+            self.close_unsaved()
 
     def on_saved(self, result: Any) -> None:
         self.tasks.announce(Change(people=frozenset({result.id}), everything=True))

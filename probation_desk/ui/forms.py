@@ -261,6 +261,11 @@ class OperationDialog(QDialog):
             return
         super().reject()
 
+    def close_unsaved(self) -> None:
+        """Close without saving and without asking (the person chose another way on,
+        such as opening the record that already exists)."""
+        QDialog.reject(self)
+
     def ask_discard(self) -> QMessageBox:
         """Ask (without blocking) whether to close and lose what was typed."""
         if self._discard_box is not None and self._discard_box.isVisible():

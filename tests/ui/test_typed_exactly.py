@@ -298,13 +298,12 @@ def test_a_future_review_date_is_refused_in_words_not_dropped(qtbot: Any,
         assert dialog is not None
         dialog.activateWindow()
         qtbot.waitUntil(dialog.isActiveWindow)
-        dialog.date_edit.setFocus()
-        dialog.date_edit.setSelectedSection(dialog.date_edit.Section.DaySection)
+        dialog.date_edit.setFocus()  # the shared date box: reaching it selects the date
         qtbot.keyClicks(dialog.date_edit, "05/12/2026")
         assert dialog.date_edit.text() == "05/12/2026"  # as typed, not today
         qtbot.keyClick(dialog.date_edit, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: dialog.error_label.isVisible(), timeout=10000)
-        assert "The review date (05/12/2026) is in the future" in dialog.error_label.text()
+        qtbot.waitUntil(lambda: dialog.refusal_text() != "", timeout=10000)
+        assert "The review date (05/12/2026) is in the future" in dialog.refusal_text()
         assert QApplication.focusWidget() is dialog.date_edit
         assert all(svc.sign_offs(tm, p.id) == [] for p in people.values()
                    if hasattr(p, "id"))
