@@ -13,8 +13,8 @@ import os
 def setup_logging(level: int = logging.INFO) -> None:
     """Send the app's log to ``probation-desk.log`` (rotated) in the data folder."""
     logger = logging.getLogger("probation_desk")
-    if logger.handlers:
-        return
+    if any(getattr(h, "probation_desk_log", False) for h in logger.handlers):
+        return  # already set up (a test's own watching handler does not count)
     logger.setLevel(level)
     logger.propagate = False
     try:
@@ -27,5 +27,6 @@ def setup_logging(level: int = logging.INFO) -> None:
             os.chmod(path, 0o600)
     except OSError:
         handler = logging.NullHandler()
+    handler.probation_desk_log = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger.addHandler(handler)

@@ -89,6 +89,7 @@ def test_demo_goes_only_into_an_empty_database(capsys: pytest.CaptureFixture[str
     engine.dispose()
 
 
+@pytest.mark.expect_log_warnings
 def test_refused_demo_records_are_in_the_log_the_message_points_to(
         capsys: pytest.CaptureFixture[str], sqlite_url: str,
         monkeypatch: pytest.MonkeyPatch) -> None:
