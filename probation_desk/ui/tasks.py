@@ -262,10 +262,11 @@ class Op(Generic[T]):
     def _finish(self, ok: bool, value: object) -> None:
         self.done = True
         if self._dialog is not None:
-            self._dialog.canceled.disconnect(self._cancel_pressed)
-            self._dialog.reset()
-            self._dialog.close()
-            self._dialog.deleteLater()
+            if shiboken6.isValid(self._dialog):  # its window may have closed meanwhile
+                self._dialog.canceled.disconnect(self._cancel_pressed)
+                self._dialog.reset()
+                self._dialog.close()
+                self._dialog.deleteLater()
             self._dialog = None
         stale = self._key is not None and self._tasks._latest.get(self._key) is not self
         if self._key is not None and not stale:
@@ -345,5 +346,5 @@ class Tasks(QObject):
     def _finished(self, op: Op[Any]) -> None:
         if op in self._running:
             self._running.remove(op)
-        if not self._running:
+        if not self._running and shiboken6.isValid(self):  # not after its window closed
             self.busy_changed.emit(False)
