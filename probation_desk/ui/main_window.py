@@ -65,6 +65,8 @@ log = logging.getLogger("probation_desk")
 
 SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard")
 CASELOAD, WORKLIST, REVIEW, DASHBOARD = range(4)
+WATCH_MS = 500
+"""How often the window looks for changes other people committed (milliseconds)."""
 EXTRA_SECTIONS = {
     REVIEW: ("probation_desk.ui.review", "ReviewPage",
              "The Review list arrives with the treatment manager view: people referred to "
@@ -160,6 +162,11 @@ class MainWindow(QMainWindow):
         self.extra_pages: dict[int, QWidget] = {}
         self._open_gen = 0
         self.pages_built = False
+        self.watcher: Any = None  # services.changes.ChangeWatcher for the open database
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setInterval(WATCH_MS)
+        self.watch_timer.timeout.connect(self._poll_elsewhere)
+        self.tasks.changed.connect(self._own_change)
         self.setWindowTitle("Probation Desk")
         self.setAccessibleName("Probation Desk")
 
@@ -335,6 +342,8 @@ class MainWindow(QMainWindow):
         self.user_label.setAccessibleName("Signed in as")
         self.role_label = QLabel(self)
         self.role_label.setAccessibleName("Role")
+        self.enforced_label = QLabel(self)
+        self.enforced_label.setAccessibleName("Where roles are enforced")
         self.busy_label = QLabel(self)
         self.busy_label.setAccessibleName("Working")
         status = self.statusBar()
@@ -342,15 +351,33 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.role_label)
+        status.addPermanentWidget(self.enforced_label)
         self.tasks.busy_changed.connect(
             lambda busy: self.busy_label.setText("Working…" if busy else ""))
         if self._settings is not None:
             self._show_identity()  # else after the first paint, once they are read
 
     def _show_identity(self) -> None:
+        team = self.desk.team if self.desk is not None else None
+        if team is not None:
+            # A team database: who and what, as the server says (not from Settings).
+            self.user_label.setText(team.signed_in_text())
+            self.role_label.setText("Roles enforced by the server" if team.enforced else
+                                    "Roles not enforced for this login")
+            self.role_label.setToolTip(
+                "Your login's role and region are set by IT on the database server, which "
+                "refuses anything the role does not allow." if team.enforced else
+                "This login is in no Probation Desk role (or owns the database): ask IT to "
+                "give you your own login.")
+            self.enforced_label.setText("")
+            return
         s = self.settings
         self.user_label.setText(f"Signed in as {s.actor}")
         self.role_label.setText(f"Role: {s.role_enum.value}")
+        self.role_label.setToolTip(
+            "This is a personal database file: the role is your own setting. On a team "
+            "database (PostgreSQL) the server decides who you are and what you may do.")
+        self.enforced_label.setText("(a setting: roles are enforced only on a team database)")
 
     # ---------------------------------------------------------------- the database
     def start(self) -> None:
@@ -396,8 +423,9 @@ class MainWindow(QMainWindow):
         self.build_pages()
         self.caseload.count_label.setText("Opening the database…")
 
-        def work(_p: object) -> tuple[Desk, str, bool]:
+        def work(_p: object) -> tuple[Desk, str, bool, Any]:
             from probation_desk.paths import database_url
+            from probation_desk.services.changes import ChangeWatcher
             from probation_desk.services.queries import has_people
             from probation_desk.services.session import open_desk
 
@@ -405,16 +433,19 @@ class MainWindow(QMainWindow):
             desk = open_desk(target, settings=settings, clock=clock, backup=False)
             try:
                 empty = not has_people(desk)
+                watcher = ChangeWatcher(desk.engine)
             except Exception:
                 desk.engine.dispose()
                 raise
-            return desk, target, empty
+            return desk, target, empty, watcher
 
-        def done(result: tuple[Desk, str, bool]) -> None:
+        def done(result: tuple[Desk, str, bool, Any]) -> None:
             if gen != self._open_gen:
+                result[3].close()
                 result[0].engine.dispose()
                 return
-            self._opened(*result)
+            self._watch(result[3])
+            self._opened(*result[:3])
 
         def failed(exc: BaseException) -> None:
             if gen == self._open_gen:
@@ -431,11 +462,13 @@ class MainWindow(QMainWindow):
         self.db_label.setText(f"Database: {self.db_description}")
         self.db_label.setToolTip(self.db_description)
         s = self.settings
+        # On a team database the server's region and login, not Settings'.
+        region = desk.team.region or s.region if desk.team is not None else s.region
         self.caseload.db_empty = empty
-        self.caseload.set_desk(desk, s.region)
+        self.caseload.set_desk(desk, region)
         self.record.set_desk(desk)
-        self.worklist.set_desk(desk, s.region)
-        self.banner.set_desk(desk, s.region, s.actor)
+        self.worklist.set_desk(desk, region)
+        self.banner.set_desk(desk, region, desk.actor)
         self._reset_extra_pages()
         if self.stack.currentWidget() is self.problem:
             self.show_section(CASELOAD)
@@ -448,6 +481,7 @@ class MainWindow(QMainWindow):
             # garbage collector's full passes, which would otherwise pause the GUI. (No
             # collection first: a full pass here held the GUI and the pool for 30 ms.)
             gc.freeze()
+        self._show_identity()
         self.desk_opened.emit()
         self._after_first_list(lambda: self._background_checks(desk, url, empty))
         if empty and self.welcome_enabled:
@@ -477,7 +511,7 @@ class MainWindow(QMainWindow):
         if desk is not self.desk:
             return  # another database was opened meanwhile
         self._backup_in_background(url, self.settings.backup_keep)
-        if self.sweep_at_start and not empty:
+        if self.sweep_at_start and not empty and self._may_sweep(desk):
             self._sweep_in_background(desk)
         self._check_file_in_background(url)
 
@@ -595,6 +629,41 @@ class MainWindow(QMainWindow):
         self.tasks.op(self, work).success(done).failure(
             lambda exc: show_error(self, exc, "Not restored")).run_in_background()
 
+    @staticmethod
+    def _may_sweep(desk: Desk) -> bool:
+        """On a team database the start-up sweep is a regional lead's or an admin's."""
+        from probation_desk.domain.roles import Role
+
+        return desk.team is None or not desk.team.enforced or desk.role in (
+            Role.REGIONAL_LEAD, Role.ADMIN)
+
+    def _watch(self, watcher: Any) -> None:
+        """Watch the open database for changes committed by other people or processes."""
+        if self.watcher is not None:
+            self.watcher.close()
+        self.watcher = watcher
+        self.watch_timer.start()
+
+    def _own_change(self, _change: Change) -> None:
+        """This window's own change (or F5) is shown already: not news from elsewhere."""
+        if self.watcher is not None:
+            self.watcher.seen_own_change()
+
+    def _poll_elsewhere(self) -> None:
+        """Someone else committed a change: refresh what the open views show."""
+        if self.watcher is None or self.desk is None or not self.isVisible():
+            return
+        change = self.watcher.poll()
+        if change is None:
+            return
+        if change.everything:
+            self.tasks.announce(Change(everything=True, nsis=True, module=True))
+        else:
+            self.tasks.announce(Change(people=change.people, nsis=True, module=True))
+        page = self.extra_pages.get(self.stack.currentIndex())
+        if page is not None and hasattr(page, "refresh"):
+            page.refresh()
+
     def _sweep_in_background(self, desk: Desk) -> None:
         """Close NSIs still open past their toolkit's close-by date, as the rule says.
 
@@ -632,8 +701,9 @@ class MainWindow(QMainWindow):
             from probation_desk.services.desk import Desk
 
             d = self.desk
-            self.desk = Desk(d.engine, actor=settings.actor, role=settings.role_enum,
-                             clock=d.clock, catalogue=d.catalogue)
+            if d.team is None:  # on a team database the server says who and what
+                self.desk = Desk(d.engine, actor=settings.actor, role=settings.role_enum,
+                                 clock=d.clock, catalogue=d.catalogue)
             self.caseload.set_desk(self.desk, settings.region)
             self.record.desk = self.desk
             self.record.reload()
@@ -939,8 +1009,16 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self.watch_timer.stop()
+        if self.watcher is not None:
+            self.watcher.close()
+            self.watcher = None
+        # Deliver what is pending (it may start work), then let all work finish and
+        # deliver its results while the window's objects still exist.
+        QApplication.processEvents()
         self.tasks.cancel_all()
         self.tasks.wait(10000)
+        QApplication.processEvents()
         if self.desk is not None:
             self.desk.engine.dispose()
         super().closeEvent(event)

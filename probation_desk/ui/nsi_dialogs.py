@@ -145,6 +145,41 @@ def _opt(widget: QWidget) -> dt.date | None:
     return widget.value()
 
 
+CHANGED_UNDERNEATH = (
+    "Someone else has just saved a change to this NSI. Saving what is typed here would "
+    "be refused, so nothing of theirs is overwritten: press Save to be offered their "
+    "version, or Cancel.")
+
+
+def watch_nsi(dialog: Any) -> None:
+    """Tell ``dialog``'s user at once when its NSI is saved elsewhere (before Save).
+
+    Any change announced for the NSI's person (including one another person committed on
+    a team database) makes the dialog read the NSI's version again in the background.
+    """
+    def changed(change: Change) -> None:
+        if dialog.saving or not dialog.isVisible() or not (
+                change.everything or dialog.nsi.person_id in change.people):
+            return
+        desk, nid = dialog.desk, dialog.nsi.id
+
+        def done(latest: NsiView) -> None:
+            if latest.version != dialog.nsi.version:
+                dialog.show_notice(CHANGED_UNDERNEATH)
+
+        dialog.tasks.op(dialog, lambda _p: desk.nsi(nid)).success(done).run_in_background()
+
+    dialog.tasks.changed.connect(changed)
+    dialog.destroyed.connect(lambda *_a: _disconnect(dialog.tasks, changed))
+
+
+def _disconnect(tasks: Tasks, slot: Callable[[Change], None]) -> None:
+    try:
+        tasks.changed.disconnect(slot)
+    except (RuntimeError, TypeError):
+        pass
+
+
 class UpdateNsiDialog(OperationDialog):
     """Change an open NSI (status, dates, notes); refused if someone saved it first."""
 
@@ -168,6 +203,7 @@ class UpdateNsiDialog(OperationDialog):
         self.notes = self.add_row("&Notes", NotesEdit(self), "notes")
         self.fill(nsi)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        watch_nsi(self)
 
     def fill(self, nsi: NsiView) -> None:
         """Show ``nsi``'s saved values."""
@@ -256,6 +292,7 @@ class CloseNsiDialog(OperationDialog):
         assert isinstance(self.notes, NotesEdit)
         self.notes.setPlainText(nsi.fields.notes or "")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
+        watch_nsi(self)
 
     def values(self) -> tuple[Outcome, dt.date, str | None]:
         """Outcome, end date and notes as typed."""
