@@ -416,9 +416,10 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _admin_url(args: argparse.Namespace) -> str:
+    from probation_desk.passwords import with_saved_password
     from probation_desk.paths import database_url
 
-    return database_url(args.db)
+    return with_saved_password(database_url(args.db))
 
 
 def cmd_admin_init(args: argparse.Namespace) -> int:

@@ -65,6 +65,13 @@ def load_settings() -> Settings:
 
 def save_settings(settings: Settings) -> None:
     """Write settings atomically, readable by the owner only."""
+    from probation_desk.passwords import save_password, split_password
+
+    # A password typed into the address goes to the system keyring, never into the file.
+    bare, password = split_password(settings.database_url)
+    if password is not None:
+        save_password(bare, password)
+        settings.database_url = bare
     path = settings_path()
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from probation_desk.domain.dates import Clock, system_today
+from probation_desk.passwords import with_saved_password
 from probation_desk.paths import database_url
 from probation_desk.services.desk import Desk
 from probation_desk.services.team import team_login
@@ -19,7 +20,7 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
     minutes, and the first rows must not wait for it).
     """
     settings = settings or load_settings()
-    url = database_url(db)
+    url = with_saved_password(database_url(db))
     engine = open_database(url, backup_keep=settings.backup_keep)
     if backup:
         daily_backup(url, settings.backup_keep)

@@ -119,6 +119,13 @@ def test_a_practitioner_cannot_sign_off_or_touch_the_audit_trail(team: Team) -> 
                                "'probation_desk_audit_owner'").fetchone()[0]
     finally:
         con.close()
+    # Not even the owner (here the superuser) truncates it or rewrites a row.
+    owner = psycopg.connect(team.url.replace("postgresql+psycopg", "postgresql"))
+    try:
+        assert "cannot be truncated" in refused(owner, "TRUNCATE audit")
+        assert "append-only" in refused(owner, "UPDATE audit SET actor = 'x'")
+    finally:
+        owner.close()
 
 
 def test_a_practitioner_changes_only_people_of_their_own_region(team: Team) -> None:
