@@ -200,12 +200,6 @@ BEGIN
   END IF;
   RETURN NEW;
 END $$"""),
-        ("probation_desk_refuse_truncate", """
-CREATE OR REPLACE FUNCTION probation_desk_refuse_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE =
-    'audit rows are append-only: the audit trail cannot be truncated';
-END $$"""),
     ]
 
 
@@ -288,11 +282,6 @@ def init_security(con: Connection) -> list[str]:
         con.exec_driver_sql(f"ALTER TABLE audit OWNER TO {q(AUDIT_OWNER)}")
         done.append("audit owned by a role nobody logs in as")
     done += _table_security(con)
-    if not _has_trigger(con, "audit", "audit_refuse_truncate"):
-        con.exec_driver_sql("CREATE TRIGGER audit_refuse_truncate BEFORE TRUNCATE ON audit "
-                            "FOR EACH STATEMENT EXECUTE FUNCTION "
-                            "probation_desk_refuse_truncate()")
-        done.append("audit cannot be truncated, even by its owner")
     if not _has_trigger(con, "nsi", "nsi_check_sweep"):
         con.exec_driver_sql("CREATE TRIGGER nsi_check_sweep BEFORE UPDATE ON nsi FOR EACH ROW "
                             "EXECUTE FUNCTION probation_desk_check_sweep()")
