@@ -50,15 +50,23 @@ def crns(window: Any) -> list[str]:
 
 
 def test_a_change_by_another_process_appears_in_the_open_caseload(
-        qtbot: Any, shared_url: str) -> None:
+        qtbot: Any, shared_url: str, tmp_path: Path) -> None:
     w = open_window(qtbot, shared_url, settings=Settings(user_name="Nia Lloyd"))  # all regions
     wait_idle(qtbot, w)
     qtbot.waitUntil(lambda: crns(w) == ["W100001"], timeout=5000)
     before = w.caseload.model.total
-    env = dict(os.environ)
-    subprocess.run([sys.executable, "-m", "probation_desk", "--db", shared_url, "demo",
-                    "--cases", "2", "--seed", "7"], check=True, env=env, capture_output=True,
-                   timeout=120)
+    # Another person's records, as a file the other process imports.
+    from probation_desk.services.demo import load_demo
+    from probation_desk.services.transfer import export_file
+
+    source = Desk(open_database(f"sqlite:///{tmp_path / 'source.sqlite3'}"), actor="Other",
+                  clock=fixed_clock(TODAY))
+    load_demo(source, 2, 7)
+    export_file(source, str(tmp_path / "two.jsonl"))
+    source.engine.dispose()
+    subprocess.run([sys.executable, "-m", "probation_desk", "--db", shared_url, "import",
+                    str(tmp_path / "two.jsonl")], check=True, env=dict(os.environ),
+                   capture_output=True, timeout=120)
     # The other process has committed and exited: the window shows it within 2 seconds.
     qtbot.waitUntil(lambda: w.caseload.model.total == before + 2, timeout=2000)
     assert len(crns(w)) == before + 2
