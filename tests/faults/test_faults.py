@@ -49,6 +49,7 @@ def remount(mnt: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(mnt)], check=True)
 
 
+@pytest.mark.expect_log_warnings  # the stopped import logs why, as it should
 def test_full_disk_import_says_so_and_keeps_what_it_said(tmpfs: Path, capsys: Any) -> None:
     url = f"sqlite:///{tmpfs / 'desk.sqlite3'}"
     assert main(["demo", "--db", url, "--cases", "3000"]) == 4
