@@ -2,6 +2,12 @@
 "Page x of y", and the filters and date printed under the title.
 
 Every cell is user text, so it is escaped before it reaches Paragraph markup.
+
+Columns are sized from what they hold (:func:`column_widths`): each is at least as wide
+as its longest word, so headings and cells wrap between words and never inside one
+("Days since last session", "Staffordshire"); the room left over goes to the columns
+whose text is longest. When even the longest words do not fit across the page, the type
+gets smaller (down to :data:`SMALLEST` points) before a word may be broken.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
@@ -49,15 +56,71 @@ class _NumberedCanvas(Canvas):
         self.drawString(12 * mm, 8 * mm, "Probation Desk: official-sensitive, handle with care")
 
 
+PADDING = 3
+"""Left and right padding inside each cell (points)."""
+SIZES = (8.0, 7.5, 7.0, 6.5, 6.0)
+"""Type sizes tried in turn until every column's longest word fits across the page."""
+SMALLEST = SIZES[-1]
+LONGEST_LINE_MM = 60
+"""A column's text is wrapped beyond this width even when there is room."""
+
+
+def _widest(texts: list[str], font: str, size: float, *, words: bool) -> float:
+    """The widest word (or whole text) among ``texts``, in points."""
+    best = 0.0
+    for text in texts:
+        for part in (text.split() if words else [" ".join(text.split())]):
+            best = max(best, stringWidth(part, font, size))
+    return best
+
+
+def column_widths(columns: list[str], rows: list[list[str]], usable: float,
+                  size: float) -> list[float] | None:
+    """Widths (points) giving each column room for its longest word at ``size``.
+
+    None when the longest words alone do not fit in ``usable``. Room left over is shared
+    in proportion to how much wider each column's longest text is than its longest word,
+    up to :data:`LONGEST_LINE_MM`; anything still left is shared in proportion to width.
+    """
+    pad = 2 * PADDING + 1
+    lowest, natural = [], []
+    for i, heading in enumerate(columns):
+        cells = [r[i] for r in rows if i < len(r)]
+        word = max(_widest([heading], BODY_BOLD_FONT, size, words=True),
+                   _widest(cells, BODY_FONT, size, words=True)) + pad
+        whole = max(_widest([heading], BODY_BOLD_FONT, size, words=False),
+                    _widest(cells, BODY_FONT, size, words=False)) + pad
+        lowest.append(word)
+        natural.append(max(word, min(whole, LONGEST_LINE_MM * mm)))
+    if sum(lowest) > usable:
+        return None
+    spare = usable - sum(lowest)
+    wants = [n - w for n, w in zip(natural, lowest, strict=True)]
+    if sum(wants) >= spare:
+        share = spare / sum(wants)
+        return [w + d * share for w, d in zip(lowest, wants, strict=True)]
+    widths = list(natural)
+    left = usable - sum(widths)
+    total = sum(widths)
+    return [w + left * w / total for w in widths]
+
+
 def render_table_report(out: str | Path, *, title: str, subtitle: str, columns: list[str],
-                        rows: list[list[str]],
-                        col_widths_mm: tuple[float, ...] | None = None) -> int:
+                        rows: list[list[str]]) -> int:
     """Write a landscape table report; returns the page count."""
     register_fonts()
     page = landscape(A4)
     margin = 12 * mm
     usable = page[0] - 2 * margin
-    cell = ParagraphStyle("cell", fontName=BODY_FONT, fontSize=8, leading=10, alignment=TA_LEFT)
+    size, widths = SMALLEST, None
+    for size in SIZES:
+        widths = column_widths(columns, rows, usable, size)
+        if widths is not None:
+            break
+    if widths is None:  # a word too long for any column: it is broken, the page still prints
+        size, widths = SMALLEST, [usable / len(columns)] * len(columns)
+    cell = ParagraphStyle("cell", fontName=BODY_FONT, fontSize=size, leading=size * 1.25,
+                          alignment=TA_LEFT)
     head = ParagraphStyle("head", parent=cell, fontName=BODY_BOLD_FONT)
     title_style = ParagraphStyle("title", fontName=BODY_BOLD_FONT, fontSize=16, leading=20)
     sub_style = ParagraphStyle("sub", fontName=BODY_FONT, fontSize=10, leading=13)
@@ -66,17 +129,13 @@ def render_table_report(out: str | Path, *, title: str, subtitle: str, columns: 
     if not rows:
         data.append([Paragraph("No people match these filters.", cell)]
                     + [Paragraph("", cell)] * (len(columns) - 1))
-    if col_widths_mm:
-        scale = usable / (sum(col_widths_mm) * mm)
-        widths = [w * mm * scale for w in col_widths_mm]
-    else:
-        widths = [usable / len(columns)] * len(columns)
     table = LongTable(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]))
     with private_file(out) as fh:
         return _render(fh, page, margin, title, subtitle, title_style, sub_style, table)

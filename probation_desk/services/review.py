@@ -306,7 +306,6 @@ def dashboard(desk: Desk, region: str = "") -> Dashboard:
 REPORT_COLUMNS = ("CRN", "Name", "Region", "PDU", "Practitioner", "Module",
                   "Completed on", "Supporter", "Days since last session",
                   "Structured Intervention", "Referred on", "SI state", "Sign-off")
-REPORT_WIDTHS_MM = (16, 30, 18, 20, 22, 18, 20, 25, 12, 28, 20, 22, 22)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -390,8 +389,7 @@ def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: st
         render_table_report(
             out, title="Pre-Intervention Module completion",
             subtitle=f"Filters: {filter_description(f)}. Printed {uk(desk.today)}.",
-            columns=list(REPORT_COLUMNS), rows=[report_cells(r) for r in rows],
-            col_widths_mm=REPORT_WIDTHS_MM)
+            columns=list(REPORT_COLUMNS), rows=[report_cells(r) for r in rows])
     else:
         raise ValueError(f"'{fmt}' is not a report format: choose csv or pdf.")
     return len(rows)
