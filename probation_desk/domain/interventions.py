@@ -56,11 +56,26 @@ def check_start(state: ModuleState, referral_date: dt.date, start: dt.date,
     if not state.ready_for_si or (state.completed_on is not None and state.completed_on > start):
         raise RuleViolation(
             "module-not-completed",
-            "This Structured Intervention cannot start because the person has not completed "
-            "the Pre-Intervention Module"
+            _NOT_COMPLETED
             + (f" (it was completed later, on {uk(state.completed_on)})"
                if state.completed_on else "")
-            + ". Record the module's completion first; a treatment manager for Structured "
-            "Interventions can advise.",
+            + _WHAT_TO_DO,
             "start_date",
         )
+
+
+_NOT_COMPLETED = ("This Structured Intervention cannot start because the person has not "
+                  "completed the Pre-Intervention Module")
+_WHAT_TO_DO = (". Record the module's completion first; a treatment manager for Structured "
+               "Interventions can advise.")
+
+
+def start_blocked(state: ModuleState) -> str | None:
+    """Why no Structured Intervention can start for this person yet (None: one may).
+
+    The same words :func:`check_start` refuses with, so the window can say them beside
+    a disabled "Begin intervention…" before anyone presses it.
+    """
+    if state.ready_for_si:
+        return None
+    return _NOT_COMPLETED + _WHAT_TO_DO

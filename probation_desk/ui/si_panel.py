@@ -4,7 +4,8 @@ Referring goes through ``Desk.refer_si``; starting through ``Desk.start_si``, wh
 refuses (rule "module-not-completed") until the Pre-Intervention Module is completed.
 A refusal appears inside the Start dialog in the rule's own words and the dialog stays
 open. A referral that cannot start yet says so in words ("Blocked: module not
-completed") with a warning icon, never by colour alone.
+completed") with a warning icon, never by colour alone, and "Begin intervention…" is
+then disabled with the rule's reason (``interventions.start_blocked``) beside it.
 
 The buttons are "Ne&w referral…" (Alt+W) and "&Begin intervention…" (Alt+B): Alt+R and
 Alt+S already belong to the caseload's Region and Search, shown beside the record.
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import uk
-from probation_desk.domain.interventions import NATIONAL_EXAMPLES, NeedArea
+from probation_desk.domain.interventions import NATIONAL_EXAMPLES, NeedArea, start_blocked
 from probation_desk.domain.module import ModuleState
 from probation_desk.domain.review import BLOCKED_TEXT, blocked
 from probation_desk.ui.forms import OperationDialog
@@ -126,6 +127,7 @@ class SiPanel(QWidget):
         self.desk: Desk | None = None
         self.person: PersonView | None = None
         self.referrals: list[SiReferralView] = []
+        self.state: ModuleState | None = None
         self.dialog: OperationDialog | None = None
         self._gen = 0
         self._select_id: int | None = None
@@ -154,10 +156,18 @@ class SiPanel(QWidget):
         self.start_button.setAccessibleName("Start the chosen Structured Intervention")
         self.start_button.setToolTip("Start the chosen referral (Alt+B)")
         self.start_button.clicked.connect(self.start)
+        self.start_reason = QLabel(self)
+        self.start_reason.setWordWrap(True)
+        self.start_reason.setAccessibleName("Why the intervention cannot begin")
+        self.start_reason.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.start_reason.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.refer_button)
         buttons.addWidget(self.start_button)
-        buttons.addStretch(1)
+        buttons.addWidget(self.start_reason, 1)
+        buttons.addStretch(0)
         lay = QVBoxLayout(self)
         lay.addWidget(self.summary)
         lay.addWidget(self.table, 1)
@@ -202,6 +212,7 @@ class SiPanel(QWidget):
             keep = chosen.id
         self._select_id = None
         self.referrals = list(referrals)
+        self.state = state
         self.table.setRowCount(len(referrals))
         warning = icon("warning", QStyle.StandardPixmap.SP_MessageBoxWarning)
         chosen_row = -1
@@ -251,8 +262,13 @@ class SiPanel(QWidget):
         ready = self.desk is not None and self.person is not None
         self.refer_button.setEnabled(ready)
         chosen = self.selected()
-        self.start_button.setEnabled(ready and chosen is not None
-                                     and chosen.start_date is None)
+        waiting = ready and chosen is not None and chosen.start_date is None
+        reason = start_blocked(self.state) if waiting and self.state is not None else None
+        self.start_button.setEnabled(waiting and reason is None)
+        self.start_reason.setText(reason or "")
+        self.start_reason.setVisible(reason is not None)
+        # The reason is also what a screen reader hears on the disabled button.
+        self.start_button.setAccessibleDescription(reason or "")
 
     # ---------------------------------------------------------------- actions
     def _open(self, dialog: OperationDialog) -> None:
@@ -274,6 +290,6 @@ class SiPanel(QWidget):
         """Open the Start dialog for the chosen referral (not already started)."""
         chosen = self.selected()
         if self.desk is None or self.person is None or chosen is None \
-                or chosen.start_date is not None:
+                or chosen.start_date is not None or not self.start_button.isEnabled():
             return
         self._open(StartDialog(self.desk, self.tasks, self.person, chosen, self))

@@ -61,31 +61,38 @@ def test_refer_blocked_then_started_once_the_module_is_completed(
     assert (saved.need_area, saved.name, saved.referral_date, saved.start_date) == \
         ("DOMESTIC_ABUSE", "Building Better Relationships", dt.date(2026, 10, 1), None)
 
-    # Starting is refused in the rule's own words; the dialog stays open, nothing saved.
+    # "Begin intervention…" cannot be pressed yet, and the reason is written beside it
+    # (the rule's own words), so nobody has to press it to learn why.
     back_to(qtbot, window)
-    assert panel.start_button.isEnabled()
-    qtbot.keyClick(window, Qt.Key.Key_B, ALT)
-    dlg = modal(qtbot, StartDialog)
-    assert QApplication.focusWidget() is dlg.date
-    qtbot.keyClicks(dlg.date, "20/11/2026")
-    qtbot.keyClick(dlg.date, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Pre-Intervention Module" in dlg.refusal_text(), timeout=10000)
-    assert "treatment manager" in dlg.refusal_text()
-    assert dlg.isVisible()
-    assert dlg.date.value() == dt.date(2026, 11, 20)
-    assert other_desk.si_referrals(person.id)[0].start_date is None
-    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: gone(dlg), timeout=5000)
+    assert not panel.start_button.isEnabled()
+    assert panel.start_reason.isVisible()
+    reason = panel.start_reason.text()
+    assert "has not completed the Pre-Intervention Module" in reason
+    assert "treatment manager" in reason
+    assert panel.start_button.accessibleDescription() == reason
+    qtbot.keyClick(window, Qt.Key.Key_B, ALT)  # Alt+B opens nothing
+    qtbot.wait(200)
+    assert not isinstance(QApplication.activeModalWidget(), StartDialog)
     assert other_desk.si_referrals(person.id)[0].start_date is None
 
-    # Once the module is completed (before the start), the start is saved.
+    # Once the module is completed (2 Nov), it can begin; a start before the completion
+    # is refused in the dialog, which stays open with the date typed.
     window.desk.record_session(person.id, ModuleSession(
         dt.date(2026, 11, 2), SupporterRole.FACILITATOR, "Fay Cilitator", True))
     window.tasks.announce(Change.person(person.id, module=True))
     qtbot.waitUntil(lambda: panel.row_texts(0)[3] == "Awaiting start", timeout=10000)
+    assert panel.start_button.isEnabled()
+    assert not panel.start_reason.isVisible()
     back_to(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_B, ALT)
     dlg = modal(qtbot, StartDialog)
+    assert QApplication.focusWidget() is dlg.date
+    qtbot.keyClicks(dlg.date, "01/11/2026")
+    qtbot.keyClick(dlg.date, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "completed later" in dlg.refusal_text(), timeout=10000)
+    assert dlg.isVisible()
+    assert dlg.date.value() == dt.date(2026, 11, 1)
+    assert other_desk.si_referrals(person.id)[0].start_date is None
     dlg.date.set_value(dt.date(2026, 11, 20))
     qtbot.keyClick(dlg.date, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: gone(dlg), timeout=10000)
