@@ -1,8 +1,11 @@
 """Dialogs to open, update, close and switch a toolkit NSI.
 
-The toolkit picker offers only ``desk.catalogue.selectable(desk.today)``; the rules
-refuse a withdrawn toolkit however it is reached, and that refusal appears inside the
-dialog next to the toolkit. Closing asks for confirmation first. Each save is one
+The toolkit picker offers ``desk.catalogue.selectable(desk.today)``; withdrawn
+toolkits are listed after them, greyed and not selectable, with their withdrawal date
+from the catalogue beside the name, and the rule's plain reason
+(``nsi.withdrawn_message``) is written under the picker. The rules refuse a withdrawn
+toolkit however it is reached, and that refusal appears inside the dialog next to the
+toolkit. Closing asks for confirmation first. Each save is one
 Desk operation, run in the background (see :mod:`probation_desk.ui.forms`).
 """
 
@@ -12,10 +15,19 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QWidget
 
 from probation_desk.domain.dates import uk, uk_long
-from probation_desk.domain.nsi import NsiFields, Outcome, Status, check_close, outcomes_for
+from probation_desk.domain.nsi import (
+    NsiFields,
+    Outcome,
+    Status,
+    check_close,
+    outcomes_for,
+    withdrawn_message,
+)
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Change, Progress, Tasks
 from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, confirm, plain_text
@@ -26,13 +38,57 @@ if TYPE_CHECKING:
 
 
 def toolkit_combo(desk: Desk, parent: QWidget, exclude: str = "") -> QComboBox:
-    """A picker of the toolkits a new NSI may be opened on today (withdrawn left out)."""
+    """A picker of the toolkits a new NSI may be opened on today.
+
+    Withdrawn toolkits come last, greyed and not selectable, as "Chemsex (withdrawn 1 Jun
+    2022)", the date from the catalogue; each carries the rule's reason as its tooltip,
+    What's This and accessible description.
+    """
     box = QComboBox(parent)
+    model = QStandardItemModel(box)
     for kit in desk.catalogue.selectable(desk.today):
         if kit.code != exclude:
-            box.addItem(kit.name, kit.code)
+            item = QStandardItem(kit.name)
+            item.setData(kit.code, Qt.ItemDataRole.UserRole)
+            model.appendRow(item)
+    for kit in desk.catalogue.withdrawn(desk.today):
+        if kit.code == exclude or kit.withdrawn_from is None:
+            continue
+        item = QStandardItem(f"{kit.name} (withdrawn {uk_long(kit.withdrawn_from)})")
+        item.setData(kit.code, Qt.ItemDataRole.UserRole)
+        item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled
+                      & ~Qt.ItemFlag.ItemIsSelectable)
+        reason = withdrawn_message(kit)
+        item.setToolTip(reason)
+        item.setWhatsThis(reason)
+        item.setData(reason, Qt.ItemDataRole.AccessibleDescriptionRole)
+        model.appendRow(item)
+    box.setModel(model)
+    box.setCurrentIndex(0)
     box.setAccessibleName("Toolkit")
     return box
+
+
+def withdrawn_note(desk: Desk, parent: QWidget, exclude: str = "") -> QLabel:
+    """Why the greyed toolkits in the picker cannot be chosen, in the rule's words."""
+    note = QLabel(parent)
+    note.setWordWrap(True)
+    note.setAccessibleName("Toolkits that cannot be chosen")
+    kits = [k for k in desk.catalogue.withdrawn(desk.today) if k.code != exclude]
+    note.setText("\n".join(withdrawn_message(k) for k in kits))
+    note.setVisible(bool(kits))
+    note.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return note
+
+
+def add_toolkit_row(dialog: OperationDialog, label: str, desk: Desk,
+                    exclude: str = "") -> tuple[QComboBox, QLabel]:
+    """The toolkit picker row, with the reason the withdrawn ones are greyed under it."""
+    box = toolkit_combo(desk, dialog, exclude)
+    dialog.add_row(label, box, "toolkit")
+    note = withdrawn_note(desk, dialog, exclude)
+    dialog.form.addRow("", note)
+    return box, note
 
 
 def status_combo(parent: QWidget, statuses: tuple[Status, ...]) -> QComboBox:
@@ -76,10 +132,10 @@ class OpenNsiDialog(OperationDialog):
                  orders: Sequence[OrderView] = ()) -> None:
         super().__init__(tasks, "Open a toolkit NSI",
                          f"For {person.name} ({person.crn}). Only toolkits approved today "
-                         "are offered.", parent, "&Open NSI")
+                         "can be chosen.", parent, "&Open NSI")
         self.desk, self.person = desk, person
         today = desk.today
-        self.toolkit = self.add_row("&Toolkit", toolkit_combo(desk, self), "toolkit")
+        self.toolkit, self.toolkit_note = add_toolkit_row(self, "&Toolkit", desk)
         self.status = self.add_row("Stat&us", status_combo(self, (Status.REFERRED,
                                                                   Status.IN_PROGRESS)), "status")
         (self.referral, self.expected_start, self.expected_end,
@@ -359,8 +415,8 @@ class SwitchToolkitDialog(OperationDialog):
                          f"practitioner (you, {desk.actor}, if none is recorded). Both happen "
                          "together or not at all.", parent, "S&witch toolkit")
         self.desk, self.nsi_id, self.person_id, self.version = desk, nsi_id, person_id, version
-        self.toolkit = self.add_row("&New toolkit", toolkit_combo(desk, self, toolkit_code),
-                                    "toolkit")
+        self.toolkit, self.toolkit_note = add_toolkit_row(self, "&New toolkit", desk,
+                                                          toolkit_code)
         self.on = self.add_row("&Switch on", UkDateEdit(desk.today, self), "referral_date",
                                "actual_end")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
