@@ -117,6 +117,8 @@ class ReviewRow:
     si_state: str
     sign_off: str
     blocked: bool
+    not_ready_reason: str = ""
+    """The reason given with the latest sign-off when it was "not ready yet" (as typed)."""
 
 
 NOT_COMPLETE = tuple(s.name for s in ModuleStatus if not s.is_complete)
@@ -224,6 +226,8 @@ def review_rows(desk: Desk, ids: list[int],
             sign = latest_sign.get(p.id)
             sign_text = "" if sign is None else (
                 f"{SignOffKind[sign.kind].value} {uk(sign.on_date)} by {sign.by_name}")
+            reason = (sign.comment or "") if sign is not None \
+                and sign.kind == SignOffKind.NOT_READY.name else ""
             comp = state.completion_session
             out[p.id] = ReviewRow(
                 person_id=p.id, crn=p.crn, name=p.name, region=p.region, pdu=p.pdu,
@@ -234,7 +238,8 @@ def review_rows(desk: Desk, ids: list[int],
                 if state.last_session else None,
                 intervention=(f"{ref.name} ({NeedArea[ref.need_area].value})" if ref else ""),
                 referral_date=ref.referral_date if ref else None,
-                si_state=si_state, sign_off=sign_text, blocked=is_blocked)
+                si_state=si_state, sign_off=sign_text, blocked=is_blocked,
+                not_ready_reason=reason)
     return out
 
 
@@ -305,7 +310,8 @@ def dashboard(desk: Desk, region: str = "") -> Dashboard:
 
 REPORT_COLUMNS = ("CRN", "Name", "Region", "PDU", "Practitioner", "Module",
                   "Completed on", "Supporter", "Days since last session",
-                  "Structured Intervention", "Referred on", "SI state", "Sign-off")
+                  "Structured Intervention", "Referred on", "SI state", "Sign-off",
+                  "Reason not ready")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -319,7 +325,8 @@ def report_cells(row: ReviewRow) -> list[str]:
     return [row.crn, row.name, row.region, row.pdu, row.practitioner, row.module_state,
             uk(row.completed_on), row.supporter,
             "" if row.days_since_last_session is None else str(row.days_since_last_session),
-            row.intervention, uk(row.referral_date), row.si_state, row.sign_off]
+            row.intervention, uk(row.referral_date), row.si_state, row.sign_off,
+            row.not_ready_reason]
 
 
 def filter_description(f: ReviewFilter) -> str:

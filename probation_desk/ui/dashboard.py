@@ -228,6 +228,10 @@ class DashboardPage(QWidget):
         self.pdu_chart = QChart()
         self.pdu_chart.setTitle("Referred and completed, by PDU")
         self.pdu_chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+        # A horizontal bar series paints its first set lowest in each band (Completed
+        # below Referred); the legend lists sets first to last. Reversed, the legend
+        # reads in the order the bars do, top to bottom: Referred, then Completed.
+        self.pdu_chart.legend().setReverseMarkers(True)
         self.pdu_chart.setMargins(QMargins(4, 4, 4, 4))
         self.pdu_view = QChartView(self.pdu_chart, self)
         self.pdu_view.setRenderHint(QPainter.RenderHint.Antialiasing)

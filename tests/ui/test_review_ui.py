@@ -261,6 +261,13 @@ def test_refusal_is_shown_in_the_rules_words_and_nothing_is_lost(
     assert svc.sign_offs(tm_desk, c.id)[0].comment == "Needs one more session\non barriers"
     settle(qtbot, page)
     assert shown(page, 11)[2] == "Not ready yet 22/11/2026 by Rhian Tomos"
+    # The reason is in the list too (one line there, in full as its tooltip).
+    reason = page.model.index(2, page.model.columnCount() - 1)
+    assert page.model.headerData(reason.column(), Qt.Orientation.Horizontal) \
+        == "Reason not ready"
+    assert reason.data() == "Needs one more session on barriers"
+    assert reason.data(Qt.ItemDataRole.ToolTipRole) == "Needs one more session\non barriers"
+    assert shown(page, reason.column())[:2] == ["", ""]
 
 
 def test_practitioner_gets_no_sign_off_and_the_operation_refuses(
@@ -340,6 +347,30 @@ def test_csv_export_writes_an_excel_ready_file(qtbot: Any, tm_desk: Desk,
     assert [r[1] for r in rows[1:]] == ["Siân Llŷr", "Ŵyn Price"]
     assert rows[2][svc.REPORT_COLUMNS.index("SI state")] == BLOCKED_TEXT
     assert list(out.parent.iterdir()) == [out]  # no half-written file left behind
+
+
+def test_csv_and_pdf_carry_the_not_ready_reason(qtbot: Any, tm_desk: Desk,
+                                                people: dict[str, Any], tmp_path: Path) -> None:
+    from tests.printing.test_report import words_drawn
+
+    svc.record_sign_off(tm_desk, people["c"].id, SignOffKind.NOT_READY, TODAY,
+                        "Needs one more session\non barriers")
+    page = open_page(qtbot, tm_desk)
+    out = tmp_path / "review.csv"
+    page.export_csv(out)
+    qtbot.waitUntil(lambda: page.message_label.text().startswith("Saved"), timeout=10000)
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["Reason not ready"] for r in rows] == [
+        "", "", "Needs one more session\non barriers"]  # exactly as typed
+    assert rows[2]["Sign-off"] == "Not ready yet 22/11/2026 by Rhian Tomos"
+    pdf = tmp_path / "review.pdf"
+    page.export_pdf(pdf)
+    qtbot.waitUntil(lambda: page.message_label.text().startswith("Saved the PDF"),
+                    timeout=20000)
+    drawn = words_drawn(pdf)
+    for word in ("Reason", "barriers", "Needs", "session"):
+        assert word in drawn  # no half-written file left behind
 
 
 def test_export_to_a_folder_that_does_not_exist_says_so(qtbot: Any, tm_desk: Desk,

@@ -48,10 +48,12 @@ COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("Structured Intervention", None),
     ("SI state", None),
     ("Sign-off", None),
+    ("Reason not ready", None),
 )
 """Column headings, with the database sort key where the column can be sorted."""
 COL_SI_STATE = 10
 COL_SIGN_OFF = 11
+COL_REASON = 12
 COL_DAYS = 8
 BLOCKED_COLOUR = QColor("#8a1c1c")
 
@@ -61,7 +63,8 @@ def cells(row: svc.ReviewRow) -> list[str]:
     days = row.days_since_last_session
     return [row.crn, row.name, row.region, row.pdu, row.practitioner, row.module_state,
             uk(row.completed_on), row.supporter, "" if days is None else str(days),
-            row.intervention, row.si_state, row.sign_off]
+            row.intervention, row.si_state, row.sign_off,
+            " ".join(row.not_ready_reason.split())]  # one line in the list; in full as a tip
 
 
 class ReviewModel(QAbstractTableModel):
@@ -180,6 +183,8 @@ class ReviewModel(QAbstractTableModel):
             if c == COL_SI_STATE and row.blocked:
                 return (f"{BLOCKED_TEXT}: the Structured Intervention cannot start until the "
                         "Pre-Intervention Module is completed.")
+            if c == COL_REASON:
+                return row.not_ready_reason or None
             text = cells(row)[c]
             return text or None
         if role == Qt.ItemDataRole.DecorationRole:

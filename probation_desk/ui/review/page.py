@@ -149,7 +149,8 @@ class ReviewPage(QWidget):
                   fit("Morgan Vaughan (Peer mentor)"), fit("Days since last session"),
                   fit("Stepwise Emotions (Emotional management)"),
                   QFontMetrics(bold).horizontalAdvance(BLOCKED_TEXT) + pad + 24,  # bold, icon
-                  fit("Not ready yet 22/11/2026 by Morgan Vaughan"))
+                  fit("Not ready yet 22/11/2026 by Morgan Vaughan"),
+                  fit("Needs one more session on barriers"))
         for i, w in enumerate(widths):
             header.resizeSection(i, w)
         header.setStretchLastSection(True)
