@@ -25,6 +25,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
     QDialog,
@@ -139,7 +140,10 @@ class OperationDialog(QDialog):
         if field is not None and hasattr(widget, "set_field"):
             widget.set_field(field)  # a date box's own refusal is shown by its field
         label = QLabel(label_text, self)
-        label.setBuddy(widget.focusProxy() or widget)
+        # A row whose focus goes to a check box (a date's "Set") is the buddy itself, so
+        # Alt on "Started on" moves to "Set" without ticking it (a buddy button is clicked).
+        proxy = widget.focusProxy()
+        label.setBuddy(widget if isinstance(proxy, QAbstractButton) else proxy or widget)
         if not widget.accessibleName():
             widget.setAccessibleName(label_text.replace("&", "").rstrip(":"))
         if field is None:

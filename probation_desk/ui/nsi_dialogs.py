@@ -241,7 +241,7 @@ class UpdateNsiDialog(OperationDialog):
 
     def __init__(self, desk: Desk, tasks: Tasks, nsi: NsiView, person_name: str,
                  parent: QWidget | None = None) -> None:
-        super().__init__(tasks, "Update NSI", "", parent, "&Save changes")
+        super().__init__(tasks, "Update NSI", "", parent, "Sa&ve changes")
         self.desk = desk
         self.nsi = nsi
         self.person_name = person_name

@@ -238,6 +238,8 @@ class OptionalDate(QWidget):
         self.check.toggled.connect(lambda _on: self.changed.emit())
         self.edit.dateChanged.connect(lambda _d: self.changed.emit())
         self.setFocusProxy(self.check)
+        # Not a Tab stop itself, but a label's mnemonic may move here (to "Set").
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setAccessibleName(name)
 
     def set_field(self, field: str) -> None:

@@ -100,11 +100,11 @@ class WorkbookDialog(OperationDialog):
         self.large = QCheckBox("&Large print", self)
         self.large.setChecked(person.print_needs is PrintNeeds.LARGE
                               or settings.large_print_default)
-        self.booklet = QCheckBox("A5 &booklet (printed two to a sheet, folded)", self)
+        self.booklet = QCheckBox("A5 boo&klet (printed two to a sheet, folded)", self)
         self.fillable = QCheckBox("&Fillable on screen", self)
         self.show_crn = QCheckBox("Show the &CRN", self)
         self.show_crn.setChecked(settings.show_crn_default)
-        self.blank = QCheckBox("B&lank copy (no name or CRN)", self)
+        self.blank = QCheckBox("Bla&nk copy (no name or CRN)", self)
         self.blank.toggled.connect(lambda on: self.show_crn.setEnabled(not on))
         for box in (self.large, self.booklet, self.fillable, self.show_crn, self.blank):
             box.setAccessibleName(box.text().replace("&", ""))
@@ -217,12 +217,12 @@ class BatchWorkbookDialog(OperationDialog):
         self.op: Any = None
         self.large = QCheckBox("&Large print", self)
         self.large.setChecked(settings.large_print_default)
-        self.booklet = QCheckBox("A5 &booklet (printed two to a sheet, folded)", self)
+        self.booklet = QCheckBox("A5 boo&klet (printed two to a sheet, folded)", self)
         self.fillable = QCheckBox("&Fillable on screen", self)
         self.show_crn = QCheckBox("Show the &CRN", self)
         self.show_crn.setChecked(settings.show_crn_default)
         self.one_file = QRadioButton("&One PDF with everyone's workbook", self)
-        self.per_person = QRadioButton("One &file per person, in a folder", self)
+        self.per_person = QRadioButton("One file per person, in a fol&der", self)
         self.one_file.setChecked(True)
         for box in (self.large, self.booklet, self.fillable, self.show_crn, self.one_file,
                     self.per_person):

@@ -78,7 +78,7 @@ class ReviewFilters(QFrame):
         row1.setSpacing(6)
         for i, (text, field, stretch) in enumerate((
                 ("&Search", self.search_edit, 2), ("Re&gion", self.region_box, 1),
-                ("&PDU", self.pdu_box, 1), ("Pra&ctitioner", self.practitioner_box, 1))):
+                ("&PDU", self.pdu_box, 1), ("Pract&itioner", self.practitioner_box, 1))):
             if i:
                 row1.addSpacing(14)
             row1.addWidget(self._label(text, field))
