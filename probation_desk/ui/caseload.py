@@ -6,9 +6,18 @@ filtered in the database, with a total count; the cells are built from
 cached (a bounded number of rows). Typing in the search box waits ~150 ms for the next
 key, then reloads in the background; a result overtaken by a newer one is dropped.
 
+The person whose record is open is not the table's business: it is the window's
+:class:`~probation_desk.ui.current.CurrentPerson`. Moving the current row makes that
+person current; a person made current from elsewhere (the Worklist's Open case, the
+Review, Add a person) is selected and scrolled into view, and when the search or filters
+leave them out, the list is changed to show them (filters cleared, their CRN searched).
+When the list changes (search, filters, sort, Settings' region, F5) the current person
+stays selected if they are still listed (looked for beyond the first window of rows) and
+is let go of otherwise, with the list back at its top; the selection is then that
+person alone. So the record, the selection and the rows on screen never disagree.
+
 Signals:
     CaseloadModel.rows_arrived(): rows for the view arrived (for the first paint).
-    CaseloadPage.person_chosen(int): the current person changed (their id).
     CaseloadPage.first_rows_shown(): the first rows were painted (for the benchmark).
     CaseloadPage.search_done(): a search result is on screen (tests and the benchmark).
 """
@@ -23,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
+    QItemSelectionModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -50,6 +60,7 @@ from PySide6.QtWidgets import (
 from probation_desk.domain.module import ModuleStatus
 from probation_desk.domain.nsi import Status
 from probation_desk.domain.people import REGIONS
+from probation_desk.ui.current import CurrentPerson
 from probation_desk.ui.tasks import Change, Tasks
 
 if TYPE_CHECKING:
@@ -64,6 +75,9 @@ ROW_PAGE = 100
 MAX_ROWS = 5000
 """Rows kept in memory; the least recently fetched are dropped and rebuilt if needed."""
 SEARCH_DELAY_MS = 150
+FIND_PAGES = 25
+"""How many windows of ids past the first a reload reads to keep the current person
+selected (5,000 rows); further down, the list lets go of them."""
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("CRN", "crn"), ("Name", "name"), ("Region", "region"), ("PDU", "pdu"),
@@ -371,14 +385,16 @@ class SearchBox(QLineEdit):
 class CaseloadPage(QWidget):
     """Search, filters and the caseload table (the case record sits beside it)."""
 
-    person_chosen = Signal(int)
     first_rows_shown = Signal()
     search_done = Signal()
     open_record = Signal()
 
-    def __init__(self, tasks: Tasks, parent: QWidget | None = None) -> None:
+    def __init__(self, tasks: Tasks, parent: QWidget | None = None, *,
+                 current: CurrentPerson | None = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        self.current = current if current is not None else CurrentPerson(self)
+        """Whose record is open (the window's; the table's selection follows it)."""
         self.desk: Desk | None = None
         self.user_region = ""
         self.db_empty = False
@@ -386,7 +402,9 @@ class CaseloadPage(QWidget):
         self.setAccessibleName("Caseload")
         self._search_gen = 0
         self._rows_painted = False
-        self._want_person: int | None = None
+        self._reveal: int | None = None
+        """A person made current from elsewhere, being looked for in (or put into) the list."""
+        self._revealed_by_crn = False
         self._sort_col = 0
         self._sort_desc = False
         self.last_search_ms: float | None = None
@@ -492,6 +510,8 @@ class CaseloadPage(QWidget):
         self.table.activated_by_key.connect(self.open_record.emit)
         self.table.viewport().installEventFilter(self)
         self.model.modelReset.connect(self._after_reset)
+        self.model.rows_arrived.connect(self._sync_current)
+        self.current.changed.connect(self._follow)
 
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
@@ -656,27 +676,50 @@ class CaseloadPage(QWidget):
         typed_at, self._typed_at = self._typed_at, None
         visible = max(20, self.table.viewport().height()
                       // max(1, self.table.verticalHeader().defaultSectionSize()) + 2)
-        if keep_person is None:
-            keep_person = self.current_person()
-        self._want_person = keep_person
+        keep = keep_person if keep_person is not None else self.current.id
+        reveal = keep is not None and keep == self._reveal and not self._revealed_by_crn
         built = self.model.built()
 
-        def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow]]:
-            from probation_desk.services.caseload_search import CaseloadSearcher
+        def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow], str | None]:
+            from probation_desk.services.caseload_search import (
+                CaseloadSearcher,
+                caseload_window,
+            )
+            from probation_desk.services.caseload_search import SearchResult as Found
             from probation_desk.services.queries import caseload_rows
 
             if self._searcher is None:
                 self._searcher = CaseloadSearcher()
             result = self._searcher.search(desk, query.filter, query.sort, query.descending,
                                            ID_PAGE)
-            missing = [pid for pid in result.ids[:visible] if pid not in built]
-            return result, caseload_rows(desk, missing)
+            ids = list(result.ids)
+            if keep is not None and keep not in ids and (result.total is None
+                                                         or result.total > len(ids)):
+                # The current person may be further down: read on (in order) to keep them.
+                for _page in range(FIND_PAGES):
+                    more = caseload_window(desk, query.filter, query.sort, query.descending,
+                                           len(ids), ID_PAGE)
+                    ids += more
+                    if keep in more or len(more) < ID_PAGE:
+                        break
+                result = Found(result.total, ids)
+            crn = None
+            if reveal and keep is not None and keep not in ids:
+                # Asked for from elsewhere, and these filters leave them out.
+                crn = desk.person(keep).crn
+            visible_ids = ids[:visible]
+            if keep is not None and keep in ids:
+                at = ids.index(keep)
+                visible_ids += ids[max(0, at - visible):at + visible]
+            missing = [pid for pid in dict.fromkeys(visible_ids) if pid not in built]
+            return result, caseload_rows(desk, missing), crn
 
-        def done(found: tuple[SearchResult, dict[int, CaseRow]]) -> None:
+        def done(found: tuple[SearchResult, dict[int, CaseRow], str | None]) -> None:
             if gen != self._search_gen:
                 return  # overtaken by a newer search
-            result, rows = found
-            self.model.reset(query, result, rows)
+            result, rows, crn = found
+            self.model.reset(query, result, rows)  # the selection follows (_after_reset)
+            self._settle_current(crn)
             self._show_count()
             now = time.perf_counter()
             self.last_search_ms = (now - started) * 1000
@@ -766,19 +809,79 @@ class CaseloadPage(QWidget):
             what += f" ({', '.join(narrowed)})"
         return what + ". Clear the search or filters."
 
+    # ---------------------------------------------------------------- the current person
     def _after_reset(self) -> None:
-        pid = self._want_person
+        """A new list: select the current person alone if listed, else show the top."""
+        pid = self.current.id
         row = self.model.row_of(pid) if pid is not None else None
         if row is not None:
-            self.table.selectRow(row)
-            self.table.scrollTo(self.model.index(row, 0))
+            self._select_row(row)
+        else:
+            self.table.selectionModel().clear()
+            self.table.scrollToTop()
+
+    def _settle_current(self, crn: str | None) -> None:
+        """After a new list: keep, reveal or let go of the current person."""
+        pid = self.current.id
+        if pid is None or self.model.row_of(pid) is not None:
+            self._reveal, self._revealed_by_crn = None, False
+            return
+        if crn is not None and pid == self._reveal:
+            self._show_only(crn)
+            return
+        # The list no longer holds them: the record lets go too, rather than disagree.
+        self._reveal, self._revealed_by_crn = None, False
+        self.current.set(None)
+
+    def _show_only(self, crn: str) -> None:
+        """Clear the filters and search for one CRN: a person asked for from elsewhere."""
+        self._revealed_by_crn = True
+        for box in (self.region, self.pdu, self.practitioner, self.toolkit, self.nsi_status,
+                    self.module):
+            box.blockSignals(True)
+            box.setCurrentIndex(0)
+            box.blockSignals(False)
+        self.search.setText(crn)
+        self._load_choices()
+        self.reload()
+
+    def _select_row(self, row: int) -> None:
+        """That row alone selected and current, scrolled into view."""
+        index = self.model.index(row, 0)
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _follow(self, person_id: int | None) -> None:
+        """The current person changed: the selection follows (the list changes if need be)."""
+        if person_id is None:
+            self._reveal, self._revealed_by_crn = None, False
+            self.table.selectionModel().clear()
+            return
+        row = self.model.row_of(person_id)
+        if row is not None:
+            if self.table.currentIndex().row() != row \
+                    or not self.table.selectionModel().isRowSelected(row, QModelIndex()):
+                self._select_row(row)
+            return
+        # Made current from elsewhere and not in the rows read so far: look further down,
+        # then, if the search and filters leave them out, show them.
+        self.table.selectionModel().clear()
+        self._reveal, self._revealed_by_crn = person_id, False
+        self.reload(keep_person=person_id)
+
+    def _sync_current(self) -> None:
+        """Rows arrived: if the current row's person was not known yet, they are now."""
+        index = self.table.currentIndex()
+        if index.isValid():
+            pid = self.model.id_at(index.row())
+            if pid is not None and pid != self.current.id:
+                self.current.set(pid)
 
     def current_person(self) -> int | None:
-        """The id of the person on the current row."""
-        index = self.table.currentIndex()
-        if not index.isValid():
-            return None
-        return self.model.id_at(index.row())
+        """The id of the current person (whose record is open)."""
+        return self.current.id
 
     def selected_people(self) -> list[int]:
         """Ids of the selected rows, in table order (else the current person)."""
@@ -789,19 +892,16 @@ class CaseloadPage(QWidget):
         return ids
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The user moved to another row: that person becomes current."""
         if current.isValid():
             pid = self.model.id_at(current.row())
-            if pid is not None:
-                self.person_chosen.emit(pid)
+            if pid is not None:  # else once its ids arrive (_sync_current)
+                self.current.set(pid)
 
     def select_person(self, person_id: int) -> bool:
-        """Select a person if they are in the fetched part of the list."""
-        row = self.model.row_of(person_id)
-        if row is None:
-            return False
-        self.table.selectRow(row)
-        self.table.scrollTo(self.model.index(row, 0))
-        return True
+        """Make a person current; True when they are in the rows read so far (selected)."""
+        self.current.set(person_id)
+        return self.model.row_of(person_id) is not None
 
     def _on_change(self, change: Change) -> None:
         if self._searcher is not None:

@@ -229,15 +229,18 @@ class MainWindow(QMainWindow):
         from probation_desk.ui.banner import Banner
         from probation_desk.ui.case_record import CaseRecord
         from probation_desk.ui.caseload import CaseloadPage
+        from probation_desk.ui.current import CurrentPerson
         from probation_desk.ui.worklist import WorklistPage
 
         self.banner: Banner = Banner(self.tasks, self)
         self.banner.open_worklist.connect(lambda: self.show_section(WORKLIST))
         self._column.insertWidget(0, self.banner)
 
-        self.caseload: CaseloadPage = CaseloadPage(self.tasks, self)
+        # One place says whose record is open; the record and the list's selection follow.
+        self.current = CurrentPerson(self)
+        self.caseload: CaseloadPage = CaseloadPage(self.tasks, self, current=self.current)
         self.record: CaseRecord = CaseRecord(self.tasks, self)
-        self.caseload.person_chosen.connect(self.record.show_person)
+        self.current.changed.connect(self.record.show_person)
         self.caseload.open_record.connect(self._focus_record)
         self.case_split = QSplitter(Qt.Orientation.Vertical, self)
         self.case_split.setObjectName("caseSplitter")
@@ -465,6 +468,7 @@ class MainWindow(QMainWindow):
         # On a team database the server's region and login, not Settings'.
         region = desk.team.region or s.region if desk.team is not None else s.region
         self.caseload.db_empty = empty
+        self.current.set(None)  # ids mean other people in another database
         self.caseload.set_desk(desk, region)
         self.record.set_desk(desk)
         self.worklist.set_desk(desk, region)
@@ -775,7 +779,6 @@ class MainWindow(QMainWindow):
         """Show a person's record in the Caseload section (from the Worklist or Review)."""
         self.build_pages()
         self.show_section(CASELOAD)
-        self.caseload.select_person(person_id)
         if nsi_id is not None:
             def pick(pid: int) -> None:
                 if pid == person_id:
@@ -784,8 +787,10 @@ class MainWindow(QMainWindow):
                     self.record.select_nsi(nsi_id)
                     self.record.nsi_table.setFocus()
             self.record.loaded.connect(pick)
-        if self.record.person_id != person_id:
-            self.record.show_person(person_id)
+        if self.current.id != person_id:
+            # The record shows them, and the list selects them (changing its search and
+            # filters if they leave this person out): the two never disagree.
+            self.current.set(person_id)
         elif nsi_id is not None:
             self.record.reload()
         self._focus_record()
@@ -929,9 +934,22 @@ class MainWindow(QMainWindow):
             show_message(self, "Print workbooks", "Select people in the caseload first "
                          "(Shift or Ctrl+click to select several).")
             return
-        dlg = BatchWorkbookDialog(self.desk, self.tasks, ids, self)
-        self.batch_dialog = dlg  # kept: it starts the printing after it closes
-        dlg.open()
+        desk = self.desk
+
+        def work(_p: object) -> list[tuple[int, str, str]]:
+            from probation_desk.services.queries import caseload_rows
+
+            rows = caseload_rows(desk, ids)
+            return [(pid, rows[pid].name, rows[pid].crn) for pid in ids if pid in rows]
+
+        def named(people: list[tuple[int, str, str]]) -> None:
+            # Every selected person is named before anything prints (some may be
+            # selected out of sight, above or below the rows on screen).
+            dlg = BatchWorkbookDialog(desk, self.tasks, people, self)
+            self.batch_dialog = dlg  # kept: it starts the printing after it closes
+            dlg.open()
+
+        self.tasks.op(self, work).success(named).run_in_background()
 
     def open_settings(self) -> None:
         """File > Settings."""

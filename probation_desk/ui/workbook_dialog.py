@@ -7,18 +7,20 @@ not installed in this build, the dialog says so plainly instead of failing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
     QFileDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
     QMessageBox,
     QRadioButton,
     QWidget,
@@ -199,21 +201,32 @@ def batch_summary(written: int, total: int, out: str, one_file: bool,
 
 
 class BatchWorkbookDialog(OperationDialog):
-    """Print workbooks for selected people…: options, one PDF or one file per person."""
+    """Print workbooks for selected people…: who (named), options, one PDF or one per person.
+
+    ``people`` are (person id, name, CRN) in list order: every one is named in the dialog,
+    so nobody selected out of sight is printed without being seen first.
+    """
 
     long_running = True
 
-    def __init__(self, desk: Desk, tasks: Tasks, person_ids: list[int],
+    def __init__(self, desk: Desk, tasks: Tasks, people: Sequence[tuple[int, str, str]],
                  parent: QWidget | None = None) -> None:
-        n = len(person_ids)
+        n = len(people)
+        who = "this person" if n == 1 else f"these {n:,} people"
         super().__init__(tasks, "Print workbooks",
-                         f"Pre-Intervention Module workbooks for the {n:,} selected "
-                         f"{'person' if n == 1 else 'people'}, written as PDFs.",
-                         parent, "&Print")
+                         f"Pre-Intervention Module workbooks for {who}, written as PDFs:",
+                         parent, f"&Print {n:,} workbook{'s' if n != 1 else ''}")
         from probation_desk.settings import load_settings
 
         settings = load_settings()
-        self.desk, self.person_ids = desk, list(person_ids)
+        self.desk, self.person_ids = desk, [pid for pid, _name, _crn in people]
+        self.people_list = QListWidget(self)
+        self.people_list.setAccessibleName(f"The {n:,} people whose workbooks will be printed")
+        self.people_list.addItems([f"{name} ({crn})" for _pid, name, crn in people])
+        self.people_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        row_h = self.people_list.fontMetrics().height() + 4
+        self.people_list.setMaximumHeight(row_h * min(max(n, 1), 8) + 8)
+        self.add_row("&Who", self.people_list)
         self.op: Any = None
         self.large = QCheckBox("&Large print", self)
         self.large.setChecked(settings.large_print_default)

@@ -145,7 +145,8 @@ def _openers() -> dict[str, Opener]:
         m + "workbook_dialog.WorkbookDialog": lambda w, _t: workbook_dialog.WorkbookDialog(
             w.desk, w.tasks, _person(w), w),
         m + "workbook_dialog.BatchWorkbookDialog": lambda w, _t:
-            workbook_dialog.BatchWorkbookDialog(w.desk, w.tasks, [_person(w).id], w),
+            workbook_dialog.BatchWorkbookDialog(
+                w.desk, w.tasks, [(_person(w).id, _person(w).name, _person(w).crn)], w),
         m + "review.dialogs.SignOffDialog": lambda w, _t: review_dialogs.SignOffDialog(
             w.desk, w.tasks, _review_row(w), SignOffKind.NOT_READY, w),
         m + "pdf_preview.PdfPreviewDialog": _pdf,

@@ -128,7 +128,7 @@ def test_batch_one_file_per_person(qtbot: Any, window: Any, tmp_path: Path) -> N
 
     select_known_three(qtbot, window)
     dlg = open_batch(qtbot, window)
-    assert "3 selected people" in dlg.intro.text()
+    assert "these 3 people" in dlg.intro.text()
     dlg.per_person.setChecked(True)
     folder = tmp_path / "books"
     dlg.path.setText(str(folder))
