@@ -206,9 +206,17 @@ class WorklistRow:
     version: int
 
 
-def worklist(desk: Desk, region: str = "", limit: int | None = None) -> list[WorklistRow]:
-    """Every open NSI on a withdrawn toolkit, optionally in one region."""
-    kits = {k.code: k for k in desk.catalogue.withdrawn(desk.today)}
+def worklist(desk: Desk, region: str = "", limit: int | None = None,
+             toolkit: str = "") -> list[WorklistRow]:
+    """Every open NSI on a withdrawn toolkit, optionally in one region.
+
+    ``toolkit`` narrows to one toolkit with a withdrawal, past or coming: the NSIs a
+    banner line counts (:func:`banner`), so the Worklist opened from it lists them.
+    """
+    if toolkit:
+        kits = {k.code: k for k in desk.catalogue.with_withdrawal() if k.code == toolkit}
+    else:
+        kits = {k.code: k for k in desk.catalogue.withdrawn(desk.today)}
     if not kits:
         return []
     q = (select(Nsi.id, Nsi.person_id, Person.crn, Person.name, Person.region, Person.pdu,

@@ -3,10 +3,11 @@
 Each line says what was withdrawn and when, the close-by date, and how many NSIs are
 still open in the user's caseload, region and everywhere, with a warning icon and the
 word "Overdue" once the close-by date has passed (never colour alone). Clicking a line,
-or pressing its button (Space or Enter), opens the Worklist.
+or pressing its button (Space or Enter), opens the Worklist on what the line counted:
+that toolkit's open NSIs in every region (the line's "N in all").
 
 Signals:
-    Banner.open_worklist(): a line was activated.
+    Banner.open_worklist(str): a line was activated (its toolkit's code).
     Banner.loaded(): the lines are up to date.
 """
 
@@ -76,7 +77,7 @@ class BannerLine(QFrame):
 class Banner(QWidget):
     """The strip of withdrawal notices (hidden when there are none)."""
 
-    open_worklist = Signal()
+    open_worklist = Signal(str)
     loaded = Signal()
 
     def __init__(self, tasks: Tasks, parent: QWidget | None = None) -> None:
@@ -134,7 +135,7 @@ class Banner(QWidget):
         self._lines = []
         for item in items:
             line = BannerLine(item.text(self.region), item.toolkit.name, self)
-            line.activated.connect(self.open_worklist.emit)
+            line.activated.connect(lambda code=item.toolkit.code: self.open_worklist.emit(code))
             self._lay.addWidget(line)
             self._lines.append(line)
         self.setVisible(bool(items))

@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         from probation_desk.ui.worklist import WorklistPage
 
         self.banner: Banner = Banner(self.tasks, self)
-        self.banner.open_worklist.connect(lambda: self.show_section(WORKLIST))
+        self.banner.open_worklist.connect(self.open_worklist_for)
         self._column.insertWidget(0, self.banner)
 
         # One place says whose record is open; the record and the list's selection follow.
@@ -794,6 +794,13 @@ class MainWindow(QMainWindow):
         elif nsi_id is not None:
             self.record.reload()
         self._focus_record()
+
+    def open_worklist_for(self, toolkit: str) -> None:
+        """From a banner line: the Worklist on what the line counted (that toolkit's open
+        NSIs in every region), not only the signed-in region."""
+        self.build_pages()
+        self.show_section(WORKLIST)
+        self.worklist.show_scope("", toolkit)
 
     def new_person(self) -> None:
         """Case > Add a person… (Ctrl+Shift+N): the new person's record opens."""

@@ -147,8 +147,19 @@ class WorklistPage(QWidget):
         self.region.currentIndexChanged.connect(lambda _i: self.reload())
         region_label = QLabel("Re&gion", self)
         region_label.setBuddy(self.region)
+        self.toolkit = QComboBox(self)
+        self.toolkit.setAccessibleName("Toolkit")
+        self.toolkit.addItem("All withdrawn toolkits", "")
+        self.toolkit.currentIndexChanged.connect(lambda _i: self.reload())
+        toolkit_label = QLabel("Tool&kit", self)
+        toolkit_label.setBuddy(self.toolkit)
         self.count_label = QLabel(self)
         self.count_label.setAccessibleName("How many NSIs are listed")
+        self.count_label.setWordWrap(True)  # never what sets the window's narrowest width
+        for box in (self.region, self.toolkit):
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            box.setMinimumContentsLength(12)
 
         self.model = WorklistModel(self)
         self.table = _Table(self)
@@ -194,6 +205,9 @@ class WorklistPage(QWidget):
         head.addWidget(region_label)
         head.addWidget(self.region)
         head.addSpacing(12)
+        head.addWidget(toolkit_label)
+        head.addWidget(self.toolkit)
+        head.addSpacing(12)
         head.addWidget(self.count_label, 1)
         buttons = QHBoxLayout()
         for b in (self.open_button, self.close_button, self.switch_button):
@@ -213,9 +227,22 @@ class WorklistPage(QWidget):
     def set_desk(self, desk: Desk | None, user_region: str = "") -> None:
         """Show this database's worklist, in the user's region to begin with."""
         self.desk = desk
-        self.region.blockSignals(True)
-        self.region.setCurrentIndex(max(self.region.findData(user_region), 0))
-        self.region.blockSignals(False)
+        self.toolkit.blockSignals(True)
+        self.toolkit.clear()
+        self.toolkit.addItem("All withdrawn toolkits", "")
+        if desk is not None:
+            for kit in desk.catalogue.with_withdrawal():  # a coming one too: the banner's
+                self.toolkit.addItem(kit.name, kit.code)
+        self.toolkit.blockSignals(False)
+        self.show_scope(user_region, "")
+
+    def show_scope(self, region: str, toolkit: str) -> None:
+        """List one region's (or, with "", every region's) NSIs on one toolkit (or all
+        withdrawn ones): what a banner line counted, when it is opened from there."""
+        for box, value in ((self.region, region), (self.toolkit, toolkit)):
+            box.blockSignals(True)
+            box.setCurrentIndex(max(box.findData(value), 0))
+            box.blockSignals(False)
         self.reload()
 
     def reload(self) -> None:
@@ -226,6 +253,8 @@ class WorklistPage(QWidget):
             self._enable()
             return
         region = self.region.currentData() or ""
+        toolkit = self.toolkit.currentData() or ""
+        on = f"the {self.toolkit.currentText()} toolkit" if toolkit else "withdrawn toolkits"
         self._gen += 1
         gen = self._gen
         self.count_label.setText("Loading…")
@@ -233,7 +262,7 @@ class WorklistPage(QWidget):
         def work(_p: object) -> list[WorklistRow]:
             from probation_desk.services.queries import worklist
 
-            return worklist(desk, region)
+            return worklist(desk, region, toolkit=toolkit)
 
         def done(rows: list[WorklistRow]) -> None:
             if gen != self._gen:
@@ -241,17 +270,17 @@ class WorklistPage(QWidget):
             keep = self.selected()
             self.model.set_rows(rows)
             overdue = sum(1 for r in rows if r.overdue)
-            where = f" in {region}" if region else ""
+            where = f" in {region}" if region else " in all regions"
             self.count_label.setText(
-                f"{len(rows):,} open NSI{'s' if len(rows) != 1 else ''} on withdrawn "
-                f"toolkits{where}; {overdue:,} overdue")
+                f"{len(rows):,} open NSI{'s' if len(rows) != 1 else ''} on {on}{where}; "
+                f"{overdue:,} overdue")
             if rows:
                 self.stack.setCurrentWidget(self.table)
                 row = next((i for i, r in enumerate(rows) if keep and r.nsi_id == keep.nsi_id),
                            0)
                 self.table.selectRow(row)
             else:
-                self.empty.setText(f"No open NSIs on withdrawn toolkits "
+                self.empty.setText(f"No open NSIs on {on} "
                                    f"{'in ' + region if region else 'in any region'}.")
                 self.stack.setCurrentWidget(self.empty)
             self._enable()

@@ -354,6 +354,33 @@ def test_banner_says_overdue_in_words_and_opens_the_worklist(qtbot: Any,
     assert window.stack.currentWidget() is window.worklist
 
 
+def test_the_worklist_opened_from_the_banner_lists_what_the_banner_counted(
+        qtbot: Any, window: Any, other_desk: Desk) -> None:
+    qtbot.waitUntil(lambda: bool(window.banner.lines()))
+    item = window.banner.items[0]
+    assert item.open_total > item.open_in_region  # others' regions are counted too
+    assert f"{item.open_total} in all" in window.banner.lines()[0]
+    page = window.worklist
+    assert page.region.currentText() == "London"  # the worklist starts in your region
+    strip = window.banner._lines[0]
+    strip.button.setFocus()
+    qtbot.keyClick(strip.button, Qt.Key.Key_Space)
+    assert window.stack.currentWidget() is page
+    wait_idle(qtbot, window)
+    assert page.region.currentText() == "All regions"
+    assert page.toolkit.currentText() == "Chemsex"
+    assert len(page.model.rows) == item.open_total
+    assert {r.toolkit for r in page.model.rows} == {"CHEMSEX"}
+    assert len({r.region for r in page.model.rows}) > 1
+    assert page.count_label.text() == (
+        f"{item.open_total} open NSIs on the Chemsex toolkit in all regions; "
+        f"{item.open_total} overdue")
+    # The user's own narrowing still works from there.
+    page.region.setCurrentIndex(page.region.findData("London"))
+    wait_idle(qtbot, window)
+    assert len(page.model.rows) == item.open_in_region
+
+
 def test_switch_toolkit_from_the_worklist(qtbot: Any, window: Any, other_desk: Desk) -> None:
     from probation_desk.ui.nsi_dialogs import SwitchToolkitDialog
 
