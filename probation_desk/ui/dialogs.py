@@ -191,8 +191,13 @@ class SettingsDialog(OperationDialog):
             self.errors.show("database_url", problem)
 
     def _browse(self) -> None:
+        from probation_desk.paths import default_db_path
+
+        # The file in the box, else the default file's folder: never the program's folder.
+        typed = self.database.text().strip()
+        start = typed if typed and "://" not in typed else str(default_db_path())
         path, _ = QFileDialog.getSaveFileName(
-            self, "Choose or create a database file", self.database.text(),
+            self, "Choose or create a database file", start,
             "Probation Desk databases (*.sqlite3 *.db);;All files (*)",
             options=QFileDialog.Option.DontConfirmOverwrite)
         if path:

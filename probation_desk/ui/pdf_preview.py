@@ -20,7 +20,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -159,12 +158,12 @@ class PdfPreviewDialog(QDialog):
             QMessageBox.warning(self, "Not printed", str(exc))
 
     def save_as(self) -> None:
-        target, _ = QFileDialog.getSaveFileName(self, "Save the PDF as", str(self.path),
-                                                "PDF files (*.pdf)")
+        from probation_desk.ui import files
+
+        target = files.ask_save_path(self, "workbook", "Save the PDF as", self.path.name,
+                                     "PDF files (*.pdf)", ".pdf")
         if not target:
             return
-        if not target.lower().endswith(".pdf"):
-            target += ".pdf"
         if Path(target).resolve() == self.path.resolve():
             return
         try:

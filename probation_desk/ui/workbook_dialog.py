@@ -11,13 +11,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
-    QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import PrintNeeds
+from probation_desk.ui import files
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
@@ -112,19 +112,18 @@ class WorkbookDialog(OperationDialog):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
         self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
-        docs = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        self.path = QLineEdit(str(Path(docs) / f"workbook-{person.crn}.pdf"), self)
+        self.path = QLineEdit(files.start_path("workbook", f"workbook-{person.crn}.pdf"), self)
         self.path.setAccessibleName("Save the PDF as")
         row = path_row(self, self.path, "Choose where to save the PDF", self._browse)
         self.add_row("Save &as", row, "out")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save the workbook as", self.path.text(),
-                                              "PDF files (*.pdf)")
+        path = files.ask_save_path(self, "workbook", "Save the workbook as",
+                                   f"workbook-{self.person.crn}.pdf", "PDF files (*.pdf)",
+                                   ".pdf", start=self.path.text().strip())
         if path:
-            self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+            self.path.setText(path)
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -155,6 +154,7 @@ class WorkbookDialog(OperationDialog):
 
     def on_saved(self, result: Any) -> None:
         out, pages, booklet = result
+        files.remember("workbook", out)  # the next workbook is offered the same folder
         self.preview = show_preview(self.parentWidget(), out,
                                     f"Workbook for {self.person.name}", booklet=booklet)
         if self.preview is None:  # QtPdf missing: say where it went, offer to open it
@@ -242,8 +242,7 @@ class BatchWorkbookDialog(OperationDialog):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
         self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
-        self.docs = Path(QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
+        self.docs = files.start_folder("workbook")
         self.path = QLineEdit(str(self.docs / "workbooks.pdf"), self)
         self.path.setAccessibleName("Save to")
         row = path_row(self, self.path, "Choose where to save", self._browse)
@@ -260,15 +259,14 @@ class BatchWorkbookDialog(OperationDialog):
 
     def _browse(self) -> None:
         if self.one_file.isChecked():
-            path, _ = QFileDialog.getSaveFileName(self, "Save the workbooks as",
-                                                  self.path.text(), "PDF files (*.pdf)")
-            if path:
-                self.path.setText(path if path.lower().endswith(".pdf") else path + ".pdf")
+            path = files.ask_save_path(self, "workbook", "Save the workbooks as",
+                                       "workbooks.pdf", "PDF files (*.pdf)", ".pdf",
+                                       start=self.path.text().strip())
         else:
-            path = QFileDialog.getExistingDirectory(self, "Folder for the workbooks",
-                                                    self.path.text())
-            if path:
-                self.path.setText(path)
+            path = files.ask_folder(self, "workbook", "Folder for the workbooks",
+                                    self.path.text().strip())
+        if path:
+            self.path.setText(path)
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -312,6 +310,8 @@ class BatchWorkbookDialog(OperationDialog):
             return
         parent = self.parentWidget()
         booklet = self.booklet.isChecked()
+        files.remember("workbook", self.path.text().strip(),
+                       folder=not self.one_file.isChecked())
         QDialog.accept(self)
 
         def done(result: Any) -> None:

@@ -19,11 +19,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -44,6 +43,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.services.queries import distinct_values
+from probation_desk.ui import files
 from probation_desk.ui.errors import plain_message
 from probation_desk.ui.review import model as list_model
 from probation_desk.ui.review.dialogs import SignOffDialog
@@ -488,16 +488,14 @@ class ReviewPage(QWidget):
         f = self._filter_or_say()
         if f is None:
             return
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
         where = f"-{f.region.replace(' ', '-').replace(',', '')}" if f.region else ""
         name = f"module-completion{where}-{self.desk.today.isoformat()}.{fmt}"
         caption = "Export the review list as CSV" if fmt == "csv" else "Save the report as PDF"
         kinds = "CSV files (*.csv)" if fmt == "csv" else "PDF files (*.pdf)"
-        path, _ = QFileDialog.getSaveFileName(self, caption, str(Path(folder) / name), kinds)
+        # Documents the first time, then the folder last used for CSVs (or report PDFs).
+        path = files.ask_save_path(self, "csv" if fmt == "csv" else "report", caption, name,
+                                   kinds, f".{fmt}")
         if path:
-            if not path.lower().endswith(f".{fmt}"):
-                path += f".{fmt}"
             self.export(fmt, path)
 
     def export_csv(self, path: str | Path) -> None:
