@@ -36,7 +36,7 @@ from typing import IO, Any
 
 import msgspec
 from sqlalchemy import Connection, bindparam, func, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from probation_desk.domain import contacts, interventions, module, nsi, people
 from probation_desk.domain.contacts import ContactDetails, Requirement
@@ -56,7 +56,7 @@ from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
 from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk, name_key, now_utc
 from probation_desk.store.bulk import JsonText, insert_tuples, sqlite_datetime
-from probation_desk.store.engine import DatabaseProblem
+from probation_desk.store.engine import WRITE_OPTION, DatabaseProblem
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -141,6 +141,8 @@ class ImportResult:
     """Records already in the database, identical to the file's (not added again)."""
     stopped: str | None = None
     cancelled: bool = False
+    rechecked: int = 0
+    """Batches checked again because another writer committed while they were read."""
 
     @property
     def already_present(self) -> int:
@@ -211,28 +213,36 @@ class _Importer:
         self.today = desk.today
         self.result = ImportResult()
         self.sqlite = desk.engine.dialect.name == "sqlite"
-        with desk.engine.connect() as con:
-            self.crn_to_id: dict[str, int] = dict(
-                con.execute(select(Person.crn, Person.id)).all())
-            self.next_id = {
-                m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
-                for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
-                          Contact, ContactCorrection, SiReferral, SignOff)
-            }
-            self.open_counts: dict[tuple[int, str], int] = {
-                (pid, kit): n for pid, kit, n in con.execute(
-                    select(Nsi.person_id, Nsi.toolkit, func.count())
-                    .where(Nsi.active.is_(True)).group_by(Nsi.person_id, Nsi.toolkit))
-            }
-            # A team database (PostgreSQL) stamps its own login as a sign-off's signer.
-            self.login = (con.execute(text("SELECT session_user")).scalar()
-                          if con.dialect.name == "postgresql" else None)
-        self.stored_people = len(self.crn_to_id)
-        self.had_rows = {name: n > 1 for name, n in self.next_id.items()}
+        self.at = now_utc()
+        self.at_stored: Any = sqlite_datetime(self.at) if self.sqlite else self.at
+        self.actor = desk.actor
+        # One connection writes every batch. Its state is read in one snapshot, and on
+        # SQLite PRAGMA data_version then tells each batch whether anyone else has
+        # committed since: if so, the batch is checked again under the write lock.
+        self.write_con = desk.engine.connect()
+        try:
+            con = self.write_con
+            with con.begin():
+                self.data_version = self._data_version(con)
+                self._load_state(con)
+                # A team database (PostgreSQL) stamps its own login as a sign-off's signer.
+                self.login = (con.execute(text("SELECT session_user")).scalar()
+                              if con.dialect.name == "postgresql" else None)
+        except BaseException:
+            self.write_con.close()
+            raise
+        self.write_con.execution_options(**{WRITE_OPTION: True})  # SQLite: BEGIN IMMEDIATE
+        self.first_person_id = self.next_id["person"]
+        self.id_pools: dict[str, Iterator[int]] = {}
+        self.pool_size: dict[str, int] = {}
+        self.external_people: set[int] = set()
+        """People that other writers changed during this import (their sessions are read
+        from the database, not only from this file)."""
         self.refs: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
         """Refs seen in this file (and looked up in the database): ref -> (id, person id)."""
-        self.file_refs: dict[str, set[str]] = defaultdict(set)
-        self.file_crns: set[str] = set()
+        # Dicts, not sets: insertion order lets a batch's additions be undone (_undo).
+        self.file_refs: dict[str, dict[str, None]] = defaultdict(dict)
+        self.file_crns: dict[str, None] = {}
         self.requirements: dict[int, Requirement | None] = {}  # order id -> its RAR
         self.nsi_orders: dict[int, int | None] = {}  # NSI id -> its order id
         self.pending: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
@@ -242,12 +252,13 @@ class _Importer:
         self.batch_counts: dict[str, int] = defaultdict(int)
         self.touched_people: set[int] = set()
         self.sessions: dict[int, list[ModuleSession]] = defaultdict(list)
-        self.at = now_utc()
-        self.at_stored: Any = sqlite_datetime(self.at) if self.sqlite else self.at
-        self.first_person_id = self.next_id["person"]
+        self.session_undo: list[int] = []
+        self.window: list[tuple[int, Any]] = []
+        """The records read since the last batch was written (checked again on a clash)."""
+        self.marks: tuple[Any, ...] = ()
+        self._new_window()
         self.source_json = json.dumps(source, ensure_ascii=False)
         self.audit_prefix = f'{{"file":{self.source_json},"line":'
-        self.actor = desk.actor
         self.lookup_con: Connection | None = None
         self._by_ref: dict[str, Any] = {}
         if self.sqlite:
@@ -257,10 +268,111 @@ class _Importer:
             self.d = _same
             self.ts = _same
 
+    @staticmethod
+    def _data_version(con: Connection) -> int | None:
+        if con.dialect.name != "sqlite":
+            return None
+        return int(con.exec_driver_sql("PRAGMA data_version").scalar() or 0)
+
+    def _load_state(self, con: Connection) -> None:
+        """What the checks need to know of the database: its CRNs, open NSIs, last ids."""
+        self.crn_to_id: dict[str, int] = dict(
+            con.execute(select(Person.crn, Person.id)).all())
+        self.next_id = {
+            m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
+            for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
+                      Contact, ContactCorrection, SiReferral, SignOff)
+        }
+        self.had_rows = {name: n > 1 for name, n in self.next_id.items()}
+        self.open_counts: dict[tuple[int, str], int] = {
+            (pid, kit): n for pid, kit, n in con.execute(
+                select(Nsi.person_id, Nsi.toolkit, func.count())
+                .where(Nsi.active.is_(True)).group_by(Nsi.person_id, Nsi.toolkit))
+        }
+        self.audit_seen = int(con.execute(select(func.max(AuditEntry.id))).scalar() or 0)
+
     def _new_id(self, table: str) -> int:
+        """A free id for a new row of ``table``.
+
+        On SQLite the batch is written under the write lock after checking that nobody
+        else wrote meanwhile (otherwise it is checked again under the lock, with ids
+        read there), so the next id after the largest is free. On PostgreSQL ids are
+        reserved from the table's own sequence, which every other writer also draws
+        from: no id can be handed out twice, and the sequence is always past them.
+        """
+        if not self.sqlite:
+            pool = self.id_pools.get(table)
+            value = next(pool, None) if pool is not None else None
+            return value if value is not None else self._reserve(table)
         value = self.next_id[table]
         self.next_id[table] = value + 1
         return value
+
+    def _reserve(self, table: str) -> int:
+        """Reserve the next block of ids from the sequence (PostgreSQL); the first of them."""
+        size = self.pool_size[table] = min(max(self.pool_size.get(table, 500) * 2, 1000),
+                                           50000)
+        ids = self._lookup().execute(text(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608
+            "FROM generate_series(1, :n)"), {"n": size}).scalars().all()
+        pool = iter(ids)
+        self.id_pools[table] = pool
+        return int(next(pool))
+
+    def _new_window(self) -> None:
+        """Remember where this batch's changes to the import's own state begin."""
+        self.window = []
+        self.session_undo = []
+        self.marks = (len(self.crn_to_id), len(self.file_crns),
+                      {t: len(d) for t, d in self.file_refs.items()},
+                      {t: len(d) for t, d in self.refs.items()},
+                      len(self.result.refused), dict(self.result.present))
+
+    def _undo(self) -> None:
+        """Forget everything the records since the last batch did (nothing was written)."""
+        n_crns, n_file_crns, file_refs, refs, n_refused, present = self.marks
+        _trim(self.crn_to_id, n_crns)
+        _trim(self.file_crns, n_file_crns)
+        for t, d in self.file_refs.items():
+            _trim(d, file_refs.get(t, 0))
+        for t, r in self.refs.items():
+            _trim(r, refs.get(t, 0))
+        for pid in reversed(self.session_undo):
+            self.sessions[pid].pop()
+        del self.result.refused[n_refused:]
+        self.result.present.clear()
+        self.result.present.update(present)
+        self.pending, self.pending_lines = defaultdict(list), []
+        self.batch_counts = defaultdict(int)
+
+    def _recheck(self) -> None:
+        """Check this batch's records again against the database as it is now.
+
+        Another writer committed while they were being checked: a person it added may be
+        in this file, it may have opened one of the file's toolkits for someone, or (on
+        SQLite) taken the ids this batch meant to use. Run under the write lock on
+        SQLite, so nothing can change again before the batch is written.
+        """
+        records = self.window
+        self.result.rechecked += 1
+        self._undo()
+        self.close()
+        con = self._lookup()
+        since = self.audit_seen
+        self._load_state(con)
+        self._note_others(con, since)
+        self.requirements.clear()
+        self.nsi_orders.clear()
+        self._new_window()
+        for line, rec in records:
+            self.take(line, rec)
+
+    def _note_others(self, con: Connection, since: int) -> None:
+        """The people other writers changed since audit row ``since``."""
+        self.external_people.update(pid for pid in con.execute(
+            select(AuditEntry.person_id).distinct()
+            .where(AuditEntry.id > since, AuditEntry.person_id.is_not(None))).scalars()
+            if pid is not None)
 
     def _audit(self, line: int, kind: str, table: str, entity_id: int, person_id: int,
                ref: str) -> None:
@@ -301,6 +413,46 @@ class _Importer:
         if self.lookup_con is not None:
             self.lookup_con.close()
             self.lookup_con = None
+
+    def dispose(self) -> None:
+        """Give back both connections."""
+        self.close()
+        self.write_con.close()
+
+    def take(self, line: int, rec: Any) -> bool:
+        """Check one record and queue its rows; True when the batch is full."""
+        self.window.append((line, rec))
+        res = self.result
+        handler = self.HANDLERS.get(type(rec))
+        if handler is None:
+            if isinstance(rec, Refusal):
+                res.refused.append(rec)
+                return False
+            if isinstance(rec, dict):
+                converted = _convert(line, upgrade(rec))
+                if isinstance(converted, Refusal):
+                    res.refused.append(converted)
+                    return False
+                rec = converted
+                handler = self.HANDLERS[type(rec)]
+            else:
+                res.refused.append(Refusal(line, "bad-record", "The line is not a record of "
+                                           "this format."))
+                return False
+        try:
+            added = handler(self, line, rec)
+        except RuleViolation as exc:
+            res.refused.append(Refusal(line, exc.rule, exc.message, exc.field))
+            return False
+        kind = rec.__struct_config__.tag
+        if not added:
+            res.present[kind] += 1
+            if not self.pending_lines and len(self.window) >= 1000:
+                self._new_window()  # nothing to write yet: nothing to check again
+            return False
+        self.pending_lines.append(line)
+        self.batch_counts[kind] += 1
+        return len(self.pending_lines) >= self.batch_size
 
     def _ref_of(self, table: str, row_id: int | None) -> str | None:
         if row_id is None:
@@ -344,7 +496,7 @@ class _Importer:
         if ref in self.file_refs[table]:
             raise RuleViolation("duplicate-ref", f"The {kind} reference {ref} is used twice in "
                                 "this file.", "ref")
-        self.file_refs[table].add(ref)
+        self.file_refs[table][ref] = None
         return self._stored(table, ref)
 
     def _present(self, kind: str, ref: str, row: Any, pid: int,
@@ -364,7 +516,7 @@ class _Importer:
         if rec.crn in self.file_crns:
             raise RuleViolation("duplicate-ref", f"The CRN {rec.crn} is used twice in this "
                                 "file.", "crn")
-        self.file_crns.add(rec.crn)
+        self.file_crns[rec.crn] = None
         details = people.check_person(PersonDetails(
             rec.crn, rec.name, rec.date_of_birth, rec.region, rec.pdu, rec.practitioner,
             Language[rec.language], PrintNeeds[rec.print_needs]), self.today)
@@ -555,6 +707,7 @@ class _Importer:
         if rec.withdrawn_on is None:  # a withdrawn session counts for nothing
             sessions.append(ModuleSession(s.session_date, s.supporter_role,
                                           s.supporter_name, s.completed, None, sid))
+            self.session_undo.append(pid)
         self.touched_people.add(pid)
         self._audit(line, "module_session", "module_session", sid, pid, rec.ref)
         return True
@@ -686,7 +839,7 @@ class _Importer:
     def _all_sessions(self, pid: int) -> list[ModuleSession]:
         """Sessions already in the database (for people who existed before) plus this file's."""
         stored: list[ModuleSession] = []
-        if pid < self.first_person_id:
+        if 0 < pid < self.first_person_id or pid in self.external_people:
             stored = [ModuleSession(r.session_date, SupporterRole[r.supporter_role],
                                     r.supporter_name, r.completed, None, r.id)
                       for r in self._lookup().execute(
@@ -700,46 +853,65 @@ class _Importer:
     def flush(self) -> None:
         """Write the pending batch: one transaction with its audit rows.
 
+        If another writer committed while the batch's records were being checked, they
+        are checked again first (on SQLite under the write lock the batch then holds; on
+        PostgreSQL when the database refuses the batch as clashing with a row written
+        meanwhile, up to three times). So a person or NSI added meanwhile is seen as
+        such, not written twice, and nobody else's row is ever in the way.
+
         (Writing on a second thread was tried and was slower: the sqlite3 driver releases
         and retakes the GIL for every row, so the two threads convoy.)
         """
         if not self.pending_lines:
+            self._new_window()
             return
         first = self.pending_lines[0]
         self.close()
-        try:
-            self._write(self.pending)
-        except Exception as exc:
-            raise BatchFailed(first, exc) from exc
+        attempts = 1 if self.sqlite else 3
+        for attempt in range(attempts):
+            try:
+                self._write()
+                break
+            except IntegrityError as exc:
+                if attempt == attempts - 1:
+                    raise BatchFailed(first, exc) from exc
+                self.close()
+                self._recheck()
+                self.close()
+            except Exception as exc:
+                raise BatchFailed(first, exc) from exc
         self.saved += len(self.pending_lines)
         for kind, n in self.batch_counts.items():
             self.saved_counts[kind] += n
         self.pending, self.pending_lines = defaultdict(list), []
         self.batch_counts = defaultdict(int)
+        self._new_window()
 
-    def _write(self, pending: dict[str, list[tuple[Any, ...]]]) -> None:
-        """One transaction: the rows, their people's counters and (PostgreSQL) sequences.
+    def _write(self) -> None:
+        """One transaction: the rows, their people's counters and their audit rows.
 
         Everything that summarises the rows is written with them, so a kill, a full disk
         or a refused batch can never leave a person's open count or module status out of
         step with the rows that are really there.
         """
-        with self.desk.writer.begin() as con:
+        con = self.write_con
+        with con.begin():  # SQLite: BEGIN IMMEDIATE (the write lock)
             if self.sqlite:
+                version = self._data_version(con)
+                if version != self.data_version:
+                    self._recheck()  # someone else committed: check again, under the lock
+                    self.close()
+                    self.data_version = version
                 con.exec_driver_sql("PRAGMA cache_size=-65536")  # 64 MB while loading
+            else:
+                self._note_others(con, self.audit_seen)
+            pending = self.pending
             for name, cols in _COLUMNS.items():
                 rows = pending.get(name)
                 if rows:
                     insert_tuples(con, table_of(_MODELS[name]), cols, rows)
             self._write_counters(con, pending)
-            if con.dialect.name == "postgresql":
-                # Rows came with explicit ids: move each sequence past them in this same
-                # transaction, so the next person or NSI added by hand gets a free id.
-                for name in _COLUMNS:
-                    if name != "audit" and pending.get(name):
-                        con.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "  # noqa: S608
-                            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {name}), 1))"))
+            self.audit_seen = int(con.execute(select(func.max(AuditEntry.id))).scalar() or 0)
 
     _NSI_PERSON = _COLUMNS["nsi"].index("person_id")
     _NSI_ACTIVE = _COLUMNS["nsi"].index("active")
@@ -797,6 +969,12 @@ def _sqlite_ts_or_none(value: dt.datetime | None) -> str | None:
     return None if value is None else sqlite_datetime(value)
 
 
+def _trim(d: dict[Any, Any], size: int) -> None:
+    """Remove the items added to ``d`` after it had ``size`` (dicts keep their order)."""
+    while len(d) > size:
+        d.popitem()
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -813,20 +991,20 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the loop makes millions of small objects and no cycles
     try:
-        with _indexes_deferred(desk, empty=imp.first_person_id == 1):
+        with _indexes_deferred(desk, imp.write_con, empty=imp.first_person_id == 1):
             result = _run_import(imp, records, progress)
         imp.close()
         if result.stopped is None or imp.saved:
             imp.finish()
     finally:
-        imp.close()
+        imp.dispose()
         if gc_was_enabled:
             gc.enable()
     return result
 
 
 @contextmanager
-def _indexes_deferred(desk: Desk, *, empty: bool) -> Iterator[None]:
+def _indexes_deferred(desk: Desk, con: Connection, *, empty: bool) -> Iterator[None]:
     """Into an empty SQLite database, build the secondary indexes once at the end.
 
     Building an index over a million rows at once is much faster than keeping it up to
@@ -838,14 +1016,14 @@ def _indexes_deferred(desk: Desk, *, empty: bool) -> Iterator[None]:
         return
     indexes = [ix for table in Base.metadata.sorted_tables for ix in table.indexes
                if not ix.unique]
-    with desk.writer.begin() as con:
+    with con.begin():
         for ix in indexes:
             ix.drop(con, checkfirst=True)
     try:
         yield
     finally:
         try:
-            with desk.writer.begin() as con:
+            with con.begin():
                 for ix in indexes:
                     ix.create(con, checkfirst=True)
         except SQLAlchemyError:
@@ -861,41 +1039,11 @@ _record_decoder = msgspec.json.Decoder(fmt.Record)
 
 def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
                 progress: Callable[[int], bool] | None) -> ImportResult:
-    batch_size = imp.batch_size
-    handlers = _Importer.HANDLERS
     res = imp.result
-    refused = res.refused
-    present = res.present
+    take = imp.take
     try:
         for line, rec in records:
-            handler = handlers.get(type(rec))
-            if handler is None:
-                if isinstance(rec, Refusal):
-                    refused.append(rec)
-                    continue
-                if isinstance(rec, dict):
-                    converted = _convert(line, upgrade(rec))
-                    if isinstance(converted, Refusal):
-                        refused.append(converted)
-                        continue
-                    rec = converted
-                    handler = handlers[type(rec)]
-                else:
-                    refused.append(Refusal(line, "bad-record", "The line is not a record of "
-                                           "this format."))
-                    continue
-            try:
-                added = handler(imp, line, rec)
-            except RuleViolation as exc:
-                refused.append(Refusal(line, exc.rule, exc.message, exc.field))
-                continue
-            kind = rec.__struct_config__.tag
-            if not added:
-                present[kind] += 1
-                continue
-            imp.pending_lines.append(line)
-            imp.batch_counts[kind] += 1
-            if len(imp.pending_lines) >= batch_size:
+            if take(line, rec):
                 imp.flush()
                 if progress is not None and not progress(line):
                     res.cancelled = True
