@@ -65,14 +65,33 @@ __all__ = [
     "load_template",
     "render_many",
     "render_workbook",
+    "unavailable",
 ]
 
-BOOKLET_FILLABLE_MESSAGE = (
-    "A folded booklet is for printing only, so it cannot have fillable fields. "
-    "Choose one or the other.")
-LARGE_PRINT_BOOKLET_MESSAGE = (
-    "Large print needs A4 pages, so it cannot be printed as an A5 booklet. "
-    "Choose large print or the booklet.")
+BOOKLET_FILLABLE_REASON = ("A folded booklet is for printing only, so it cannot have "
+                           "fillable fields.")
+LARGE_PRINT_BOOKLET_REASON = ("Large print needs A4 pages, so it cannot be printed as an "
+                              "A5 booklet.")
+BOOKLET_FILLABLE_MESSAGE = BOOKLET_FILLABLE_REASON + " Choose one or the other."
+LARGE_PRINT_BOOKLET_MESSAGE = LARGE_PRINT_BOOKLET_REASON + " Choose large print or the booklet."
+
+CONFLICTS: tuple[tuple[str, str, str, str], ...] = (
+    ("booklet", "fillable", BOOKLET_FILLABLE_REASON, BOOKLET_FILLABLE_MESSAGE),
+    ("booklet", "large_print", LARGE_PRINT_BOOKLET_REASON, LARGE_PRINT_BOOKLET_MESSAGE),
+)
+"""Options that cannot be printed together: (option, option, why, why and what to do)."""
+
+
+def unavailable(options: WorkbookOptions) -> dict[str, tuple[str, str]]:
+    """The options that cannot be added to ``options`` as they are, each with the option
+    that excludes it and why (so a form can disable it up front and say so in words)."""
+    out: dict[str, tuple[str, str]] = {}
+    for a, b, why, _message in CONFLICTS:
+        if getattr(options, a) and not getattr(options, b):
+            out.setdefault(b, (a, why))
+        if getattr(options, b) and not getattr(options, a):
+            out.setdefault(a, (b, why))
+    return out
 
 
 class WorkbookOptionError(ValueError):
@@ -102,10 +121,9 @@ class WorkbookOptions:
 
     def check(self) -> None:
         """Refuse combinations that cannot be printed (:class:`WorkbookOptionError`)."""
-        if self.booklet and self.fillable:
-            raise WorkbookOptionError(BOOKLET_FILLABLE_MESSAGE)
-        if self.booklet and self.large_print:
-            raise WorkbookOptionError(LARGE_PRINT_BOOKLET_MESSAGE)
+        for a, b, _why, message in CONFLICTS:
+            if getattr(self, a) and getattr(self, b):
+                raise WorkbookOptionError(message)
 
     @property
     def look(self) -> Look:

@@ -7,14 +7,17 @@ backups) remembers its own folder in the window's settings (``folders/<kind>`` i
 not move where workbooks go. A remembered folder that has since gone falls back to
 Documents; nothing ever starts in the program's own folder (the working directory Qt
 uses when it is given no folder).
+
+:class:`PathEdit` is the box such a path is shown in: wide enough for the whole path.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtCore import QRect, QSize, QStandardPaths, Qt
+from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QStyle, QStyleOptionFrame, QWidget
 
 from probation_desk.ui.widgets import window_settings
 
@@ -88,3 +91,69 @@ def ask_folder(parent: QWidget | None, kind: str, caption: str, start: str = "")
     if path:
         remember(kind, path, folder=True)
     return path
+
+
+PATH_SCREEN_SHARE = 0.7
+"""A path box asks for at most this share of the screen's width."""
+
+
+class PathEdit(QLineEdit):
+    """A path box that asks for room to show its whole path (up to most of the screen's
+    width, never "…cuments/workbook-C000043.pdf"). A path longer still is shown elided
+    in the middle while the box is not being edited (its start and the file name stay
+    readable), with the full path as its tooltip and accessible description."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.textChanged.connect(self._changed)
+        self._changed(text)
+
+    def _changed(self, text: str) -> None:
+        self.setToolTip(text)
+        self.setAccessibleDescription(f"The full path: {text}" if text else "")
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        margins = self.textMargins()
+        text = self.fontMetrics().horizontalAdvance(self.text() or "M" * 30)
+        inner = QSize(text + margins.left() + margins.right() + 8, hint.height())
+        want = self.style().sizeFromContents(QStyle.ContentsType.CT_LineEdit, option, inner,
+                                             self)
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        most = int(screen.availableGeometry().width() * PATH_SCREEN_SHARE) if screen else 2000
+        return QSize(max(hint.width(), min(want.width(), most)), hint.height())
+
+    def _text_rect(self) -> QRect:
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        rect = self.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option,
+                                           self)
+        rect = rect.marginsRemoved(self.textMargins())
+        rect.adjust(2, 0, -2, 0)  # QLineEdit's own horizontal margin
+        return rect
+
+    def shown_text(self) -> str:
+        """The text as painted now: the whole path, or elided in the middle."""
+        room = self._text_rect().width()
+        text = self.text()
+        if self.hasFocus() or self.fontMetrics().horizontalAdvance(text) <= room:
+            return text
+        return self.fontMetrics().elidedText(text, Qt.TextElideMode.ElideMiddle, room)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        shown = self.shown_text()
+        if shown == self.text():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelLineEdit, option, painter,
+                                   self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        painter.drawText(self._text_rect(), int(Qt.AlignmentFlag.AlignVCenter
+                                                | Qt.AlignmentFlag.AlignLeft), shown)
+        painter.end()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMessageBox,
     QRadioButton,
@@ -41,26 +40,52 @@ UNAVAILABLE = ("Printing workbooks is not available in this version of Probation
                "({detail}). Nothing was printed.")
 
 
-BOOKLET_NOTE = ("The booklet is print-only: it has no fillable fields, so it is "
-                "printed double-sided and filled in by hand.")
+OPTION_NAMES = {"large_print": "Large print", "booklet": "A5 booklet",
+                "fillable": "Fillable on screen"}
+"""The printing options as the dialogs name them (in the notes about what cannot mix)."""
 
 
-def exclusive_options(booklet: QCheckBox, fillable: QCheckBox, note: QLabel) -> None:
-    """Booklet and fillable cannot both be ticked; ticking the booklet says why."""
-    def on_booklet(on: bool) -> None:
-        if on:
-            fillable.setChecked(False)
-        fillable.setEnabled(not on)
-        fillable.setToolTip(BOOKLET_NOTE if on else "")
-        note.setVisible(on)
+def option_rules(dialog: OperationDialog, boxes: dict[str, QCheckBox]) -> QLabel:
+    """Options the printer cannot combine (the printing layer's rule, ``unavailable``):
+    while one is ticked the other is disabled up front, never refused after Print, and a
+    note under the options says which and why, in the printer's words."""
+    note = QLabel(dialog)
+    note.setWordWrap(True)
+    note.setAccessibleName("Options not available")
+    note.hide()
+    dialog.form.addRow("", note)
+    try:
+        from probation_desk.printing.workbook import WorkbookOptions, unavailable
+    except ImportError:  # printing is not in this build: Print says so
+        return note
 
-    def on_fillable(on: bool) -> None:
-        if on:
-            booklet.setChecked(False)
+    def update(_on: bool = False) -> None:
+        def ticked(name: str) -> bool:
+            return name in boxes and boxes[name].isChecked()
 
-    booklet.toggled.connect(on_booklet)
-    fillable.toggled.connect(on_fillable)
-    on_booklet(booklet.isChecked())
+        off = unavailable(WorkbookOptions(large_print=ticked("large_print"),
+                                          booklet=ticked("booklet"),
+                                          fillable=ticked("fillable")))
+        lines = []
+        for name, box in boxes.items():
+            why = off.get(name)
+            text = ""
+            if why is not None:
+                other = OPTION_NAMES[why[0]]
+                text = (f"{OPTION_NAMES[name]} is not available with {other}: {why[1]} "
+                        f"Untick {other} to choose it.")
+                lines.append(text)
+            box.setEnabled(why is None)
+            box.setToolTip(text)
+            box.setAccessibleDescription(text)
+        note.setText("\n".join(lines))
+        note.setVisible(bool(lines))
+        dialog.fit_to_contents()  # the note shows whole, never over the options
+
+    for box in boxes.values():
+        box.toggled.connect(update)
+    update()
+    return note
 
 
 def printer() -> Callable[..., int]:
@@ -72,17 +97,6 @@ def printer() -> Callable[..., int]:
     return print_workbook
 
 
-
-def add_booklet_note(dialog: OperationDialog, booklet: QCheckBox, fillable: QCheckBox
-                     ) -> QLabel:
-    """The "booklet is print-only" note, shown while the booklet is ticked."""
-    note = QLabel(BOOKLET_NOTE, dialog)
-    note.setWordWrap(True)
-    note.setAccessibleName("About the booklet")
-    note.hide()
-    dialog.form.addRow("", note)
-    exclusive_options(booklet, fillable, note)
-    return note
 
 class WorkbookDialog(OperationDialog):
     """Choose workbook options and where to save the PDF."""
@@ -111,8 +125,11 @@ class WorkbookDialog(OperationDialog):
         for box in (self.large, self.booklet, self.fillable, self.show_crn, self.blank):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
-        self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
-        self.path = QLineEdit(files.start_path("workbook", f"workbook-{person.crn}.pdf"), self)
+        self.options_note = option_rules(self, {"large_print": self.large,
+                                                "booklet": self.booklet,
+                                                "fillable": self.fillable})
+        self.path = files.PathEdit(files.start_path("workbook", f"workbook-{person.crn}.pdf"),
+                                   self)
         self.path.setAccessibleName("Save the PDF as")
         row = path_row(self, self.path, "Choose where to save the PDF", self._browse)
         self.add_row("Save &as", row, "out")
@@ -124,6 +141,7 @@ class WorkbookDialog(OperationDialog):
                                    ".pdf", start=self.path.text().strip())
         if path:
             self.path.setText(path)
+            self.fit_to_contents()  # room for the whole path
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -241,9 +259,11 @@ class BatchWorkbookDialog(OperationDialog):
                     self.per_person):
             box.setAccessibleName(box.text().replace("&", ""))
             self.add_row("", box)
-        self.booklet_note = add_booklet_note(self, self.booklet, self.fillable)
+        self.options_note = option_rules(self, {"large_print": self.large,
+                                                "booklet": self.booklet,
+                                                "fillable": self.fillable})
         self.docs = files.start_folder("workbook")
-        self.path = QLineEdit(str(self.docs / "workbooks.pdf"), self)
+        self.path = files.PathEdit(str(self.docs / "workbooks.pdf"), self)
         self.path.setAccessibleName("Save to")
         row = path_row(self, self.path, "Choose where to save", self._browse)
         self.add_row("Save &to", row, "out")
@@ -267,6 +287,7 @@ class BatchWorkbookDialog(OperationDialog):
                                     self.path.text().strip())
         if path:
             self.path.setText(path)
+            self.fit_to_contents()
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.ui.conftest import wait_idle
 
@@ -74,23 +75,113 @@ def test_print_pdf_renders_every_page_to_a_printer(qtbot: Any, tmp_path: Path) -
     doc.close()
 
 
+def labels_whole(dlg: Any) -> None:
+    """Every visible label in the dialog has the room its text needs, none overlapping."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    QApplication.processEvents()
+    shown = [w for w in dlg.findChildren(QWidget) if w.isVisible()
+             and isinstance(w, QLabel | QAbstractButton) and w.parentWidget() is dlg]
+    for w in shown:
+        if isinstance(w, QLabel) and w.wordWrap():
+            assert w.height() >= w.heightForWidth(w.width()), w.text()
+        else:
+            assert w.width() >= w.minimumSizeHint().width(), w.text()
+    for a in shown:
+        for b in shown:
+            if a is not b:
+                assert not a.geometry().intersects(b.geometry()), (a.text(), b.text())
+
+
 def test_booklet_and_fillable_cannot_both_be_ticked(qtbot: Any, window: Any) -> None:
-    from probation_desk.ui.workbook_dialog import BOOKLET_NOTE, WorkbookDialog
+    from probation_desk.printing.workbook import BOOKLET_FILLABLE_REASON
+    from probation_desk.ui.workbook_dialog import WorkbookDialog
 
     person = window.desk.person_by_crn("L900001")
     dlg = WorkbookDialog(window.desk, window.tasks, person, window)
     qtbot.addWidget(dlg)
     dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.large.setChecked(False)
     dlg.fillable.setChecked(True)
-    assert not dlg.booklet_note.isVisible()
+    assert not dlg.booklet.isEnabled()  # the other way round is prevented too
+    assert "Untick Fillable on screen" in dlg.booklet.toolTip()
+    dlg.fillable.setChecked(False)
+    assert dlg.booklet.isEnabled() and not dlg.options_note.isVisible()
     dlg.booklet.setChecked(True)
     assert dlg.booklet.isChecked() and not dlg.fillable.isChecked()
     assert not dlg.fillable.isEnabled()
-    assert dlg.booklet_note.isVisible() and dlg.booklet_note.text() == BOOKLET_NOTE
-    assert "print-only" in BOOKLET_NOTE
+    assert dlg.options_note.isVisible()
+    assert (f"Fillable on screen is not available with A5 booklet: {BOOKLET_FILLABLE_REASON} "
+            "Untick A5 booklet to choose it.") in dlg.options_note.text()
+    labels_whole(dlg)  # the note is whole and over nothing (it overlapped Blank copy)
     dlg.booklet.setChecked(False)
-    assert dlg.fillable.isEnabled() and not dlg.booklet_note.isVisible()
+    assert dlg.fillable.isEnabled() and not dlg.options_note.isVisible()
     wait_idle(qtbot, window)
+
+
+def test_large_print_and_the_booklet_are_prevented_up_front(qtbot: Any, window: Any) -> None:
+    """Large print cannot be an A5 booklet: the booklet is disabled with the printer's
+    reason while large print is ticked (it was refused only after pressing Print)."""
+    from probation_desk.printing.workbook import LARGE_PRINT_BOOKLET_REASON
+    from probation_desk.ui.workbook_dialog import WorkbookDialog
+
+    person = window.desk.person_by_crn("L900001")
+    dlg = WorkbookDialog(window.desk, window.tasks, person, window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.large.setChecked(True)
+    assert not dlg.booklet.isEnabled() and not dlg.booklet.isChecked()
+    reason = (f"A5 booklet is not available with Large print: {LARGE_PRINT_BOOKLET_REASON} "
+              "Untick Large print to choose it.")
+    assert dlg.options_note.isVisible() and dlg.options_note.text() == reason
+    assert dlg.booklet.accessibleDescription() == reason
+    labels_whole(dlg)
+    qtbot.keyClick(dlg, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)  # the booklet's key
+    assert not dlg.booklet.isChecked()
+    dlg.large.setChecked(False)
+    dlg.booklet.setChecked(True)
+    assert not dlg.large.isEnabled()
+    assert "Large print is not available with A5 booklet" in dlg.options_note.text()
+    labels_whole(dlg)
+    dlg.done(0)
+
+
+def test_the_save_path_shows_whole(qtbot: Any, window: Any, tmp_path: Path) -> None:
+    """The path box is wide enough for the whole path (it showed "…cuments/workbook-…");
+    one too long for the screen is elided in the middle, the file name kept; the full path
+    is its tooltip and accessible description."""
+    from probation_desk.ui import files
+    from probation_desk.ui.workbook_dialog import WorkbookDialog
+
+    person = window.desk.person_by_crn("L900001")
+    for folder, whole in ((Path("/tmp"), True),
+                          (tmp_path / "Probation workbooks for the Cardiff and Vale PDU",
+                           False)):
+        folder.mkdir(exist_ok=True)
+        files.remember("workbook", folder / "x.pdf")
+        dlg = WorkbookDialog(window.desk, window.tasks, person, window)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        qtbot.waitExposed(dlg)
+        QApplication.processEvents()
+        box = dlg.path
+        path = str(folder / "workbook-L900001.pdf")
+        assert box.text() == path
+        dlg.save_button.setFocus()  # not being edited
+        if whole:
+            assert box.width() >= box.fontMetrics().horizontalAdvance(path) + 8
+            assert box.shown_text() == path
+        else:  # longer than the 800-pixel test screen allows
+            shown = box.shown_text()
+            assert "…" in shown and shown.startswith("/tmp/")
+            assert shown.endswith("workbook-L900001.pdf")
+        assert box.toolTip() == path and path in box.accessibleDescription()
+        box.setFocus()
+        assert box.shown_text() == path  # edited: the real text
+        labels_whole(dlg)
+        dlg.done(0)
 
 
 # ------------------------------------------------------------------ batch
