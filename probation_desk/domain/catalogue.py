@@ -66,7 +66,6 @@ class Toolkit:
     withdrawn_from: dt.date | None = None
     close_by: dt.date | None = None
     resource_pack: bool = False
-    allow_duplicates: bool = False
     assumptions: str = ""
     outcomes: tuple[OutcomeRule, ...] = DEFAULT_OUTCOMES
 
@@ -165,6 +164,14 @@ class Catalogue:
                     raise ValueError(f"toolkit {row['code']}: outcomes not of its type: "
                                      f"{', '.join(sorted(missing))}")
                 outcomes = tuple(o for o in type_outcomes if o.code in wanted)
+            if row.get("allow_duplicates"):
+                # The database keeps one open NSI per person and toolkit (a partial unique
+                # index, on SQLite and PostgreSQL): a toolkit cannot promise a second one.
+                raise ValueError(
+                    f"toolkit {row['code']}: allow_duplicates is not supported. Probation "
+                    "Desk keeps one open NSI per person and toolkit, and the database "
+                    "enforces it; remove the option (close the open NSI before opening "
+                    "another).")
             withdrawn = _date(row.get("withdrawn_from"))
             close_by = _date(row.get("close_by"))
             if close_by is not None and (withdrawn is None or close_by < withdrawn):
@@ -177,7 +184,6 @@ class Catalogue:
                     withdrawn_from=withdrawn,
                     close_by=close_by,
                     resource_pack=bool(row.get("resource_pack", False)),
-                    allow_duplicates=bool(row.get("allow_duplicates", False)),
                     assumptions=str(row.get("assumptions", "")),
                     outcomes=outcomes,
                 )

@@ -218,7 +218,7 @@ def check_open(kit: Toolkit, fields: NsiFields, today: dt.date, *,
             f"The {kit.titled} was only available from {uk_long(kit.available_from)}.",
             "referral_date",
         )
-    if checked.is_open and open_of_same_toolkit > 0 and not kit.allow_duplicates:
+    if checked.is_open and open_of_same_toolkit > 0:
         raise RuleViolation(
             "duplicate-open-nsi",
             f"This person already has an open {kit.name} NSI. Update that one, or close it "

@@ -245,10 +245,18 @@ def test_a_closed_nsi_of_the_same_toolkit_may_be_added() -> None:
                           historical=True).is_open
 
 
-def test_a_toolkit_that_allows_duplicates_accepts_a_second_open_nsi() -> None:
-    kit = replace(NEW_ME_MOT, allow_duplicates=True)
-    assert check_open(kit, NsiFields("NMMOT", referral_date=NOW), NOW,
-                      open_of_same_toolkit=2).is_open
+def test_a_catalogue_promising_two_open_nsis_of_a_toolkit_is_refused() -> None:
+    # The database allows one open NSI per person and toolkit (a partial unique index):
+    # a toolkit marked allow_duplicates would pass the check and then be refused by the
+    # database with a false "opened a moment ago, perhaps by someone else".
+    with pytest.raises(ValueError, match="allow_duplicates is not supported"):
+        Catalogue.from_dict({"toolkits": [{"code": "A", "name": "Alpha",
+                                           "allow_duplicates": True}]})
+    assert Catalogue.from_dict({"toolkits": [{"code": "A", "name": "Alpha",
+                                              "allow_duplicates": False}]}).get("A")
+    with pytest.raises(RuleViolation, match="already has an open"):
+        check_open(NEW_ME_MOT, NsiFields("NMMOT", referral_date=NOW), NOW,
+                   open_of_same_toolkit=1)
 
 
 # ----------------------------------------------------------------------------- in-flight NSIs
@@ -485,7 +493,7 @@ def test_catalogue_defaults() -> None:
     assert cat.nsi_type == "Toolkit"
     assert kit.available_from == dt.date(2000, 1, 1)
     assert kit.withdrawn_from is None and kit.close_by is None
-    assert not kit.resource_pack and not kit.allow_duplicates
+    assert not kit.resource_pack
     assert kit.lifecycle(NOW) is Lifecycle.APPROVED
 
 
