@@ -38,14 +38,24 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
 
 
 def daily_backup(url: str, keep: int) -> None:
-    """Back up a SQLite file once per day of use (a failure is logged, never fatal)."""
-    from probation_desk.store.backup import BackupProblem, backup, taken_today
+    """Back up a SQLite file once per day of use (a failure is logged, never fatal).
+
+    First removes any ``.part`` file a killed backup left behind (it can be as large as
+    the database), whether or not today's backup is still to be taken.
+    """
+    from probation_desk.store.backup import (
+        BackupProblem,
+        backup,
+        remove_stale_parts,
+        taken_today,
+    )
     from probation_desk.store.engine import sqlite_path
 
     path = sqlite_path(url)
     if path is None or not path.exists():
         return
     try:
+        remove_stale_parts()
         if not taken_today(url):
             backup(url, reason="daily", keep=keep)
     except (BackupProblem, OSError) as exc:

@@ -9,11 +9,14 @@ A backup is a whole database, so it carries the audit trail with everything else
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +63,81 @@ def _new_file(path: Path) -> int:
     return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
 
 
+def _new_part(path: Path) -> int:
+    """Create a backup's ``.part`` file owner-only and lock it while it is being written.
+
+    The lock (``flock``) goes when the writer does, even when it is killed, so
+    :func:`remove_stale_parts` can tell a copy still being made from one left behind.
+    """
+    with _folder_lock(path.parent):  # so no cleaner sees it between creation and lock
+        fd = _new_file(path)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
+    return fd
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the folder itself (a brief one)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def remove_stale_parts(folder: Path | None = None) -> list[Path]:
+    """Delete the ``.part`` files (and their journals) that no running backup is writing.
+
+    A backup killed mid-copy (say, the window closed by force while the day's copy was
+    being made) leaves a ``.part`` file up to the size of the database; the next backup
+    or start removes it. One still locked belongs to a backup in progress and is left.
+    Returns the files removed.
+    """
+    folder = folder or backup_dir()
+    gone: list[Path] = []
+    try:
+        with _folder_lock(folder):
+            _remove_unlocked(folder, gone)
+    except OSError:
+        pass
+    return gone
+
+
+def _remove_unlocked(folder: Path, gone: list[Path]) -> None:
+    names = sorted(p for p in folder.iterdir() if p.name.startswith(".")
+                   and p.name.endswith((".part", ".part-journal")))
+    for p in names:
+        if p.name.endswith("-journal"):
+            continue
+        try:
+            fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # a backup is writing it now
+            for stale in (p.with_name(p.name + "-journal"), p):
+                try:
+                    stale.unlink()
+                    gone.append(stale)
+                except FileNotFoundError:
+                    pass
+        finally:
+            os.close(fd)
+    for p in names:  # a journal whose copy is gone
+        if p.name.endswith("-journal") and not p.with_name(p.name[:-8]).exists() \
+                and p not in gone:
+            p.unlink(missing_ok=True)
+            gone.append(p)
+
+
 def _target(url: str, reason: str, ext: str, folder: Path) -> Path:
     stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
     base = f"{_stem(url)}-{stamp}"
@@ -78,8 +156,9 @@ def sqlite_backup(source: Path, dest: Path) -> None:
     The copy is a single self-contained file (rollback journal, not WAL).
     """
     tmp = dest.with_name(f".{dest.name}.part")
+    lock = -1
     try:
-        os.close(_new_file(tmp))
+        lock = _new_part(tmp)  # held (locked) until the copy is renamed into place
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             dst = sqlite3.connect(tmp)
@@ -95,6 +174,9 @@ def sqlite_backup(source: Path, dest: Path) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        if lock >= 0:
+            os.close(lock)
 
 
 def pg_dump_path() -> str | None:
@@ -123,7 +205,7 @@ def pg_backup(url: str, dest: Path) -> None:
             "who backs up the server itself.")
     tmp = dest.with_name(f".{dest.name}.part")
     try:
-        fd = _new_file(tmp)
+        fd = _new_part(tmp)  # locked until closed, after the dump
         with os.fdopen(fd, "wb") as out:
             run = subprocess.run([tool, "--format=custom", "--no-owner", "--dbname",
                                   _libpq_url(url)], stdout=out, stderr=subprocess.PIPE,
@@ -151,6 +233,7 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
     folder = backup_dir() if dest is None else None
     if dest is None:
         assert folder is not None
+        remove_stale_parts(folder)
         dest = _target(url, reason, ext, folder)
     elif dest.is_dir():
         dest = _target(url, reason, ext, dest)

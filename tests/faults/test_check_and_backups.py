@@ -160,3 +160,53 @@ def test_automatic_backups_are_daily_and_pruned(tmp_path: Path) -> None:
         backup(url, reason="daily")
     prune(url, 3)
     assert len([b for b in list_backups(url) if b.reason != "manual"]) == 3
+
+
+def _started(proc: Any) -> None:
+    line = proc.stdout.readline()
+    assert line.strip() == "copying", (line, proc.stderr.read() if proc.poll() else "")
+
+
+def test_a_backup_killed_mid_copy_leaves_nothing_behind_after_the_next_start(
+        tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from probation_desk.services.session import daily_backup, open_desk
+    from probation_desk.store.backup import backup_dir
+
+    url = big_enough(tmp_path)
+    root = Path(__file__).resolve().parents[2]
+
+    def slow_backup() -> Any:
+        proc = subprocess.Popen([sys.executable, "-m", "tests.faults.slow_backup", url],
+                                cwd=root, env=os.environ.copy(), text=True,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _started(proc)
+        return proc
+
+    def parts() -> set[Path]:
+        return {p for p in backup_dir().iterdir() if ".part" in p.name}
+
+    killed = slow_backup()
+    left = parts()
+    assert left, "the copy being made is a .part file"
+    for p in left:  # owner-only while it exists
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    killed.send_signal(signal.SIGKILL)
+    killed.communicate(timeout=30)
+    assert parts() == left  # what a killed copy leaves behind
+    running = slow_backup()  # another backup, still copying
+    try:
+        theirs = parts() - left
+        assert theirs
+        daily_backup(url, 14)  # as the next start does
+        assert parts() == theirs  # the stale copy went; the one being made stays
+        running.send_signal(signal.SIGKILL)
+        running.communicate(timeout=30)
+    finally:
+        if running.poll() is None:
+            running.kill()
+    open_desk(url).engine.dispose()  # the next start clears that one too
+    assert parts() == set()
