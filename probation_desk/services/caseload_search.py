@@ -46,7 +46,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select, text
 
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.services.queries import SORT_COLUMNS, CaseloadFilter, escape_like
+from probation_desk.services.queries import (
+    SORT_COLUMNS,
+    CaseloadFilter,
+    escape_like,
+    managed_by,
+)
 from probation_desk.store import search_index
 from probation_desk.store.models import Nsi, Person
 
@@ -67,6 +72,8 @@ class SearchResult:
 
     total: int | None
     ids: list[int]
+    note: str = ""
+    """Set when an exact CRN was shown past the filters: which ones, in words."""
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ def _fts_ids(key: str) -> Any:
 
 def _has_filters(f: CaseloadFilter) -> bool:
     return bool(f.region or f.pdu or f.practitioner or f.module_status or f.toolkit
-                or f.nsi_status)
+                or f.nsi_status or f.mine)
 
 
 def _walkable(f: CaseloadFilter, sort: str) -> bool:
@@ -156,6 +163,8 @@ def _filter_conds(f: CaseloadFilter) -> list[ColumnElement[bool]]:
         conds.append(Person.pdu == f.pdu)
     if f.practitioner:
         conds.append(Person.practitioner == f.practitioner)
+    if f.mine:
+        conds.append(managed_by(f.mine))
     if f.module_status:
         conds.append(Person.module_status == f.module_status)
     if f.toolkit or f.nsi_status:
@@ -336,9 +345,63 @@ def _narrows(before: str, after: str) -> bool:
     return name_key(b) in name_key(a)
 
 
+def past_filters(desk: Desk, f: CaseloadFilter) -> SearchResult | None:
+    """An exact CRN typed in the search finds that person whatever the filters: the
+    person alone, with the filters they are outside of in words ("C000123 is in Wales,
+    outside the London filter: shown anyway"). None when the search is not an exact CRN,
+    nobody has it, or the person is inside every filter (the list shows them anyway).
+    """
+    from probation_desk.domain.module import ModuleStatus
+    from probation_desk.domain.nsi import Status
+    from probation_desk.domain.people import CRN_RE
+
+    crn = f.search.strip().upper()
+    if not CRN_RE.match(crn) or not _has_filters(f):
+        return None
+    with desk.engine.connect() as con:
+        p = con.execute(select(Person.id, Person.region, Person.pdu, Person.practitioner,
+                               Person.module_status).where(Person.crn == crn)).first()
+        if p is None:
+            return None
+        past: list[str] = []
+        if f.region and p.region != f.region:
+            past.append(f"is in {p.region}, outside the {f.region} filter")
+        if f.pdu and p.pdu != f.pdu:
+            past.append(f"is in the {p.pdu} PDU, outside the {f.pdu} filter")
+        if f.mine and p.practitioner != f.mine:
+            past.append(f"is managed by {p.practitioner}, not on your caseload")
+        if f.practitioner and p.practitioner != f.practitioner:
+            past.append(f"is managed by {p.practitioner}, outside the {f.practitioner} "
+                        "filter")
+        if f.module_status and p.module_status != f.module_status:
+            shown = ModuleStatus[p.module_status].value.lower()
+            want = ModuleStatus[f.module_status].value.lower()
+            past.append(f"has the module {shown}, outside the '{want}' filter")
+        if f.toolkit or f.nsi_status:
+            q = select(Nsi.id).where(Nsi.person_id == p.id)
+            words = []
+            if f.toolkit:
+                q = q.where(Nsi.toolkit == f.toolkit)
+                kit = next((k.name for k in desk.catalogue.toolkits if k.code == f.toolkit),
+                           f.toolkit)
+                words.append(kit)
+            if f.nsi_status:
+                q = q.where(Nsi.status == f.nsi_status)
+                words.append(Status[f.nsi_status].value.lower())
+            if con.execute(q.limit(1)).first() is None:
+                past.append(f"has no {' '.join(reversed(words))} NSI, outside that filter")
+    if not past:
+        return None
+    return SearchResult(1, [p.id], f"{crn} {', and '.join(past)}: shown anyway.")
+
+
 def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, limit: int = 200) -> SearchResult:
-    """The list's first ``limit`` ids, or all of it when a search term matches few."""
+    """The list's first ``limit`` ids, or all of it when a search term matches few (an
+    exact CRN outside the filters: that person, see :func:`past_filters`)."""
+    found = past_filters(desk, f)
+    if found is not None:
+        return found
     return _search(desk, f, sort, descending, limit)[0]
 
 
@@ -411,6 +474,11 @@ class CaseloadSearcher:
         with self._lock:
             last = self._last
             self._latest = (key, f.search)
+        past = past_filters(desk, f)
+        if past is not None:
+            with self._lock:
+                self._last = None  # one person past the filters: nothing to narrow
+            return past
         if last is None or last.key != key or not _narrows(last.term, f.search):
             result, found = _search(desk, f, sort, descending, limit)
             with self._lock:

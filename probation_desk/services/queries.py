@@ -31,6 +31,9 @@ class CaseloadFilter:
     toolkit: str = ""
     nsi_status: str = ""  # a Status name: people with at least one NSI of this status
     module_status: str = ""
+    mine: str = ""
+    """My caseload: only the people this identity manages ('' = everyone); see
+    :func:`my_identity` for who 'me' is."""
 
 
 SORT_COLUMNS = {
@@ -60,6 +63,22 @@ class CaseRow:
     rar_over: bool
 
 
+def my_identity(desk: Desk) -> str:
+    """Who 'my caseload' belongs to: the signed-in user as the Desk records them.
+
+    On a personal SQLite file that is the name in the settings; on a team PostgreSQL
+    database it is the server's login (``services.team``), the same name the server
+    stamps on every record. A new person's managing practitioner defaults to it.
+    """
+    return desk.actor
+
+
+def managed_by(identity: str) -> ColumnElement[bool]:
+    """People whose managing practitioner is ``identity`` (exactly as recorded: the
+    practitioner index answers it)."""
+    return Person.practitioner == identity
+
+
 def escape_like(text: str) -> str:
     """Typed text as a literal inside a LIKE pattern (``%`` and ``_`` match themselves)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -86,6 +105,8 @@ def _caseload_where(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
         q = q.where(Person.pdu == f.pdu)
     if f.practitioner:
         q = q.where(Person.practitioner == f.practitioner)
+    if f.mine:
+        q = q.where(managed_by(f.mine))
     if f.module_status:
         q = q.where(Person.module_status == f.module_status)
     if f.toolkit or f.nsi_status:

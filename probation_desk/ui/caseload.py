@@ -40,7 +40,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -399,6 +399,9 @@ class CaseloadPage(QWidget):
         self.user_region = ""
         self.db_empty = False
         """Set by the window: the database has nobody in it at all."""
+        self.me = ""
+        """Whose 'My caseload' this is (``queries.my_identity``), set with the desk."""
+        self.last_note = ""
         self.setAccessibleName("Caseload")
         self._search_gen = 0
         self._rows_painted = False
@@ -460,6 +463,13 @@ class CaseloadPage(QWidget):
         self.module.addItem("Any module status", "")
         for m in ModuleStatus:
             self.module.addItem(m.value, m.name)
+        self.everyone_button = QPushButton("Everyone (Ctrl+E)", self)
+        self.everyone_button.setCheckable(True)
+        self.everyone_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.everyone_button.setAccessibleName("Everyone, not only my caseload")
+        self.everyone_button.setToolTip("Ctrl+E: everyone on the database, or back to my "
+                                        "caseload (the people I manage)")
+        self.everyone_button.toggled.connect(self._scope_changed)
         self.clear_button = QPushButton("Cle&ar filters", self)
         self.clear_button.setAccessibleName("Clear the search and filters")
         self.clear_button.clicked.connect(self.clear_filters)
@@ -468,6 +478,7 @@ class CaseloadPage(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(search_label, 0, 0)
         grid.addWidget(self.search, 0, 1, 1, 3)
+        grid.addWidget(self.everyone_button, 0, 4)
         grid.addWidget(self.clear_button, 0, 5)
         pairs = (("&Region", self.region), ("P&DU", self.pdu),
                  ("&Practitioner", self.practitioner), ("&Toolkit", self.toolkit),
@@ -482,6 +493,10 @@ class CaseloadPage(QWidget):
 
         self.count_label = QLabel("Opening the database…", self)
         self.count_label.setAccessibleName("How many people are listed")
+        self.note_label = QLabel(self)
+        self.note_label.setWordWrap(True)
+        self.note_label.setAccessibleName("Shown past the filters")
+        self.note_label.hide()
 
         self.table = CaseloadTable(self)
         self.table.setModel(self.model)
@@ -528,14 +543,17 @@ class CaseloadPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(self.count_label, 1)
         lay.addLayout(head)
+        lay.addWidget(self.note_label)
         lay.addWidget(self.stack, 1)
-        self.setTabOrder(self.search, self.clear_button)
+        self.setTabOrder(self.search, self.everyone_button)
+        self.setTabOrder(self.everyone_button, self.clear_button)
         prev: QWidget = self.clear_button
         for _t, box in pairs:
             self.setTabOrder(prev, box)
             prev = box
         self.setTabOrder(prev, self.table)
-        for w in (self.search, *(b for _t, b in pairs), self.clear_button):
+        for w in (self.search, *(b for _t, b in pairs), self.clear_button,
+                  self.everyone_button):
             w.setEnabled(False)
 
     def _size_columns(self) -> None:
@@ -554,13 +572,18 @@ class CaseloadPage(QWidget):
         self.desk = desk
         self.model.desk = desk
         self.user_region = user_region
+        if desk is not None:
+            from probation_desk.services.queries import my_identity
+
+            self.me = my_identity(desk)
         self.model.forget_rows()  # ids may mean other people in another database
         if self._searcher is not None:
             self._searcher.forget()
         enabled = desk is not None
-        for w in (self.search, self.region, self.pdu, self.practitioner, self.toolkit,
-                  self.nsi_status, self.module, self.clear_button):
+        for w in (self.search, self.region, self.pdu, self.toolkit, self.nsi_status,
+                  self.module, self.clear_button, self.everyone_button):
             w.setEnabled(enabled)
+        self.practitioner.setEnabled(enabled and self.everyone())
         if desk is None:
             return
         self.toolkit.blockSignals(True)
@@ -587,7 +610,25 @@ class CaseloadPage(QWidget):
             pdu=self.pdu.currentData() or "", practitioner=self.practitioner.currentData() or "",
             toolkit=self.toolkit.currentData() or "",
             nsi_status=self.nsi_status.currentData() or "",
-            module_status=self.module.currentData() or "")
+            module_status=self.module.currentData() or "",
+            mine="" if self.everyone() else self.me)
+
+    def everyone(self) -> bool:
+        """True when the list is everyone's, not only my caseload."""
+        return self.everyone_button.isChecked()
+
+    def set_everyone(self, on: bool) -> None:
+        """Everyone (True) or my caseload (False); the list reloads when it changes."""
+        self.everyone_button.setChecked(on)
+
+    def _scope_changed(self, everyone: bool) -> None:
+        # My caseload is one practitioner's: the practitioner filter is for everyone's list.
+        self.practitioner.setEnabled(everyone and self.desk is not None)
+        if not everyone:
+            self.practitioner.blockSignals(True)
+            self.practitioner.setCurrentIndex(0)
+            self.practitioner.blockSignals(False)
+        self.reload()
 
     def _load_choices(self) -> None:
         desk = self.desk
@@ -702,7 +743,7 @@ class CaseloadPage(QWidget):
                     ids += more
                     if keep in more or len(more) < ID_PAGE:
                         break
-                result = Found(result.total, ids)
+                result = Found(result.total, ids, result.note)
             crn = None
             if reveal and keep is not None and keep not in ids:
                 # Asked for from elsewhere, and these filters leave them out.
@@ -718,6 +759,9 @@ class CaseloadPage(QWidget):
             if gen != self._search_gen:
                 return  # overtaken by a newer search
             result, rows, crn = found
+            self.last_note = result.note
+            self.note_label.setText(result.note)
+            self.note_label.setVisible(bool(result.note))
             self.model.reset(query, result, rows)  # the selection follows (_after_reset)
             self._settle_current(crn)
             self._show_count()
@@ -781,10 +825,11 @@ class CaseloadPage(QWidget):
     def _show_count(self) -> None:
         m = self.model
         n = m.total
+        mine = "" if self.everyone() else f" on my caseload (managed by {self.me})"
         if not m.counted:
-            self.count_label.setText(f"More than {n:,} people (counting…)")
+            self.count_label.setText(f"More than {n:,} people{mine} (counting…)")
         else:
-            self.count_label.setText(f"{n:,} {'person' if n == 1 else 'people'}")
+            self.count_label.setText(f"{n:,} {'person' if n == 1 else 'people'}{mine}")
         if n == 0:
             self.empty.setText(self.empty_text())
             self.stack.setCurrentWidget(self.empty)
@@ -798,15 +843,22 @@ class CaseloadPage(QWidget):
                     self.nsi_status.currentText() if f.nsi_status else "",
                     self.module.currentText() if f.module_status else ""]
         narrowed = [n for n in narrowed if n]
-        if self.db_empty or (not f.search.strip() and not f.region and not narrowed):
+        bare = not f.search.strip() and not f.region and not narrowed
+        if self.db_empty or (bare and not f.mine):
             return ("Nobody is on the caseload yet. Load demo data from the File menu, or "
                     "import a file with the command line (probation-desk import).")
+        if bare:
+            return (f"Nobody on the database is managed by {f.mine}, so my caseload is "
+                    "empty. Press Ctrl+E to see everyone.")
         what = (f"No people match '{f.search.strip()}'" if f.search.strip()
                 else "No people match these filters")
         if f.region:
             what += f" in {f.region}"
         if narrowed:
             what += f" ({', '.join(narrowed)})"
+        if f.mine:
+            return what + (f" on my caseload (managed by {f.mine}). Press Ctrl+E to search "
+                           "everyone, or clear the search or filters.")
         return what + ". Clear the search or filters."
 
     # ---------------------------------------------------------------- the current person
@@ -934,9 +986,16 @@ class CaseloadPage(QWidget):
     def save_state(self, settings: Any) -> None:
         """Remember the column widths and order."""
         settings.setValue("caseload/header", self.table.horizontalHeader().saveState())
+        settings.setValue("caseload/everyone", self.everyone())
 
     def restore_state(self, settings: Any) -> None:
         """Put back the column widths and order."""
+        # A fresh install opens on my caseload; after that, as it was left.
+        everyone = settings.value("caseload/everyone", False)
+        self.everyone_button.blockSignals(True)
+        self.everyone_button.setChecked(everyone in (True, "true", "1", 1))
+        self.everyone_button.blockSignals(False)
+        self.practitioner.setEnabled(self.everyone() and self.desk is not None)
         state = settings.value("caseload/header")
         if state is not None:
             header = self.table.horizontalHeader()

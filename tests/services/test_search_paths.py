@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.people import PersonDetails
@@ -146,3 +147,60 @@ def test_sqlite_without_the_trigram_index_gives_the_same_people(tmp_path: Any) -
         assert not search_index.has_name_index(con)
     _check_every_term(desk)
     engine.dispose()
+
+
+def _someone(desk: Desk, region: str) -> tuple[int, str, str]:
+    """(id, CRN, practitioner) of a demo person in ``region``."""
+    from probation_desk.store.models import Person
+
+    with desk.engine.connect() as con:
+        row = con.execute(select(Person.id, Person.crn, Person.practitioner)
+                          .where(Person.region == region).order_by(Person.crn)).first()
+    assert row is not None
+    return row[0], row[1], row[2]
+
+
+def test_my_caseload_is_the_people_i_manage_by_every_search_path(search_db: Desk) -> None:
+    desk = search_db
+    _pid, _crn, pp = _someone(desk, "Wales")
+    mine = caseload_ids(desk, CaseloadFilter(mine=pp))
+    everyone = caseload_ids(desk, CaseloadFilter())
+    assert 0 < len(mine) < len(everyone)
+    from probation_desk.store.models import Person
+
+    with desk.engine.connect() as con:
+        managers = set(con.execute(select(Person.practitioner)
+                                   .where(Person.id.in_(mine))).scalars())
+    assert managers == {pp}
+    for term in ("", "s", "an", "jon", "sian", "A0", "C00000", "zzqq"):
+        for region in ("", "Wales"):
+            f = CaseloadFilter(search=term, region=region, mine=pp)
+            for sort, desc in (("crn", False), ("name", True)):
+                assert _all_ids(desk, f, sort, desc) == caseload_ids(desk, f, sort, desc), f
+            assert cq.caseload_total(desk, f) == caseload_count(desk, f), f
+    # My caseload is the signed-in user's: a personal file's name, a team login.
+    from probation_desk.services.queries import my_identity
+
+    assert my_identity(desk) == "Test Practitioner"
+
+
+def test_an_exact_crn_is_found_past_the_filters_and_says_which(search_db: Desk) -> None:
+    desk = search_db
+    pid, crn, pp = _someone(desk, "Wales")
+    f = CaseloadFilter(search=crn.lower(), region="London", mine="Someone Else")
+    for found in (cq.caseload_search(desk, f), cq.CaseloadSearcher().search(desk, f)):
+        assert found.ids == [pid] and found.total == 1
+        assert found.note == (f"{crn} is in Wales, outside the London filter, and is "
+                              f"managed by {pp}, not on your caseload: shown anyway.")
+    # Typed a key at a time: the seventh digit finds them, though the sixth found nobody.
+    searcher = cq.CaseloadSearcher()
+    for i in range(1, len(crn) + 1):
+        got = searcher.search(desk, replace(f, search=crn[:i]))
+    assert got.ids == [pid] and "shown anyway" in got.note
+    # Inside every filter: the ordinary list, no note.
+    inside = cq.caseload_search(desk, CaseloadFilter(search=crn, region="Wales", mine=pp))
+    assert inside.ids == [pid] and inside.note == ""
+    # A toolkit filter the person has no NSI under, and a CRN nobody has.
+    kit = CaseloadFilter(search=crn, toolkit="NO_SUCH_KIT")
+    assert "has no NO_SUCH_KIT NSI, outside that filter" in cq.caseload_search(desk, kit).note
+    assert cq.caseload_search(desk, CaseloadFilter(search="Z999999", region="Wales")).ids == []

@@ -172,3 +172,16 @@ def discard_typed(dialog: Any) -> None:
     box = dialog._discard_box
     assert box is not None and box.isVisible(), "closing with typed text did not ask"
     next(b for b in box.buttons() if b.text().replace("&", "").startswith("Discard")).click()
+
+
+def show_everyone(qtbot: Any, w: Any) -> None:
+    """Ctrl+E: the caseload lists everyone, not only my caseload (the first view)."""
+    from PySide6.QtCore import Qt
+
+    if w.caseload.everyone_button.isChecked():
+        return
+    w.activateWindow()  # after a dialog, as the desktop does
+    qtbot.waitUntil(w.isActiveWindow, timeout=5000)
+    with qtbot.waitSignal(w.caseload.search_done, timeout=10000):
+        qtbot.keyClick(w, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    wait_idle(qtbot, w)

@@ -24,7 +24,7 @@ from probation_desk.settings import Settings
 from probation_desk.store.engine import open_database
 from tests.conftest import TODAY
 from tests.services.conftest import make_person
-from tests.ui.conftest import open_window, wait_idle
+from tests.ui.conftest import open_window, show_everyone, wait_idle
 
 pytestmark = pytest.mark.gui
 
@@ -53,6 +53,7 @@ def test_a_change_by_another_process_appears_in_the_open_caseload(
         qtbot: Any, shared_url: str, tmp_path: Path) -> None:
     w = open_window(qtbot, shared_url, settings=Settings(user_name="Nia Lloyd"))  # all regions
     wait_idle(qtbot, w)
+    show_everyone(qtbot, w)  # the people are Test Practitioner's
     qtbot.waitUntil(lambda: crns(w) == ["W100001"], timeout=5000)
     before = w.caseload.model.total
     # Another person's records, as a file the other process imports.

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 from probation_desk import __version__
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.settings import Settings, load_settings
-from tests.ui.conftest import answer_box, discard_typed, open_window, wait_idle
+from tests.ui.conftest import answer_box, discard_typed, open_window, show_everyone, wait_idle
 
 pytestmark = pytest.mark.gui
 
@@ -64,6 +64,14 @@ def test_first_run_offers_demo_data_and_asks_who_you_are(qtbot: Any, home: Path,
     assert w.user_label.text() == "Signed in as Rhian Tomos"
     assert w.role_label.text() == "Role: Treatment manager (Structured Interventions)"
     assert w.caseload.region.currentText() == "Wales"
+    # Nobody in the demo is Rhian Tomos's: my caseload says how to see everyone.
+    qtbot.waitUntil(lambda: "Press Ctrl+E to see everyone" in w.caseload.empty.text()
+                    or "Ctrl+E to search everyone" in w.caseload.empty.text(), timeout=10000)
+    box = QApplication.activeModalWidget()  # "Added 36 demo people…": OK with Enter
+    assert isinstance(box, QMessageBox) and box.text().startswith("Added 36 demo people")
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: gone(box), timeout=5000)
+    show_everyone(qtbot, w)
     qtbot.waitUntil(lambda: w.caseload.model.total == 3, timeout=10000)  # 36 over 12 regions
     assert w.desk is not None and w.desk.actor == "Rhian Tomos"
 

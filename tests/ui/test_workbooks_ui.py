@@ -190,9 +190,10 @@ KNOWN = {"L900001": "Siân Llŷr-Ŵyn", "L900002": "Bola Okafor", "L900003": "Gw
 
 def select_known_three(qtbot: Any, window: Any) -> None:
     """Search for the three known people and select all three rows."""
-    from tests.ui.conftest import table_column
+    from tests.ui.conftest import show_everyone, table_column
 
     page = window.caseload
+    show_everyone(qtbot, window)  # Gwen Price is Sam Reid's, not on Nia Lloyd's caseload
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     with qtbot.waitSignal(page.search_done, timeout=10000):
         qtbot.keyClicks(page.search, "L9000")
