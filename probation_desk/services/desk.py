@@ -714,9 +714,14 @@ class Desk(ContactOps):
                     "for this person.")
         return None
 
-    def edit_session(self, session_id: int, session: ModuleSession) -> tuple[ModuleState,
-                                                                             str | None]:
-        """Correct a module session; returns the new state and any readiness change."""
+    def edit_session(self, session_id: int, session: ModuleSession,
+                     expected: ModuleSession | None = None) -> tuple[ModuleState, str | None]:
+        """Correct a module session; returns the new state and any readiness change.
+
+        ``expected`` is the session as the editor last saw it: when someone else has
+        changed it since, nothing is overwritten and the conflict names who (the audit
+        trail keeps every earlier version, so an edit never loses what was there).
+        """
         checked = module.check_session(session, self.today)
         with self._tx() as s:
             row = s.get(ModuleSessionRow, session_id, with_for_update=True)
@@ -725,6 +730,8 @@ class Desk(ContactOps):
             p = s.get(Person, row.person_id, with_for_update=True)
             assert p is not None
             before = self._session(row)
+            if expected is not None and before != replace(expected, id=row.id):
+                raise self._conflict(s, "module_session", row.id, "This module session")
             row.session_date, row.supporter_role = checked.session_date, \
                 checked.supporter_role.name
             row.supporter_name, row.completed = checked.supporter_name, checked.completed

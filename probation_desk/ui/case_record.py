@@ -167,6 +167,7 @@ class CaseRecord(QWidget):
         self.module = ModulePanel(self)
         self.module.record_requested.connect(self.record_session)
         self.module.withdraw_requested.connect(self.withdraw_session)
+        self.module.edit_requested.connect(self.edit_session)
         self.tabs.addTab(self.module, "Modu&le")
         self.si = SiPanel(tasks, self)
         self.tabs.addTab(self.si, "Structured &Interventions")
@@ -679,6 +680,15 @@ class CaseRecord(QWidget):
             return
         self.tabs.setCurrentWidget(self.module)
         self._open(SessionDialog(self.desk, self.tasks, self.data.person, self))
+
+    def edit_session(self, session: ModuleSession, kind: str) -> None:
+        """Correct a recorded module session."""
+        from probation_desk.ui.module_panel import EditSessionDialog
+
+        if self.desk is None or self.data is None:
+            return
+        self._open(EditSessionDialog(self.desk, self.tasks, self.data.person, session, kind,
+                                     self))
 
     def withdraw_session(self, session: ModuleSession) -> None:
         """Withdraw a module session recorded in error."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -78,6 +79,74 @@ class SessionDialog(OperationDialog):
         self.tasks.announce(Change.person(self.person.id, module=True))
 
 
+class EditSessionDialog(SessionDialog):
+    """Correct a recorded module session: date, supporter, notes, completed.
+
+    The session as it was stays in the audit trail (who changed what, before and
+    after); the module's state and RAR days are worked out again, and a change that
+    lets a Structured Intervention start, or stops it, is said in words.
+    """
+
+    def __init__(self, desk: Desk, tasks: Tasks, person: PersonView,
+                 session: ModuleSession, kind: str, parent: QWidget | None = None) -> None:
+        super().__init__(desk, tasks, person, parent)
+        self.setWindowTitle("Edit a module session")
+        self.original = session
+        self.change_text: str | None = None
+        self.setAccessibleName("Edit a module session")
+        self.intro.setText(f"The session of {uk(session.session_date)} with "
+                       f"{session.supporter_name} ({kind.lower()}). The module's state, "
+                       "its completion and RAR days are worked out again from what you "
+                       "save; the session as it was is kept in the audit trail.")
+        self.save_button.setText("&Save changes")
+        self.save_button.setAccessibleName("Save changes")
+        self.fill(session)
+
+    def fill(self, session: ModuleSession) -> None:
+        """Show ``session`` in the form, as the one being corrected."""
+        self.original = session
+        assert isinstance(self.date, UkDateEdit)
+        self.date.set_value(session.session_date)
+        self.role.setCurrentIndex(max(self.role.findData(session.supporter_role.name), 0))
+        self.supporter.setText(session.supporter_name)
+        self.completed.setChecked(session.completed)
+        self.notes.setPlainText(session.notes or "")
+
+    def reload_latest(self) -> None:
+        desk, pid, sid = self.desk, self.person.id, self.original.id
+
+        def done(state: ModuleState) -> None:
+            latest = next((s for s, _k in state.sessions if s.id == sid), None)
+            self.errors.clear()
+            if latest is None:
+                self.show_notice("This session has been withdrawn by someone else, so it "
+                                 "can no longer be edited.")
+                self.save_button.setEnabled(False)
+            else:
+                self.fill(latest)
+                self.show_notice("Reloaded: this shows the version saved by someone else. "
+                                 "Make your change again, then save.")
+            self.tasks.announce(Change.person(pid, module=True))
+
+        self.tasks.op(self, lambda _p: desk.module_state(pid)).success(done) \
+            .run_in_background()
+
+    def operation(self) -> Callable[[Progress], Any]:
+        desk, original, session = self.desk, self.original, self.session()
+        assert original.id is not None
+        sid = original.id
+        return lambda _p: desk.edit_session(sid, session, original)
+
+    def on_saved(self, result: Any) -> None:
+        _state, change = result
+        self.change_text = change
+        self.tasks.announce(Change.person(self.person.id, module=True))
+        if change:
+            from probation_desk.ui.errors import show_message
+
+            show_message(self.parentWidget(), "Structured Intervention readiness", change)
+
+
 class WithdrawSessionDialog(OperationDialog):
     """Withdraw a module session recorded in error: kept and audited, counts for nothing."""
 
@@ -112,10 +181,13 @@ class ModulePanel(QWidget):
 
     Signals:
         record_requested(): the "Record a session" button was pressed.
+        edit_requested(ModuleSession, str): "Edit session…" (or Enter) on this one, with
+            its kind in words.
         withdraw_requested(ModuleSession): "Withdraw session…" was pressed on this one.
     """
 
     record_requested = Signal()
+    edit_requested = Signal(object, str)
     withdraw_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -157,11 +229,20 @@ class ModulePanel(QWidget):
                                         "withdrawn, counting for nothing")
         self.withdraw_button.clicked.connect(self._withdraw)
         self.withdraw_button.setEnabled(False)
-        self.table.itemSelectionChanged.connect(
-            lambda: self.withdraw_button.setEnabled(self.selected_session() is not None))
+        self.edit_button = QPushButton("Edit session (&J)…", self)
+        self.edit_button.setAccessibleName("Edit the chosen session")
+        self.edit_button.setToolTip("Correct the chosen session's date, supporter, notes or "
+                                    "completion (Enter on the list)")
+        self.edit_button.clicked.connect(self._edit)
+        self.edit_button.setEnabled(False)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.table.doubleClicked.connect(lambda _i: self._edit())
+        self.table.installEventFilter(self)
         self._sessions: list[ModuleSession] = []
+        self._kinds: list[str] = []
         buttons = QHBoxLayout()
         buttons.addWidget(self.record_button)
+        buttons.addWidget(self.edit_button)
         buttons.addWidget(self.withdraw_button)
         buttons.addStretch(1)
         lay = QVBoxLayout(self)
@@ -179,6 +260,26 @@ class ModulePanel(QWidget):
             return None
         return self._sessions[rows[0].row()]
 
+    def _selection_changed(self) -> None:
+        chosen = self.selected_session() is not None
+        self.withdraw_button.setEnabled(chosen)
+        self.edit_button.setEnabled(chosen)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress \
+                and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and self.selected_session() is not None:
+            self._edit()
+            return True
+        return super().eventFilter(obj, event)
+
+    def _edit(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        s = self.selected_session()
+        if s is not None and rows:
+            self.edit_requested.emit(s, self._kinds[rows[0].row()])
+
     def _withdraw(self) -> None:
         s = self.selected_session()
         if s is not None:
@@ -188,8 +289,9 @@ class ModulePanel(QWidget):
         """Show a person's module state (None: nobody chosen)."""
         self.record_button.setEnabled(state is not None)
         self.withdraw_button.setEnabled(False)
+        self.edit_button.setEnabled(False)
         if state is None:
-            self._sessions = []
+            self._sessions, self._kinds = [], []
             for lab in (self.status, self.readiness, self.completion, self.revisits):
                 lab.clear()
             self.table.setRowCount(0)
@@ -214,6 +316,7 @@ class ModulePanel(QWidget):
             self.revisits.setText("No revisits recorded.")
         self.table.setRowCount(len(state.sessions))
         self._sessions = [s for s, _k in reversed(state.sessions)]
+        self._kinds = [k.value for _s, k in reversed(state.sessions)]
         for i, (s, kind) in enumerate(reversed(state.sessions)):
             for j, text in enumerate((uk(s.session_date), kind.value, s.supporter_role.value,
                                       s.supporter_name, s.notes or "")):
