@@ -315,11 +315,36 @@ def cmd_contact_outcome(args: argparse.Namespace) -> int:
 
     desk = _desk(args)
     c = desk.record_outcome(parse_ref(args.ref, "C", "contact"), args.outcome.upper(),
-                            args.reason.upper() if args.reason else None)
+                            args.reason.upper() if args.reason else None, notes=args.notes)
     if args.json:
         _print_json(_contact_json(c))
     else:
         print(f"{c.ref}: {c.outcome_text}.")
+    return 0
+
+
+def cmd_contact_notes(args: argparse.Namespace) -> int:
+    from probation_desk.services.contacts import parse_ref
+
+    desk = _desk(args)
+    c = desk.edit_contact_notes(parse_ref(args.ref, "C", "contact"), args.notes)
+    if args.json:
+        _print_json(_contact_json(c))
+    else:
+        print(f"{c.ref}: notes changed (editable until {c.editable_until:%d/%m/%Y}).")
+    return 0
+
+
+def cmd_contact_correct(args: argparse.Namespace) -> int:
+    from probation_desk.services.contacts import parse_ref
+
+    desk = _desk(args)
+    c = desk.add_correction(parse_ref(args.ref, "C", "contact"), args.text)
+    if args.json:
+        _print_json({**_contact_json(c), "corrections": [k.text for k in c.corrections]})
+    else:
+        print(f"{c.ref}: note of correction added ({len(c.corrections)} in all); the record "
+              "stays as it was.")
     return 0
 
 
@@ -632,6 +657,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--outcome", required=True, help="an outcome code (see: contact types)")
     p.add_argument("--reason", help="for ACCEPTABLE_ABSENCE: MEDICAL, RELIGIOUS, EMPLOYMENT "
                    "or OTHER")
+    p.add_argument("--notes", help="replace the contact's notes as well")
+    p = add_to(contact, "notes", cmd_contact_notes, "change a contact's notes (until 7 days "
+               "after its date; after that, add a note of correction)")
+    p.add_argument("ref", help="the contact's ref, e.g. C56")
+    p.add_argument("notes", help="the new notes (empty to clear them)")
+    p = add_to(contact, "correct", cmd_contact_correct, "add a note of correction beside a "
+               "contact (the original stays as it was)")
+    p.add_argument("ref", help="the contact's ref, e.g. C56")
+    p.add_argument("text", help="the correction")
     add_to(contact, "types", cmd_contact_types, "list contact types, outcomes and reasons")
     p = add("export", cmd_export, "export everything to a JSON Lines file")
     p.add_argument("path")

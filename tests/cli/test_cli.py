@@ -183,6 +183,20 @@ def test_person_order_contact_and_outcome_by_command_line(
     code, out, _ = run(capsys, "rar", "X123456", "--json", "--db", db)
     (req,) = json.loads(out)["requirements"]
     assert (req["days_completed"], req["booked_days"], req["max_days"]) == (1, 1, 20)
+    # Corrections: a future appointment's notes can change; the 2024 contact is long past
+    # its 7 days, so its outcome is refused in words and a note of correction is kept.
+    code, out, _ = run(capsys, "contact", "notes", future, "Bring the workbook.", "--db", db,
+                       "--json")
+    assert code == 0 and json.loads(out)["ref"] == future
+    code, out, err = run(capsys, "contact", "outcome", ref, "--outcome",
+                         "ATTENDED_FAILED_TO_COMPLY", "--db", db)
+    assert code == 2 and "note of correction" in err and "Traceback" not in err
+    code, out, err = run(capsys, "contact", "notes", ref, "changed", "--db", db)
+    assert code == 2 and "note of correction" in err
+    code, out, _ = run(capsys, "contact", "correct", ref, "Attended late, agreed by phone.",
+                       "--db", db, "--json")
+    assert code == 0 and json.loads(out)["corrections"] == ["Attended late, agreed by phone."]
+    assert json.loads(out)["outcome_text"] == "Attended – complied"  # the original stays
     code, out, _ = run(capsys, "contact", "types", "--json")
     assert "OFFICE_VISIT" in [t["code"] for t in json.loads(out)["types"]]
     code, out, _ = run(capsys, "contact", "types")
