@@ -224,3 +224,24 @@ def test_timeline_newest_first_with_rar_in_words(timed: Desk, person: Any,
     assert entries[0].text.startswith("Telephone contact")
     assert entries[1].text.startswith("RAR: Office visit") and entries[1].rar
     assert entries[-1].kind == "NSI"
+
+
+def test_a_session_edited_from_an_old_copy_is_refused_and_every_version_is_audited(
+        timed: Desk, person: Any, order: Any) -> None:
+    first = ModuleSession(D(2026, 11, 2), SupporterRole.PP, "Ŵyn")
+    timed.record_session(person.id, first)
+    ((seen, _kind),) = timed.module_state(person.id).sessions
+    done = ModuleSession(D(2026, 11, 2), SupporterRole.PP, "Ŵyn", True, "Finished.")
+    state, change = timed.edit_session(seen.id, done, seen)
+    assert state.completed_on == D(2026, 11, 2) and summary(timed, person).module_days == 1
+    assert change is not None and "may start" in change
+    # A second editor still holding the first version: refused, nothing overwritten.
+    with pytest.raises(ConflictError) as exc:
+        timed.edit_session(seen.id, ModuleSession(D(2026, 11, 5), SupporterRole.PP, "Ŵyn"),
+                           seen)
+    assert exc.value.rule == "changed-by-someone-else"
+    assert timed.module_state(person.id).completed_on == D(2026, 11, 2)
+    edits = [a for a in timed.audit(person.id) if a.action == "edit module session"]
+    assert len(edits) == 1 and edits[0].before is not None and edits[0].after is not None
+    assert (edits[0].before["completed"], edits[0].after["completed"]) == (False, True)
+    assert edits[0].after["notes"] == "Finished."
