@@ -136,6 +136,8 @@ def _openers() -> dict[str, Opener]:
         m + "nsi_dialogs.SwitchToolkitDialog": switch,
         m + "module_panel.SessionDialog": lambda w, _t: module_panel.SessionDialog(
             w.desk, w.tasks, _person(w), w),
+        m + "module_panel.EditSessionDialog": lambda w, _t: module_panel.EditSessionDialog(
+            w.desk, w.tasks, _person(w), session(w), "Working through", w),
         m + "module_panel.WithdrawSessionDialog": lambda w, _t:
             module_panel.WithdrawSessionDialog(w.desk, w.tasks, _person(w).id, session(w), w),
         m + "si_panel.ReferDialog": lambda w, _t: si_panel.ReferDialog(

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.desk import Desk
-from tests.ui.conftest import table_column, wait_idle
+from tests.ui.conftest import show_everyone, table_column, wait_idle
 from tests.ui.test_main_window import gone, modal, type_search
 
 pytestmark = pytest.mark.gui
@@ -54,8 +54,9 @@ def assert_agree(window: Any) -> None:
 
 
 def test_open_case_from_the_worklist_selects_that_person(qtbot: Any, window: Any) -> None:
-    # The caseload is in London and someone there is open.
+    # The caseload is in London (everyone's, not only my caseload) and someone there is open.
     page = window.caseload
+    show_everyone(qtbot, window)
     type_search(qtbot, window, "L900001")
     page.table.setFocus()
     qtbot.keyClick(page.table, Qt.Key.Key_Down)
@@ -102,6 +103,7 @@ def test_saving_settings_with_another_region_lets_go_of_a_record_it_no_longer_li
     from probation_desk.ui.dialogs import SettingsDialog
 
     page = window.caseload
+    show_everyone(qtbot, window)  # nobody in the West Midlands is Nia Lloyd's
     page.region.setCurrentIndex(page.region.findData("West Midlands"))
     wait_idle(qtbot, window)
     page.table.setFocus()
@@ -140,6 +142,7 @@ def test_a_new_list_starts_at_its_top_and_a_batch_names_who_it_prints(
     qtbot.keyClick(window, Qt.Key.Key_F5)
     wait_idle(qtbot, window)
     page = window.caseload
+    show_everyone(qtbot, window)  # Gwen Price is Sam Reid's, not on Nia Lloyd's caseload
     # The list gets room for three rows only (the record has the rest).
     rows_fit = 3.5
     row_h = page.table.verticalHeader().defaultSectionSize()
