@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from probation_desk.domain.dates import uk
 from probation_desk.domain.errors import RuleViolation
@@ -77,33 +77,27 @@ class ContactCatalogue:
 
     def type(self, code: str) -> ContactType:
         """The type with ``code``, or a refusal naming the codes there are."""
-        for t in self.types:
-            if t.code == code:
-                return t
-        raise RuleViolation(
-            "unknown-contact-type",
-            f"'{code}' is not a contact type. Choose one of: "
-            f"{', '.join(t.code for t in self.types)}.", "type")
+        return _find(self.types, code, "unknown-contact-type", "a contact type", "type")
 
     def outcome(self, code: str) -> OutcomeType:
         """The outcome with ``code``, or a refusal naming the codes there are."""
-        for o in self.outcomes:
-            if o.code == code:
-                return o
-        raise RuleViolation(
-            "unknown-outcome",
-            f"'{code}' is not an outcome. Choose one of: "
-            f"{', '.join(o.code for o in self.outcomes)}.", "outcome")
+        return _find(self.outcomes, code, "unknown-outcome", "an outcome", "outcome")
 
     def reason(self, code: str) -> AbsenceReason:
-        """The absence reason with ``code``."""
-        for r in self.reasons:
-            if r.code == code:
-                return r
-        raise RuleViolation(
-            "unknown-reason",
-            f"'{code}' is not an absence reason. Choose one of: "
-            f"{', '.join(r.code for r in self.reasons)}.", "reason")
+        """The absence reason with ``code``, or a refusal naming the codes there are."""
+        return _find(self.reasons, code, "unknown-reason", "an absence reason", "reason")
+
+
+_Coded = TypeVar("_Coded", ContactType, OutcomeType, AbsenceReason)
+
+
+def _find(items: tuple[_Coded, ...], code: str, rule: str, what: str, field: str) -> _Coded:
+    """The catalogue entry with ``code``, or ``rule``'s refusal naming the codes there are."""
+    for item in items:
+        if item.code == code:
+            return item
+    raise RuleViolation(rule, f"'{code}' is not {what}. Choose one of: "
+                        f"{', '.join(i.code for i in items)}.", field)
 
 
 def parse_contact_catalogue(data: dict[str, Any]) -> ContactCatalogue:

@@ -188,3 +188,20 @@ def test_termination_and_nsi_on_a_terminated_requirement() -> None:
         check_nsi_on_requirement(done, None)
     check_nsi_on_requirement(done, D(2024, 6, 1))
     check_nsi_on_requirement(REQ, None)
+
+
+@pytest.mark.parametrize(("look_up", "rule", "what", "field", "known"), [
+    (CAT.type, "unknown-contact-type", "a contact type", "type", CAT.types),
+    (CAT.outcome, "unknown-outcome", "an outcome", "outcome", CAT.outcomes),
+    (CAT.reason, "unknown-reason", "an absence reason", "reason", CAT.reasons),
+])
+def test_each_catalogue_look_up_finds_its_codes_and_names_them_when_refusing(
+        look_up: object, rule: str, what: str, field: str, known: tuple) -> None:
+    assert callable(look_up)
+    for item in known:
+        assert look_up(item.code) is item
+    with pytest.raises(RuleViolation) as exc:
+        look_up("NO_SUCH_CODE")
+    assert exc.value.rule == rule and exc.value.field == field
+    assert exc.value.message == (f"'NO_SUCH_CODE' is not {what}. Choose one of: "
+                                 f"{', '.join(i.code for i in known)}.")
