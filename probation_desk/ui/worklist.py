@@ -22,7 +22,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -41,6 +41,7 @@ from probation_desk.domain.dates import uk
 from probation_desk.domain.people import REGIONS
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.nsi_dialogs import CloseNsiDialog, SwitchToolkitDialog
+from probation_desk.ui.rows import Cell, cell_data, flagged
 from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import confirm, icon
 
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
 COLUMNS = ("CRN", "Name", "Region", "PDU", "Practitioner", "Toolkit", "Status", "Referred",
            "Close by", "Attention")
 COL_ATTENTION = len(COLUMNS) - 1
-OVERDUE_COLOUR = QColor("#8a1c1c")
 
 
 def attention(row: WorklistRow) -> str:
@@ -60,6 +60,17 @@ def attention(row: WorklistRow) -> str:
     if row.overdue:
         return "Overdue"
     return f"Close by {uk(row.close_by)}" if row.close_by else "Withdrawn"
+
+
+def cells(r: WorklistRow, warn: QIcon | None = None) -> list[Cell]:
+    """A row's cells as shown (UK dates; an overdue NSI flagged in words and icon)."""
+    due = attention(r)
+    return [Cell(r.crn), Cell(r.name), Cell(r.region), Cell(r.pdu), Cell(r.practitioner),
+            Cell(r.toolkit_name), Cell(r.status.value), Cell(uk(r.referral_date)),
+            Cell(uk(r.close_by)),
+            flagged(due, f"Overdue: the {r.toolkit_name} toolkit's NSIs had to close by "
+                    f"{uk(r.close_by)}. Close it or switch the person to another toolkit.",
+                    warn or QIcon()) if r.overdue else Cell(due)]
 
 
 class WorklistModel(QAbstractTableModel):
@@ -92,20 +103,7 @@ class WorklistModel(QAbstractTableModel):
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        r = self.rows[index.row()]
-        c = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (r.crn, r.name, r.region, r.pdu, r.practitioner, r.toolkit_name,
-                    r.status.value, uk(r.referral_date), uk(r.close_by), attention(r))[c]
-        if c == COL_ATTENTION and r.overdue:
-            if role == Qt.ItemDataRole.DecorationRole:
-                return self._warn
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(OVERDUE_COLOUR)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return (f"Overdue: the {r.toolkit_name} toolkit's NSIs had to close by "
-                        f"{uk(r.close_by)}. Close it or switch the person to another toolkit.")
-        return None
+        return cell_data(cells(self.rows[index.row()], self._warn)[index.column()], role)
 
 
 class _Table(QTableView):

@@ -22,12 +22,13 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QIcon, QKeyEvent
+from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
 from probation_desk.domain.dates import uk
 from probation_desk.domain.review import BLOCKED_TEXT, SignOffKind
 from probation_desk.services import review as svc
+from probation_desk.ui.rows import Cell, cell_data, flagged
 
 PAGE_SIZE = 200
 """Rows built per background fetch."""
@@ -55,16 +56,24 @@ COL_SI_STATE = 10
 COL_SIGN_OFF = 11
 COL_REASON = 12
 COL_DAYS = 8
-BLOCKED_COLOUR = QColor("#8a1c1c")
+BLOCKED_TIP = (f"{BLOCKED_TEXT}: the Structured Intervention cannot start until the "
+               "Pre-Intervention Module is completed.")
 
 
-def cells(row: svc.ReviewRow) -> list[str]:
-    """A row's cells as shown (UK dates)."""
+def cells(row: svc.ReviewRow, blocked_icon: QIcon | None = None,
+          signed_icon: QIcon | None = None) -> list[Cell]:
+    """A row's cells as shown (UK dates; a blocked person flagged in words and icon)."""
     days = row.days_since_last_session
-    return [row.crn, row.name, row.region, row.pdu, row.practitioner, row.module_state,
-            uk(row.completed_on), row.supporter, "" if days is None else str(days),
-            row.intervention, row.si_state, row.sign_off,
-            " ".join(row.not_ready_reason.split())]  # one line in the list; in full as a tip
+    signed = row.sign_off.startswith(SignOffKind.REVIEWED.value)
+    return [Cell(row.crn), Cell(row.name), Cell(row.region), Cell(row.pdu),
+            Cell(row.practitioner), Cell(row.module_state), Cell(uk(row.completed_on)),
+            Cell(row.supporter), Cell("" if days is None else str(days), right=True),
+            Cell(row.intervention),
+            flagged(row.si_state, BLOCKED_TIP, blocked_icon or QIcon(), bold=True)
+            if row.blocked else Cell(row.si_state),
+            Cell(row.sign_off, icon=signed_icon if signed else None),
+            # one line in the list; in full (as typed) as its tooltip
+            Cell(" ".join(row.not_ready_reason.split()), tip=row.not_ready_reason or None)]
 
 
 class ReviewModel(QAbstractTableModel):
@@ -177,30 +186,7 @@ class ReviewModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole and c == 0:
                 return "Loading…"
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return cells(row)[c]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if c == COL_SI_STATE and row.blocked:
-                return (f"{BLOCKED_TEXT}: the Structured Intervention cannot start until the "
-                        "Pre-Intervention Module is completed.")
-            if c == COL_REASON:
-                return row.not_ready_reason or None
-            text = cells(row)[c]
-            return text or None
-        if role == Qt.ItemDataRole.DecorationRole:
-            if c == COL_SI_STATE and row.blocked:
-                return self._blocked_icon
-            if c == COL_SIGN_OFF and row.sign_off.startswith(SignOffKind.REVIEWED.value):
-                return self._signed_icon
-        if role == Qt.ItemDataRole.ForegroundRole and c == COL_SI_STATE and row.blocked:
-            return BLOCKED_COLOUR
-        if role == Qt.ItemDataRole.FontRole and c == COL_SI_STATE and row.blocked:
-            bold = QFont()
-            bold.setBold(True)
-            return bold
-        if role == Qt.ItemDataRole.TextAlignmentRole and c == COL_DAYS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return cell_data(cells(row, self._blocked_icon, self._signed_icon)[c], role)
 
 
 class ReviewTable(QTableView):
