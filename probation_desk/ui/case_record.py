@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -131,8 +131,54 @@ def rar_lines(data: CaseData) -> list[str]:
 
 
 CONTACT_COLUMNS = ("Date", "Time", "Type", "RAR", "Outcome", "Notes")
+NSI_ROWS = 4
+"""The NSI table always shows at least this many rows (the record scrolls instead)."""
 NSI_COLUMNS = ("Toolkit", "Status", "Referred", "Started", "Ended", "Outcome",
                "Practitioner", "Attention")
+
+
+def rows_high(table: QTableWidget, rows: int) -> int:
+    """The height a table needs to show its heading and ``rows`` rows."""
+    fm = table.fontMetrics()
+    row = max(table.verticalHeader().defaultSectionSize(), fm.height() + 8)
+    return fm.height() + 10 + rows * row + 2 * table.frameWidth() + 4
+
+
+class FillingScroll(QScrollArea):
+    """A scroll area whose page fills it, shrinking down to the page's minimum size
+    and scrolling only below that. (A resizable QScrollArea keeps a page with
+    word-wrapped text at its preferred height and scrolls while there is room.)"""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(False)
+
+    def setWidget(self, widget: QWidget) -> None:
+        super().setWidget(widget)
+        widget.installEventFilter(self)
+        self.fit()
+
+    def fit(self) -> None:
+        """Size the page to the area, not below its minimum."""
+        page = self.widget()
+        if page is None:
+            return
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        room = self.maximumViewportSize()
+        bar = self.verticalScrollBar().sizeHint().width()
+        height = max(room.height(), least.height())
+        width = max(room.width() - (bar if height > room.height() else 0), least.width())
+        if page.size().width() != width or page.size().height() != height:
+            page.resize(width, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.fit()
+        return super().eventFilter(obj, event)
 
 
 class CaseRecord(QWidget):
@@ -174,10 +220,20 @@ class CaseRecord(QWidget):
         self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
         self.tabs.addTab(self._build_log(), "Contact lo&g")
 
+        # When the record has little room, it scrolls rather than squeezing its tables
+        # to a row or two (each page keeps the room it needs to be read).
+        self.scroller = FillingScroll(self)
+        self.scroller.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroller.setAccessibleName("Case record")
+        inner = QWidget(self.scroller)
+        col = QVBoxLayout(inner)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.addWidget(self.title)
+        col.addWidget(self.tabs, 1)
+        self.scroller.setWidget(inner)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.title)
-        lay.addWidget(self.tabs, 1)
+        lay.addWidget(self.scroller)
         tasks.changed.connect(self._on_change)
         self._enable(False)
 
@@ -284,9 +340,11 @@ class CaseRecord(QWidget):
         header = self.nsi_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.nsi_table.setMinimumHeight(rows_high(self.nsi_table, NSI_ROWS))
         self.nsi_table.itemSelectionChanged.connect(self._nsi_selected)
         self.nsi_table.doubleClicked.connect(lambda _i: self.update_nsi())
         self.history = QListWidget(page)
+        self.history.setMinimumHeight(self.history.fontMetrics().height() * 3 + 12)
         self.history.setAccessibleName("Status history of the chosen NSI")
         history_label = QLabel("Status histor&y", page)
         history_label.setBuddy(self.history)

@@ -92,8 +92,10 @@ _ACCESSIBLE = Qt.ItemDataRole.AccessibleTextRole.value
 _ALIGN = Qt.ItemDataRole.TextAlignmentRole.value
 _FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+_DESCRIPTION = Qt.ItemDataRole.AccessibleDescriptionRole.value
 _USER = Qt.ItemDataRole.UserRole.value
-_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _ALIGN, _FOREGROUND, _TOOLTIP, _USER})
+_ROLES = frozenset({_DISPLAY, _ACCESSIBLE, _ALIGN, _FOREGROUND, _TOOLTIP, _DESCRIPTION,
+                    _USER})
 _RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 
 
@@ -341,9 +343,11 @@ class CaseloadModel(QAbstractTableModel):
         if role == _ALIGN:
             return _RIGHT if c in (COL_OPEN, COL_RAR) else None
         assert pid is not None
-        row = self._rows[pid]  # the rarer roles, for the RAR column only
         if c != COL_RAR:
-            return None
+            # A cell too narrow for its text is elided: the whole text is its tooltip
+            # and what a screen reader says.
+            return text[c] if role == _TOOLTIP or role == _DESCRIPTION else None
+        row = self._rows[pid]  # the rarer roles, for the RAR column only
         if role == _FOREGROUND:
             return QBrush(OVER_COLOUR) if row.rar_over else None
         if not row.rar_text:
@@ -354,6 +358,22 @@ class CaseloadModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the page, in the database (see CaseloadPage._sort)."""
+
+
+def fit_widths(wanted: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths: each as ``wanted`` when they all fit in ``room``; otherwise the
+    widest are narrowed to one common limit (never below ``least``, their heading), so
+    every column starts on screen and only the longest texts are elided."""
+    if sum(wanted) <= room:
+        return wanted
+    lo, hi = 0, max(wanted)
+    while lo < hi:  # the largest limit at which everything fits
+        mid = (lo + hi + 1) // 2
+        if sum(max(min(w, mid), m) for w, m in zip(wanted, least, strict=True)) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return [max(min(w, lo), m) for w, m in zip(wanted, least, strict=True)]
 
 
 class CaseloadTable(QTableView):
@@ -527,6 +547,9 @@ class CaseloadPage(QWidget):
         self.model.modelReset.connect(self._after_reset)
         self.model.rows_arrived.connect(self._sync_current)
         self.current.changed.connect(self._follow)
+        self._columns_fitted = False
+        """True once the columns were sized to what they show (or widths were restored)."""
+        self.model.rows_arrived.connect(self._fit_columns)
 
         self.empty = QLabel(self)
         self.empty.setWordWrap(True)
@@ -861,9 +884,37 @@ class CaseloadPage(QWidget):
                            "everyone, or clear the search or filters.")
         return what + ". Clear the search or filters."
 
+    def _fit_columns(self) -> None:
+        """On the first rows shown: each column as wide as its heading and the rows in
+        view (unless widths were remembered), the last one taking what is left."""
+        if self._columns_fitted or not self.table.isVisible() or self.model.total == 0:
+            return
+        if self.model.data(self.model.index(0, 0)) == "Loading…":
+            return
+        self._columns_fitted = True
+        header = self.table.horizontalHeader()
+        wanted, least = [], []
+        for c in range(len(COLUMNS)):
+            self.table.resizeColumnToContents(c)
+            least.append(header.sectionSizeHint(c))  # the heading, whole
+            wanted.append(max(header.sectionSize(c), least[-1]))
+        for c, width in enumerate(fit_widths(wanted, least, self.table.viewport().width())):
+            header.resizeSection(c, width)
+
+    def height_for_rows(self, rows: int) -> int:
+        """The page height that shows the filters and ``rows`` rows of the list."""
+        table = self.table
+        chrome = self.height() - self.stack.height()
+        bar = table.horizontalScrollBar()
+        return (chrome + table.horizontalHeader().height() + 2 * table.frameWidth()
+                + rows * table.verticalHeader().defaultSectionSize()
+                + (bar.sizeHint().height() if bar.isVisible() else 0) + 2)
+
     # ---------------------------------------------------------------- the current person
     def _after_reset(self) -> None:
         """A new list: select the current person alone if listed, else show the top."""
+        if not self._columns_fitted:
+            QTimer.singleShot(0, self._fit_columns)  # once the view has its rows
         pid = self.current.id
         row = self.model.row_of(pid) if pid is not None else None
         if row is not None:
@@ -1003,4 +1054,5 @@ class CaseloadPage(QWidget):
             header.restoreState(state)
             header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
+            self._columns_fitted = True  # the widths the person chose
 

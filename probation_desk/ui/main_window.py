@@ -30,7 +30,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -67,6 +67,12 @@ SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard")
 CASELOAD, WORKLIST, REVIEW, DASHBOARD = range(4)
 WATCH_MS = 500
 """How often the window looks for changes other people committed (milliseconds)."""
+LIST_SHARE = 0.4
+"""The list's share of the Caseload's height on first run (the record gets the rest)."""
+FEW_ROWS = 3
+"""A list is never squeezed to fewer rows than this to make room for the record."""
+AREAS = ("both", "record", "list")
+"""What the Caseload section shows: the list and the record, the record only, the list only."""
 EXTRA_SECTIONS = {
     REVIEW: ("probation_desk.ui.review", "ReviewPage",
              "The Review list arrives with the treatment manager view: people referred to "
@@ -170,6 +176,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Probation Desk")
         self.setAccessibleName("Probation Desk")
 
+        self._fitted_shown = False
         self._build_shell()
         self._build_menus()
         self._build_status()
@@ -248,6 +255,13 @@ class MainWindow(QMainWindow):
         self.case_split.addWidget(self.caseload)
         self.case_split.addWidget(self.record)
         self.case_split.setChildrenCollapsible(False)
+        self.area = "both"
+        self.list_share = LIST_SHARE
+        """The list's share of the height, as the person last set it."""
+        self.case_split.splitterMoved.connect(self._split_moved)
+        self._share_pending = False
+        self.case_split.installEventFilter(self)  # the share is applied once it is shown
+        self.caseload.search_done.connect(self._fit_split)
         self.worklist: WorklistPage = WorklistPage(self.tasks, self)
         self.worklist.open_case.connect(self.open_case)
         for index, page in ((CASELOAD, self.case_split), (WORKLIST, self.worklist)):
@@ -333,6 +347,21 @@ class MainWindow(QMainWindow):
         self.beside_action = self._action(view, "Case record &beside the list",
                                           self._toggle_beside)
         self.beside_action.setCheckable(True)
+        view.addSeparator()
+        self.record_only_action = self._action(
+            view, "Record &only", lambda: self.set_area("record"), "F7",
+            tip="The case record takes the whole area (F7 again: the list and the record)")
+        self.list_only_action = self._action(
+            view, "List o&nly", lambda: self.set_area("list"), "F8",
+            tip="The list takes the whole area (F8 again: the list and the record)")
+        for act in (self.record_only_action, self.list_only_action):
+            act.setCheckable(True)
+        self.more_record_action = self._action(
+            view, "Mor&e room for the record", lambda: self.move_split(-1), "Alt+Shift+Up",
+            tip="Move the line between the list and the record up")
+        self.more_list_action = self._action(
+            view, "More room for the lis&t", lambda: self.move_split(1), "Alt+Shift+Down",
+            tip="Move the line between the list and the record down")
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Probation Desk", self.about)
@@ -395,6 +424,10 @@ class MainWindow(QMainWindow):
         _preload_services()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self.pages_built and obj is self.case_split:
+            if event.type() == QEvent.Type.Show and self._share_pending:
+                QTimer.singleShot(0, self._apply_share)
+            return False
         if event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \
                 and obj.window() is self:
             app = QApplication.instance()
@@ -857,6 +890,78 @@ class MainWindow(QMainWindow):
         beside = self.beside_action.isChecked()
         self.case_split.setOrientation(Qt.Orientation.Horizontal if beside
                                        else Qt.Orientation.Vertical)
+        self._apply_share()
+
+    # ---------------------------------------------------------------- room
+    def set_area(self, area: str, *, show: bool = True) -> None:
+        """Give the record (F7) or the list (F8) the whole Caseload area; the same key
+        again goes back to both."""
+        if not self.pages_built or area not in AREAS:
+            return
+        if area == self.area and area != "both":
+            area = "both"
+        self.area = area
+        if show:
+            self.show_section(CASELOAD)
+        focus = QApplication.focusWidget()
+        self.caseload.setVisible(area != "record")
+        self.record.setVisible(area != "list")
+        self.record_only_action.setChecked(area == "record")
+        self.list_only_action.setChecked(area == "list")
+        if area == "record" and (focus is None or self.caseload.isAncestorOf(focus)):
+            self._focus_record()
+        elif area == "list" and (focus is None or self.record.isAncestorOf(focus)):
+            self.caseload.table.setFocus()
+        if area == "both":
+            self._apply_share()
+
+    def move_split(self, steps: int) -> None:
+        """Move the line between list and record by a sixth of the area (Alt+Shift+Up
+        gives the record more room, Alt+Shift+Down the list)."""
+        if not self.pages_built:
+            return
+        if self.area != "both":
+            self.set_area("both")
+        self.show_section(CASELOAD)
+        self.list_share = min(0.85, max(0.15, self.list_share + steps / 6))
+        self._apply_share()
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        sizes = self.case_split.sizes()
+        if sum(sizes) > 0 and all(sizes):
+            self.list_share = sizes[0] / sum(sizes)
+
+    def _apply_share(self) -> None:
+        if not self.case_split.isVisible():
+            self._share_pending = True  # its height is known once it is shown
+            return
+        self._share_pending = False
+        sizes = self.case_split.sizes()
+        total = sum(sizes) or (self.case_split.height()
+                               if self.case_split.orientation() == Qt.Orientation.Vertical
+                               else self.case_split.width())
+        if total <= 0:
+            return
+        first = int(total * self.list_share)
+        self.case_split.setSizes([first, total - first])
+        self._fit_split()
+
+    def _fit_split(self) -> None:
+        """A list of a few matches takes only the room its rows need: the rest goes to
+        the record (never more than the share the person chose for the list)."""
+        if not self.pages_built or self.area != "both" \
+                or self.case_split.orientation() != Qt.Orientation.Vertical:
+            return
+        sizes = self.case_split.sizes()
+        total = sum(sizes)
+        if total <= 0 or not self.caseload.isVisible():
+            return
+        rows = max(self.caseload.model.total, FEW_ROWS)
+        wanted = int(total * self.list_share)
+        need = self.caseload.height_for_rows(rows)
+        first = max(min(wanted, need), self.caseload.minimumSizeHint().height())
+        if first != sizes[0]:
+            self.case_split.setSizes([first, total - first])
 
     # ---------------------------------------------------------------- dialogs
     def welcome(self) -> WelcomeDialog:
@@ -995,6 +1100,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1100, 760)
+        self.fit_to_screen()
         state = qs.value("window/state")
         if isinstance(state, QByteArray | bytes):
             self.restoreState(state)
@@ -1005,17 +1111,43 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(False)
         self.stack.setCurrentIndex(self.nav.currentRow())
 
+    def fit_to_screen(self) -> None:
+        """Keep the window on the screen it is on (a size saved on a larger screen, or
+        at another scale, would otherwise open partly off it)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        if self.isMaximized() or self.isFullScreen():
+            return
+        frame = self.frameGeometry()
+        extra_w = max(frame.width() - self.width(), 0)
+        extra_h = max(frame.height() - self.height(), 0)
+        width = min(self.width(), room.width() - extra_w)
+        height = min(self.height(), room.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), room.x()), room.right() + 1 - frame.width())
+        y = min(max(frame.y(), room.y()), room.bottom() + 1 - frame.height())
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(x, y)
+
     def _restore_state(self) -> None:
-        """Splitters, headers and the section, once the pages exist."""
+        """Splitters, headers, the record's room and the section, once the pages exist."""
         qs = window_settings()
+        share = qs.value("window/listShare", LIST_SHARE, type=float)
+        self.list_share = min(0.85, max(0.15, float(share)))  # type: ignore[arg-type]
         self._toggle_beside()
-        for key, split in (("window/caseSplitter", self.case_split),
-                           ("window/nsiSplitter", self.record.nsi_split)):
-            value = qs.value(key)
-            if isinstance(value, QByteArray | bytes):
-                split.restoreState(value)
-            else:  # first run: the list gets the larger share
-                split.setSizes([600, 400])
+        value = qs.value("window/nsiSplitter")
+        if isinstance(value, QByteArray | bytes):
+            self.record.nsi_split.restoreState(value)
+        else:  # first run: the NSIs get the larger share, the status history the rest
+            self.record.nsi_split.setSizes([600, 400])
+        self._apply_share()
+        area = qs.value("window/caseArea", "both", type=str)
+        if area in AREAS and area != "both":
+            self.set_area(area, show=False)
         self.caseload.restore_state(qs)
         self.stack.setCurrentIndex(self.nav.currentRow())
 
@@ -1027,10 +1159,17 @@ class MainWindow(QMainWindow):
         qs.setValue("window/recordBeside", self.beside_action.isChecked())
         qs.setValue("window/section", max(self.nav.currentRow(), 0))
         if self.pages_built:
-            qs.setValue("window/caseSplitter", self.case_split.saveState())
+            qs.setValue("window/listShare", self.list_share)
+            qs.setValue("window/caseArea", self.area)
             qs.setValue("window/nsiSplitter", self.record.nsi_split.saveState())
             self.caseload.save_state(qs)
         qs.sync()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted_shown:  # the frame's size is known once it is shown
+            self._fitted_shown = True
+            QTimer.singleShot(0, self.fit_to_screen)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
