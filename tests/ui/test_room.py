@@ -48,6 +48,7 @@ def test_one_match_leaves_the_record_the_room(qtbot: Any, db_url: str, home: Pat
     assert 0 <= attention < table.viewport().width()
 
     # Alt+Shift+Up gives the record more room, Alt+Shift+Down the list.
+    page.set_everyone(True)
     page.clear_filters()
     qtbot.waitUntil(lambda: page.model.total > 20, timeout=10000)
     wait_idle(qtbot, w)
