@@ -177,6 +177,11 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Probation Desk")
 
         self._fitted_shown = False
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from probation_desk.ui.whats_this import install
+
+            install(app)  # Shift+F1 explains what has the focus, in every window
         self._build_shell()
         self._build_menus()
         self._build_status()
@@ -364,6 +369,9 @@ class MainWindow(QMainWindow):
             tip="Move the line between the list and the record down")
 
         help_menu = bar.addMenu("&Help")
+        self.whats_this_action = self._action(
+            help_menu, "&What's This?", self.whats_this, "Shift+F1",
+            tip="Explain what has the keyboard focus (what its tooltip says)")
         self._action(help_menu, "&About Probation Desk", self.about)
         self._enable_case_actions()
 
@@ -1085,6 +1093,14 @@ class MainWindow(QMainWindow):
         else:
             self._use_identity(new)
         self.tasks.announce(Change(settings=True))
+
+    def whats_this(self) -> None:
+        """Help > What's This? (Shift+F1): explain what has the keyboard focus."""
+        from probation_desk.ui.whats_this import install
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            install(app).explain_focus()
 
     def about(self) -> None:
         """Help > About."""
