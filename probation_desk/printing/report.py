@@ -79,8 +79,9 @@ def column_widths(columns: list[str], rows: list[list[str]], usable: float,
     """Widths (points) giving each column room for its longest word at ``size``.
 
     None when the longest words alone do not fit in ``usable``. Room left over is shared
-    in proportion to how much wider each column's longest text is than its longest word,
-    up to :data:`LONGEST_LINE_MM`; anything still left is shared in proportion to width.
+    evenly among the columns whose longest text (up to :data:`LONGEST_LINE_MM`) is wider
+    than their longest word, none taking more than it wants; anything still left is
+    shared in proportion to width.
     """
     pad = 2 * PADDING + 1
     lowest, natural = [], []
@@ -97,8 +98,16 @@ def column_widths(columns: list[str], rows: list[list[str]], usable: float,
     spare = usable - sum(lowest)
     wants = [n - w for n, w in zip(natural, lowest, strict=True)]
     if sum(wants) >= spare:
-        share = spare / sum(wants)
-        return [w + d * share for w, d in zip(lowest, wants, strict=True)]
+        # Share it out evenly, a column wanting less than its share taking only what it
+        # wants (so short texts stay on one line and the long ones wrap evenly).
+        extra = [0.0] * len(wants)
+        waiting = sorted(range(len(wants)), key=wants.__getitem__)
+        while waiting:
+            share = spare / len(waiting)
+            i = waiting.pop(0)
+            extra[i] = min(wants[i], share)
+            spare -= extra[i]
+        return [w + e for w, e in zip(lowest, extra, strict=True)]
     widths = list(natural)
     left = usable - sum(widths)
     total = sum(widths)

@@ -242,8 +242,10 @@ class BatchWorkbookDialog(OperationDialog):
         self.people_list.setAccessibleName(f"The {n:,} people whose workbooks will be printed")
         self.people_list.addItems([f"{name} ({crn})" for _pid, name, crn in people])
         self.people_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        row_h = self.people_list.fontMetrics().height() + 4
-        self.people_list.setMaximumHeight(row_h * min(max(n, 1), 8) + 8)
+        # As tall as the names (up to eight, then it scrolls), no empty space under them.
+        row_h = max(self.people_list.sizeHintForRow(0), self.people_list.fontMetrics().height())
+        self.people_list.setFixedHeight(row_h * min(max(n, 1), 8)
+                                        + 2 * self.people_list.frameWidth() + 2)
         self.add_row("&Who", self.people_list)
         self.op: Any = None
         self.large = QCheckBox("&Large print", self)
