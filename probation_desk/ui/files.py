@@ -32,9 +32,9 @@ KINDS = {
 
 
 def documents() -> Path:
-    """The user's Documents folder (their home folder if the desktop names none)."""
+    """The user's Documents folder (their home folder if there is none)."""
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 def start_folder(kind: str) -> Path:

@@ -44,28 +44,39 @@ class FakeDialogs:
         return last if last.is_dir() else last.parent
 
 
-def documents() -> Path:
-    return Path(QStandardPaths.writableLocation(
+@pytest.fixture
+def documents(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A home folder of the test's own, with a Documents folder in it."""
+    home = tmp_path / "user"
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    found = Path(QStandardPaths.writableLocation(
         QStandardPaths.StandardLocation.DocumentsLocation))
+    assert found == home / "Documents"
+    found.mkdir(parents=True)
+    assert files.documents() == found
+    return found
 
 
 def test_each_kind_starts_in_documents_then_where_it_was_last_saved(
-        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+        qtbot: Any, window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        documents: Path) -> None:
     from probation_desk.ui.review import ReviewPage
     from probation_desk.ui.workbook_dialog import WorkbookDialog
 
     fake = FakeDialogs(monkeypatch)
-    assert documents() != Path(os.getcwd())
+    assert documents != Path(os.getcwd())
+    assert files.start_folder("workbook") == documents
     # The workbook: its path box and Browse… start in Documents.
     person = choose_person(qtbot, window, "L900001")
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
     dlg = modal(qtbot, WorkbookDialog)
-    assert Path(dlg.path.text()) == documents() / f"workbook-{person.crn}.pdf"
+    assert Path(dlg.path.text()) == documents / f"workbook-{person.crn}.pdf"
     books = tmp_path / "books"
     books.mkdir()
     fake.answer = str(books / "siân")  # no .pdf typed: it is added
     dlg._browse()
-    assert fake.folder() == documents()
+    assert fake.folder() == documents
     assert dlg.path.text() == str(books / "siân.pdf")
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: gone(dlg), timeout=30000)
@@ -81,11 +92,11 @@ def test_each_kind_starts_in_documents_then_where_it_was_last_saved(
     reports.mkdir()
     fake.answer = str(reports / "completion.pdf")
     page._choose_and_export("pdf")
-    assert fake.folder() == documents()
+    assert fake.folder() == documents
     qtbot.waitUntil(lambda: page.message_label.text().startswith("Saved"), timeout=20000)
     fake.answer = ""
     page._choose_and_export("csv")
-    assert fake.folder() == documents()  # saving a report PDF did not move the CSV folder
+    assert fake.folder() == documents  # saving a report PDF did not move the CSV folder
     page._choose_and_export("pdf")
     assert fake.folder() == reports
 
@@ -93,9 +104,17 @@ def test_each_kind_starts_in_documents_then_where_it_was_last_saved(
     window.close()
     assert files.start_folder("workbook") == books
     assert files.start_folder("report") == reports
-    assert files.start_folder("csv") == documents()
+    assert files.start_folder("csv") == documents
     books.rename(tmp_path / "gone")  # a remembered folder that has gone: Documents again
-    assert files.start_folder("workbook") == documents()
+    assert files.start_folder("workbook") == documents
+
+
+def test_without_a_documents_folder_dialogs_start_at_home(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(QStandardPaths, "writableLocation",
+                        lambda _where: str(tmp_path / "no such Documents"))
+    assert files.documents() == Path.home()
+    assert files.start_folder("csv") == Path.home()
 
 
 def test_choosing_a_database_file_starts_by_the_default_file_not_the_program_folder(
