@@ -37,32 +37,53 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
     return Desk(engine, actor=team.login, role=role, clock=clock, team=team)
 
 
-def daily_backup(url: str, keep: int) -> None:
-    """Back up a SQLite file once per day of use (a failure is logged, never fatal).
+PG_DUMP_MISSING = (
+    "No daily backup was taken: this is a PostgreSQL database and its pg_dump program is "
+    "not installed on this computer. Install the PostgreSQL client tools (Debian: "
+    "postgresql-client) or make sure the database administrator backs the server up.")
 
-    First removes any ``.part`` file a killed backup left behind (it can be as large as
-    the database), whether or not today's backup is still to be taken.
+
+def daily_backup(url: str, keep: int) -> str | None:
+    """Back up the database once per day of use (a failure is logged, never fatal).
+
+    A SQLite file is copied with SQLite's backup API; a PostgreSQL database is dumped
+    with ``pg_dump`` where it is installed. First removes any ``.part`` file a killed
+    backup left behind (it can be as large as the database), whether or not today's
+    backup is still to be taken. Returns a sentence for the user when no backup could
+    be taken (None when one was taken, or today's was already there).
     """
+    import logging
+
     from probation_desk.store.backup import (
         BackupProblem,
         backup,
+        pg_dump_path,
         remove_stale_parts,
         taken_today,
     )
     from probation_desk.store.engine import sqlite_path
 
+    log = logging.getLogger("probation_desk")
     path = sqlite_path(url)
-    if path is None or not path.exists():
-        return
+    if path is not None and not path.exists():
+        return None
+    if path is None:
+        from sqlalchemy.engine import make_url
+
+        if make_url(url).get_backend_name() != "postgresql":
+            return None  # an in-memory SQLite database: nothing to keep
+        if pg_dump_path() is None:
+            log.warning("daily backup not taken: pg_dump is not installed")
+            return PG_DUMP_MISSING
     try:
         remove_stale_parts()
         if not taken_today(url):
             backup(url, reason="daily", keep=keep)
     except (BackupProblem, OSError) as exc:
-        import logging
-
-        logging.getLogger("probation_desk").warning("daily backup not taken: %s",
-                                                    type(exc).__name__)
+        log.warning("daily backup not taken: %s", type(exc).__name__)
+        return (f"No daily backup was taken: {exc}" if isinstance(exc, BackupProblem)
+                else f"No daily backup was taken: {exc.strerror or exc}.")
+    return None
 
 
 def describe_url(url: str) -> str:

@@ -191,7 +191,19 @@ def pg_dump_path() -> str | None:
 
 
 def _libpq_url(url: str) -> str:
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """The address for libpq's tools, without the password (see :func:`_libpq_env`)."""
+    return make_url(url).set(drivername="postgresql", password=None).render_as_string(
+        hide_password=False)
+
+
+def _libpq_env(url: str) -> dict[str, str]:
+    """The environment for pg_dump / pg_restore: the password in PGPASSWORD, never on
+    the command line (where any user of the computer could read it in the process list)."""
+    env = dict(os.environ)
+    password = make_url(url).password
+    if password is not None:
+        env["PGPASSWORD"] = str(password)
+    return env
 
 
 def pg_backup(url: str, dest: Path) -> None:
@@ -209,7 +221,7 @@ def pg_backup(url: str, dest: Path) -> None:
         with os.fdopen(fd, "wb") as out:
             run = subprocess.run([tool, "--format=custom", "--no-owner", "--dbname",
                                   _libpq_url(url)], stdout=out, stderr=subprocess.PIPE,
-                                 timeout=3600, check=False)
+                                 env=_libpq_env(url), timeout=3600, check=False)
         if run.returncode != 0:
             why = run.stderr.decode(errors="replace").strip().splitlines()
             last = why[-1] if why else "no reason given"
@@ -384,7 +396,7 @@ def _pg_restore(url: str, source: Path, keep: int) -> Path:
     safety = backup(url, reason="before-restore", keep=keep)
     run = subprocess.run([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction",
                           "--dbname", _libpq_url(url), str(source)], capture_output=True,
-                         text=True, timeout=3600, check=False)
+                         text=True, env=_libpq_env(url), timeout=3600, check=False)
     if run.returncode != 0:
         why = run.stderr.strip().splitlines()
         raise BackupProblem(f"pg_restore could not restore the backup "

@@ -561,14 +561,21 @@ class MainWindow(QMainWindow):
         self._check_file_in_background(url)
 
     def _backup_in_background(self, url: str, keep: int) -> None:
-        """The day's backup of a SQLite file (services.session.daily_backup), on the long
-        pool once the caseload is on screen: it is a copy of the whole file."""
-        def work(_p: object) -> None:
+        """The day's backup (services.session.daily_backup: a SQLite file copied, a
+        PostgreSQL database dumped with pg_dump), on the long pool once the caseload is
+        on screen: it is a copy of the whole database. If none could be taken, the
+        status bar says why."""
+        def work(_p: object) -> str | None:
             from probation_desk.services.session import daily_backup
 
-            daily_backup(url, keep)
+            return daily_backup(url, keep)
 
-        self.tasks.op(self, work).failure(lambda _exc: None).long().run_in_background()
+        def done(note: str | None) -> None:
+            if note:  # say so: no backup was taken today
+                self.statusBar().showMessage(note, 30000)
+
+        self.tasks.op(self, work).success(done).failure(lambda _exc: None).long() \
+            .run_in_background()
 
     def _check_file_in_background(self, url: str) -> None:
         """Run SQLite's full page check after opening (seconds on a big file), read-only.
