@@ -1009,29 +1009,42 @@ def _indexes_deferred(desk: Desk, con: Connection, *, empty: bool) -> Iterator[N
 
     Building an index over a million rows at once is much faster than keeping it up to
     date row by row. They are rebuilt whatever happens (and ``open_database`` restores
-    any that a crash left missing).
+    any that a crash left missing). Meanwhile a marker file beside the database, locked
+    by this process, tells anyone opening it to leave the indexes to the import.
     """
     if not empty or desk.engine.dialect.name != "sqlite":
         yield
         return
+    from probation_desk.store.engine import indexes_deferred_marker, sqlite_path
+
+    path = sqlite_path(desk.engine.url.render_as_string(hide_password=False))
+    if path is None:  # in memory: nobody else can open it
+        yield
+        return
     indexes = [ix for table in Base.metadata.sorted_tables for ix in table.indexes
                if not ix.unique]
-    with con.begin():
-        for ix in indexes:
-            ix.drop(con, checkfirst=True)
-    try:
-        yield
-    finally:
+    with indexes_deferred_marker(path):
+        with con.begin():
+            for ix in indexes:
+                ix.drop(con, checkfirst=True)
         try:
-            with con.begin():
-                for ix in indexes:
-                    ix.create(con, checkfirst=True)
-        except SQLAlchemyError:
-            # Say, the disk is full: the rows are whole without them, and opening the
-            # database rebuilds any index that is missing.
-            import logging
+            yield
+        finally:
+            _rebuild_indexes(con, indexes)
 
-            logging.getLogger("probation_desk").warning("indexes not rebuilt after import")
+
+def _rebuild_indexes(con: Connection, indexes: list[Any]) -> None:
+    """Build the deferred indexes (in one transaction)."""
+    try:
+        with con.begin():
+            for ix in indexes:
+                ix.create(con, checkfirst=True)
+    except SQLAlchemyError:
+        # Say, the disk is full: the rows are whole without them, and opening the
+        # database rebuilds any index that is missing.
+        import logging
+
+        logging.getLogger("probation_desk").warning("indexes not rebuilt after import")
 
 
 _record_decoder = msgspec.json.Decoder(fmt.Record)

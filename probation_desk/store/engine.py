@@ -7,9 +7,12 @@ written to it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sqlite3
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -340,8 +343,50 @@ def check_version(engine: Engine) -> str | None:
     return rev
 
 
+def _import_marker(path: Path) -> Path:
+    return path.with_name(path.name + "-importing")
+
+
+@contextmanager
+def indexes_deferred_marker(path: Path) -> Iterator[None]:
+    """Say, to other processes opening the file, that an import has its indexes down.
+
+    An owner-only file beside the database, ``flock``-ed while the import runs: the lock
+    goes with the process, even when it is killed, so a file left unlocked means the
+    import is over (a crash), and opening then rebuilds the indexes.
+    """
+    marker = _import_marker(path)
+    fd = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        marker.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def import_running(path: Path) -> bool:
+    """Whether another process is importing into ``path`` with its indexes deferred."""
+    try:
+        fd = os.open(_import_marker(path), os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 def _restore_indexes(engine: Engine) -> None:
-    """Rebuild any index a bulk import dropped and could not rebuild (say, a crash)."""
+    """Rebuild any index a bulk import dropped and could not rebuild (say, a crash).
+
+    While an import into an empty file is running it has dropped them on purpose (it
+    builds them once at the end, much faster than row by row): they are left to it, so
+    opening the file meanwhile neither waits for nor slows down the import.
+    """
     from probation_desk.store.models import Base
 
     wanted = {ix.name: ix for t in Base.metadata.sorted_tables for ix in t.indexes}
@@ -349,6 +394,9 @@ def _restore_indexes(engine: Engine) -> None:
         present = set(con.execute(text(
             "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
     missing = [ix for name, ix in wanted.items() if name not in present]
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if missing and path is not None and import_running(path):
+        return
     if missing:
         try:
             with writer(engine).begin() as con:

@@ -127,7 +127,7 @@ def run_opener(url: str, folder: Path) -> dict[str, Any]:
     from probation_desk.store.models import Person
 
     barrier(folder, "opener")
-    opens = 0
+    opens = left_to_import = 0
     failures: list[str] = []
     while not (folder / "done").exists() and opens < MAX_ROUNDS:
         try:
@@ -135,6 +135,12 @@ def run_opener(url: str, folder: Path) -> dict[str, Any]:
             try:
                 with engine.connect() as con:
                     con.execute(select(func.count()).select_from(Person)).scalar()
+                    if engine.dialect.name == "sqlite" and not (folder / "done").exists():
+                        # Did opening leave the import's deferred indexes to it?
+                        names = set(con.exec_driver_sql(
+                            "SELECT name FROM sqlite_master WHERE type = 'index'")
+                            .scalars())
+                        left_to_import += "ix_nsi_person_active" not in names
             finally:
                 engine.dispose()
         except DatabaseProblem as exc:
@@ -142,7 +148,7 @@ def run_opener(url: str, folder: Path) -> dict[str, Any]:
         except Exception as exc:
             failures.append(f"{type(exc).__name__}: {exc}")
         opens += 1
-    return {"opens": opens, "failures": failures}
+    return {"opens": opens, "failures": failures, "left_to_import": left_to_import}
 
 
 def main() -> None:
