@@ -47,10 +47,12 @@ def daily_backup(url: str, keep: int) -> str | None:
     """Back up the database once per day of use (a failure is logged, never fatal).
 
     A SQLite file is copied with SQLite's backup API; a PostgreSQL database is dumped
-    with ``pg_dump`` where it is installed. First removes any ``.part`` file a killed
-    backup left behind (it can be as large as the database), whether or not today's
-    backup is still to be taken. Returns a sentence for the user when no backup could
-    be taken (None when one was taken, or today's was already there).
+    with ``pg_dump`` where it is installed, when the login owns it (a person's login on
+    a team database is not backed up from their computer: IT backs up the server).
+    First removes any ``.part`` file a killed backup left behind (it can be as large
+    as the database), whether or not today's backup is still to be taken. Returns a
+    sentence for the user when no backup could be taken (None when one was taken, or
+    today's was already there).
     """
     import logging
 
@@ -72,6 +74,8 @@ def daily_backup(url: str, keep: int) -> str | None:
 
         if make_url(url).get_backend_name() != "postgresql":
             return None  # an in-memory SQLite database: nothing to keep
+        if not _may_dump_whole(url):
+            return None  # a person's login on a team database: IT backs up the server
         if pg_dump_path() is None:
             log.warning("daily backup not taken: pg_dump is not installed")
             return PG_DUMP_MISSING
@@ -84,6 +88,29 @@ def daily_backup(url: str, keep: int) -> str | None:
         return (f"No daily backup was taken: {exc}" if isinstance(exc, BackupProblem)
                 else f"No daily backup was taken: {exc.strerror or exc}.")
     return None
+
+
+def _may_dump_whole(url: str) -> bool:
+    """Whether this login owns the database's tables, so pg_dump can take all of it.
+
+    A person's login on a team database sees only what row-level security lets it see
+    and cannot read some tables at all: a dump taken as them would be partial (pg_dump
+    refuses), and keeping the team's records on each laptop is not wanted either.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from probation_desk.store.engine import make_engine
+    from probation_desk.store.server import may_migrate
+
+    try:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as con:
+                return may_migrate(con)
+        finally:
+            engine.dispose()
+    except SQLAlchemyError:
+        return False
 
 
 def describe_url(url: str) -> str:
