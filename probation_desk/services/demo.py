@@ -1,8 +1,10 @@
 """A synthetic caseload for demos, screenshots and benchmarks (no real people).
 
 Deterministic for a seed, whatever today's date: every date falls between 2020 and
-the anchor date below. Records go through the same import as a real export file, so
-every record meets the same rules.
+the anchor date below, except the RAR appointments booked in the four weeks after the
+day the demo is loaded (``today``), so "N booked" means something on the demo too.
+Status history is recorded by the NSI's practitioner, as it was at the time. Records go
+through the same import as a real export file, so every record meets the same rules.
 """
 
 from __future__ import annotations
@@ -195,10 +197,20 @@ def _pick(rng: random.Random, seq: Sequence[T]) -> T:
     return seq[int(rng.random() * len(seq))]
 
 
-def demo_records(cases: int, seed: int, catalogue: Catalogue
-                 ) -> Iterator[tuple[int, fmt.Record]]:
-    """Yield (line number, record) pairs for a synthetic caseload, as format records."""
+BOOKED_SHARE = 0.4
+"""The share of people whose order runs on past ``today`` with RAR appointments booked."""
+
+
+def demo_records(cases: int, seed: int, catalogue: Catalogue,
+                 today: dt.date | None = None) -> Iterator[tuple[int, fmt.Record]]:
+    """Yield (line number, record) pairs for a synthetic caseload, as format records.
+
+    With ``today``, some people with an order running on have one to three RAR
+    appointments booked in the four weeks after it (no outcome yet). Those come from
+    their own random stream, so every other record is the same with or without them.
+    """
     rng = random.Random(seed)
+    book = random.Random(seed * 7919 + 1)
     approved = [k.code for k in catalogue.toolkits if k.withdrawn_from is None]
     chemsex = next((k for k in catalogue.toolkits if k.code == "CHEMSEX"), None)
     line = 0
@@ -214,6 +226,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
     History = fmt.HistoryEntry
     day7, day63 = dt.timedelta(days=7), dt.timedelta(days=63)
     midnight = dt.time()
+    ten, day28 = dt.time(10, 0), dt.timedelta(days=28)
 
     def drain() -> Iterator[tuple[int, fmt.Record]]:
         nonlocal line
@@ -260,11 +273,11 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             started = rng.random() < 0.6
             k += 1
             notes = _pick(rng, NOTES)
-            hist = [History(status="REFERRED", date=ref_date)]
+            hist = [History(status="REFERRED", date=ref_date, by=pp)]
             st = None
             if started:
                 st = ref_date + dt.timedelta(days=_randint(rng, 1, 20))
-                hist.append(History(status="IN_PROGRESS", date=st))
+                hist.append(History(status="IN_PROGRESS", date=st, by=pp))
             nsis.append(fmt.Nsi(ref=f"{crn}/N{k}", crn=crn, toolkit="CHEMSEX",
                                 status="IN_PROGRESS" if started else "REFERRED",
                                 referral_date=ref_date, actual_start=st, notes=notes,
@@ -276,7 +289,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             roll = rng.random()
             k += 1
             notes = _pick(rng, NOTES)
-            hist = [History(status="REFERRED", date=ref_date)]
+            hist = [History(status="REFERRED", date=ref_date, by=pp)]
             start = min(ref_date + dt.timedelta(days=_randint(rng, 0, 14)), ANCHOR)
             end = min(start + dt.timedelta(days=_randint(rng, 14, 90)), ANCHOR)
             actual_start = actual_end = outcome = None
@@ -286,7 +299,7 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
             elif roll < 0.18 and kit not in open_kits:
                 status = "IN_PROGRESS"
                 actual_start = start
-                hist.append(History(status="IN_PROGRESS", date=start))
+                hist.append(History(status="IN_PROGRESS", date=start, by=pp))
                 open_kits.add(kit)
             else:
                 done = roll < 0.75
@@ -294,8 +307,9 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                 outcome = "COMPLETED" if done else _pick(rng,
                     ("NOT_COMPLETED", "NOT_SUITABLE", "ORDER_ENDED"))
                 actual_start, actual_end = start, end
-                hist.append(History(status="IN_PROGRESS", date=start))
-                hist.append(History(status=status, date=end))  # type: ignore[arg-type]
+                hist.append(History(status="IN_PROGRESS", date=start, by=pp))
+                hist.append(History(status=status, date=end,  # type: ignore[arg-type]
+                                    by=pp))
             nsis.append(fmt.Nsi(
                 ref=f"{crn}/N{k}", crn=crn, order=oref, toolkit=kit,
                 status=status, referral_date=ref_date,  # type: ignore[arg-type]
@@ -343,6 +357,14 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue
                 notes="Supervision session",
                 outcome="ATTENDED_COMPLIED" if attended else "ACCEPTABLE_ABSENCE",
                 absence_reason=None if attended else "OTHER"))
+        if today is not None and o_end > today + day28 and book.random() < BOOKED_SHARE:
+            # Booked RAR appointments ahead: distinct days in the next four weeks.
+            days = sorted({_randint(book, 1, 28) for _ in range(_randint(book, 1, 3))})
+            for b_no, ahead in enumerate(days, start=a_no + 1):
+                acts.append(fmt.Contact(
+                    ref=f"{crn}/C{b_no}", crn=crn, order=oref, contact_type="OFFICE_VISIT",
+                    at=dt.datetime.combine(today + dt.timedelta(days=ahead), ten),
+                    rar_activity=True, notes="RAR session booked"))
         if rng.random() < 0.2:
             area = _pick(rng, tuple(SI_NAMES))
             r_date = _day(rng, o_start, window_end)
@@ -388,7 +410,8 @@ def load_demo(desk: Desk, cases: int, seed: int = 1,
             f"{people:,} {'person' if people == 1 else 'people'}, so nothing was added. To "
             "try the demo, open a new database file (File > Settings in the window, or "
             "--db NEW-FILE on the command line).")
-    result = import_records(desk, demo_records(cases, seed, desk.catalogue), source="demo",
+    result = import_records(desk, demo_records(cases, seed, desk.catalogue, desk.today),
+                            source="demo",
                             progress=progress)
     for r in result.refused:
         log.warning("demo record on line %d refused by the rule %s", r.line, r.rule)

@@ -183,3 +183,30 @@ def test_contacts_round_trip_and_older_activity_lines(desk: Any, tmp_path: Path,
     assert other.rar(y.id)[0].summary.days_completed == 1
     assert other.contacts(y.id)[0].outcome_text == "Attended – complied"
     other.engine.dispose()
+
+
+def test_demo_books_rar_appointments_ahead_and_history_is_the_practitioners(
+        desk: Any) -> None:
+    from probation_desk.domain.catalogue import load_catalogue
+    from probation_desk.services.demo import demo_records
+    from probation_desk.services.format import Contact as Contact_
+    from probation_desk.store.models import Contact, NsiStatusHistory
+
+    # Booked appointments come from their own random stream: everything else is the same.
+    plain = [r for _, r in demo_records(40, 3, load_catalogue())]
+    booked = [r for _, r in demo_records(40, 3, load_catalogue(), D(2026, 11, 22))]
+    ahead = [r for r in booked if isinstance(r, Contact_) and r.at.date() > D(2026, 11, 22)]
+    assert ahead and [r for r in booked if r not in ahead] == plain
+    assert all(r.outcome is None and r.rar_activity for r in ahead)
+
+    result = load_demo(desk, 300, seed=4)
+    assert result.refused == []
+    with desk.engine.connect() as con:
+        future = con.execute(select(Contact.person_id).where(
+            Contact.at > dt.datetime.combine(desk.today, dt.time(23, 59)))).scalars().all()
+        wrong = con.execute(select(func.count()).select_from(NsiStatusHistory)
+                            .join(Nsi, Nsi.id == NsiStatusHistory.nsi_id)
+                            .where(NsiStatusHistory.recorded_by != Nsi.practitioner)).scalar()
+    assert future and wrong == 0  # no history "recorded by" whoever loaded the demo
+    (view,) = [v for v in desk.rar(future[0]) if v.summary.booked_days]
+    assert 1 <= view.summary.booked_days <= 3
