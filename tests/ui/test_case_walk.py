@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.conftest import TODAY, answer_box, open_window, table_column, wait_idle
 from tests.ui.test_main_window import back_to, gone, modal
@@ -196,7 +197,12 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
     assert window.record.selected_nsi().id == nsi.id
     from probation_desk.ui.nsi_dialogs import CloseNsiDialog
 
-    window.close_nsi_action.trigger()
+    # Case menu (Alt+C), Close NSI… (C): by keyboard, as a practitioner would.
+    qtbot.keyClick(window, Qt.Key.Key_C, ALT)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=5000)
+    menu = QApplication.activePopupWidget()
+    assert "Close NSI…" in [a.text().replace("&", "") for a in menu.actions()]
+    qtbot.keyClick(menu, Qt.Key.Key_C)
     dlg = modal(qtbot, CloseNsiDialog)
     seen: list[str] = []
     answer_box("Close NSI", seen)
