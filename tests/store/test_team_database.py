@@ -28,6 +28,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import review
 from probation_desk.services.desk import Desk
 from probation_desk.services.session import open_desk
+from probation_desk.settings import Settings
 from probation_desk.store.engine import DatabaseProblem, open_database
 from tests.conftest import TODAY
 from tests.services.conftest import make_person
@@ -238,6 +239,22 @@ def test_the_practitioners_own_changes_carry_their_login(team: Team) -> None:
     with pytest.raises(RuleViolation) as exc:  # the server's refusal, in words
         desk.record_activity(team.london, D(2022, 5, 10), order_id=None, rar_activity=False)
     assert exc.value.rule in ("server-refused", "not-found")
+    desk.engine.dispose()
+
+
+def test_my_caseload_on_a_team_database_is_the_logins_people(team: Team) -> None:
+    from probation_desk.services.caseload_search import caseload_search
+    from probation_desk.services.queries import CaseloadFilter, my_identity
+
+    pp = team.logins["practitioner"]
+    owner = open_desk(team.url, clock=fixed_clock(TODAY))
+    mine = make_person(owner, "W100777", region="Wales", practitioner=pp)
+    owner.engine.dispose()
+    desk = open_desk(team.url_of("practitioner"), clock=fixed_clock(TODAY),
+                     settings=Settings(user_name="A Name In The Settings"))
+    assert my_identity(desk) == pp  # the server's login, not the settings' name
+    found = caseload_search(desk, CaseloadFilter(mine=my_identity(desk)))
+    assert found.ids == [mine.id]
     desk.engine.dispose()
 
 
