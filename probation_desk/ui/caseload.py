@@ -62,6 +62,7 @@ from probation_desk.domain.nsi import Status
 from probation_desk.domain.people import REGIONS
 from probation_desk.ui.current import CurrentPerson
 from probation_desk.ui.tasks import Change, Tasks
+from probation_desk.ui.widgets import fit_columns
 
 if TYPE_CHECKING:
     from probation_desk.services.caseload_search import SearchResult
@@ -358,22 +359,6 @@ class CaseloadModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sorting is done by the page, in the database (see CaseloadPage._sort)."""
-
-
-def fit_widths(wanted: list[int], least: list[int], room: int) -> list[int]:
-    """Column widths: each as ``wanted`` when they all fit in ``room``; otherwise the
-    widest are narrowed to one common limit (never below ``least``, their heading), so
-    every column starts on screen and only the longest texts are elided."""
-    if sum(wanted) <= room:
-        return wanted
-    lo, hi = 0, max(wanted)
-    while lo < hi:  # the largest limit at which everything fits
-        mid = (lo + hi + 1) // 2
-        if sum(max(min(w, mid), m) for w, m in zip(wanted, least, strict=True)) <= room:
-            lo = mid
-        else:
-            hi = mid - 1
-    return [max(min(w, lo), m) for w, m in zip(wanted, least, strict=True)]
 
 
 class CaseloadTable(QTableView):
@@ -892,14 +877,7 @@ class CaseloadPage(QWidget):
         if self.model.data(self.model.index(0, 0)) == "Loading…":
             return
         self._columns_fitted = True
-        header = self.table.horizontalHeader()
-        wanted, least = [], []
-        for c in range(len(COLUMNS)):
-            self.table.resizeColumnToContents(c)
-            least.append(header.sectionSizeHint(c))  # the heading, whole
-            wanted.append(max(header.sectionSize(c), least[-1]))
-        for c, width in enumerate(fit_widths(wanted, least, self.table.viewport().width())):
-            header.resizeSection(c, width)
+        fit_columns(self.table)
 
     def height_for_rows(self, rows: int) -> int:
         """The page height that shows the filters and ``rows`` rows of the list."""

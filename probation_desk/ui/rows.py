@@ -43,7 +43,8 @@ def cell_data(cell: Cell, role: int) -> Any:
     """What Qt's ``data(index, role)`` returns for ``cell``."""
     if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
         return cell.text
-    if role == Qt.ItemDataRole.ToolTipRole:
+    if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+        # The whole text (or its explanation), for a cell too narrow to show it all.
         return cell.tip if cell.tip is not None else (cell.text or None)
     if role == Qt.ItemDataRole.DecorationRole:
         return cell.icon

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStyle,
+    QTableView,
     QWidget,
     QWidgetAction,
 )
@@ -482,3 +483,39 @@ class AnyDateEdit(UkDateEdit):
     def _filter_text_changed(self, _text: str) -> None:
         if self.is_any() or self.parsed() is not None:
             self.filter_changed.emit()
+
+
+def fit_widths(wanted: list[int], least: list[int], room: int) -> list[int]:
+    """Column widths: each as ``wanted`` when they all fit in ``room``; otherwise the
+    widest are narrowed to one common limit (never below ``least``, their heading), so
+    every column starts on screen and only the longest texts are elided."""
+    if sum(wanted) <= room:
+        return wanted
+    lo, hi = 0, max(wanted)
+    while lo < hi:  # the largest limit at which everything fits
+        mid = (lo + hi + 1) // 2
+        if sum(max(min(w, mid), m) for w, m in zip(wanted, least, strict=True)) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    return [max(min(w, lo), m) for w, m in zip(wanted, least, strict=True)]
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size a table's columns to their heading and the rows in view, narrowed to fit
+    the view when they do not (:func:`fit_widths`); the model gives elided cells their
+    whole text as tooltip and accessible description."""
+    header = view.horizontalHeader()
+    wanted: list[int] = []
+    least: list[int] = []
+    rows = view.verticalHeader()
+    precision = rows.resizeContentsPrecision()
+    rows.setResizeContentsPrecision(0)  # the rows in view only: others are not built
+    for c in range(header.count()):
+        view.resizeColumnToContents(c)
+    rows.setResizeContentsPrecision(precision)
+    for c in range(header.count()):
+        least.append(header.sectionSizeHint(c))  # the heading, whole
+        wanted.append(max(header.sectionSize(c), least[-1]))
+    for c, width in enumerate(fit_widths(wanted, least, view.viewport().width())):
+        header.resizeSection(c, width)

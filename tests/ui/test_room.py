@@ -144,3 +144,28 @@ def test_columns_fit_their_text_and_elided_text_is_in_reach(qtbot: Any, db_url: 
     text = index.data()
     assert text and index.data(Qt.ItemDataRole.ToolTipRole) == text
     assert index.data(Qt.ItemDataRole.AccessibleDescriptionRole) == text
+
+
+def test_review_columns_fit_and_the_supporter_is_in_reach(qtbot: Any, window: Any) -> None:
+    from probation_desk.ui.review.model import COLUMNS
+
+    window.show_section(2)
+    wait_idle(qtbot, window)
+    page = window.extra_pages[2]
+    wait_idle(qtbot, window)
+    table, model = page.table, page.model
+    supporter = [t for t, _k in COLUMNS].index("Supporter")
+    header = table.horizontalHeader()
+    # Every column starts on screen or is reached by scrolling; a cell too narrow for its
+    # text has it whole as its tooltip and accessible description.
+    for r in range(model.rowCount()):
+        index = model.index(r, supporter)
+        text = index.data()
+        if text:
+            assert index.data(Qt.ItemDataRole.ToolTipRole) == text
+            assert index.data(Qt.ItemDataRole.AccessibleDescriptionRole) == text
+            break
+    else:
+        pytest.fail("no supporter shown in the review list")
+    # The Supporter column is wide enough for a name and the longest supporter role.
+    assert header.sectionSize(supporter) >= table.sizeHintForColumn(supporter) - 1

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.dates import uk
 from probation_desk.domain.errors import RuleViolation
-from probation_desk.domain.module import ModuleStatus
+from probation_desk.domain.module import ModuleStatus, SupporterRole
 from probation_desk.domain.people import REGIONS
 from probation_desk.domain.review import BLOCKED_TEXT, SignOffKind
 from probation_desk.domain.roles import Role
@@ -146,7 +146,8 @@ class ReviewPage(QWidget):
         widths = (fit("CRN", "X000000"), fit("Gwenllïan ap Gwilym-Ŵyn"), fit(*REGIONS),
                   fit("Camden and Islington"), fit("Practitioner", "Morgan Vaughan"),
                   fit(*(m.value for m in ModuleStatus)), fit("Completed on"),
-                  fit("Morgan Vaughan (Peer mentor)"), fit("Days since last session"),
+                  fit(*(f"Morgan Vaughan ({r.value})" for r in SupporterRole)),
+                  fit("Days since last session"),
                   fit("Stepwise Emotions (Emotional management)"),
                   QFontMetrics(bold).horizontalAdvance(BLOCKED_TEXT) + pad + 24,  # bold, icon
                   fit("Not ready yet 22/11/2026 by Morgan Vaughan"),
