@@ -75,3 +75,13 @@ def database_url(explicit: str | None = None) -> str:
     if saved:
         return saved
     return f"sqlite:///{default_db_path()}"
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` address; None for any other address (a
+    server, in-memory, URI options or escapes, which only SQLAlchemy reads rightly)."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or any(ch in url for ch in "?%#"):
+        return None
+    path = url[len(prefix):]
+    return Path(path) if path and path != ":memory:" else None

@@ -30,6 +30,13 @@ def system_now() -> dt.datetime:
     return dt.datetime.now().replace(second=0, microsecond=0)
 
 
+def now_by(clock: Callable[[], dt.date]) -> dt.datetime:
+    """Now by a date clock: its date at this machine's time of day, to the minute, so an
+    injected date clock moves appointments' "now" too."""
+    return dt.datetime.combine(clock(), dt.datetime.now().time().replace(second=0,
+                                                                         microsecond=0))
+
+
 def uk_time(at: dt.datetime) -> str:
     """29/07/2022 14:30 style."""
     return f"{uk(at.date())} {at.hour:02d}:{at.minute:02d}"

@@ -43,15 +43,28 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    text,
+)
 
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.services.queries import (
-    SORT_COLUMNS,
+from probation_desk.services.first_page import (
     CaseloadFilter,
-    escape_like,
-    managed_by,
+    SearchResult,
+    filter_sql,
+    order_sql,
+    sort_column,
 )
+from probation_desk.services.queries import escape_like
 from probation_desk.store import search_index
 from probation_desk.store.models import Nsi, Person
 
@@ -60,20 +73,6 @@ NARROW = 2000
 """Up to this many matches for a term, its ids are fetched and sorted by id lookup."""
 PREFETCH = 20000
 """Up to this many matches, a counted result is also read whole, for the next key."""
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The start of a caseload list (or all of it), and the total when it is known.
-
-    ``total`` is None when more than the first window match and they have not been
-    counted yet: show the window at once and ask :func:`caseload_total` next.
-    """
-
-    total: int | None
-    ids: list[int]
-    note: str = ""
-    """Set when an exact CRN was shown past the filters: which ones, in words."""
 
 
 @dataclass(frozen=True)
@@ -154,27 +153,9 @@ def _walkable(f: CaseloadFilter, sort: str) -> bool:
     return sort == "crn" and f.region != "" and not _has_filters(replace(f, region=""))
 
 
-def _filter_conds(f: CaseloadFilter) -> list[ColumnElement[bool]]:
-    """Every filter except the search term, as conditions."""
-    conds: list[ColumnElement[bool]] = []
-    if f.region:
-        conds.append(Person.region == f.region)
-    if f.pdu:
-        conds.append(Person.pdu == f.pdu)
-    if f.practitioner:
-        conds.append(Person.practitioner == f.practitioner)
-    if f.mine:
-        conds.append(managed_by(f.mine))
-    if f.module_status:
-        conds.append(Person.module_status == f.module_status)
-    if f.toolkit or f.nsi_status:
-        sub = select(Nsi.person_id)
-        if f.toolkit:
-            sub = sub.where(Nsi.toolkit == f.toolkit)
-        if f.nsi_status:
-            sub = sub.where(Nsi.status == f.nsi_status)
-        conds.append(Person.id.in_(sub))
-    return conds
+def _filter_conds(f: CaseloadFilter) -> list[TextClause]:
+    """Every filter except the search term, as conditions (``first_page.filter_sql``)."""
+    return [text(sql).bindparams(**params) for sql, params in filter_sql(f)]
 
 
 def _filters(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
@@ -184,20 +165,12 @@ def _filters(q: Select[Any], f: CaseloadFilter) -> Select[Any]:
 
 
 def _sort_col(sort: str) -> Any:
-    return SORT_COLUMNS.get(sort, Person.crn)
+    return getattr(Person, sort_column(sort))
 
 
 def _order(q: Any, sort: str, descending: bool, *, use_index: bool = True) -> Any:
-    col = _sort_col(sort)
-    if not use_index:
-        # An expression is not an index: SQLite filters first, then sorts what is left.
-        col = col + 0 if sort == "open_nsis" else col.concat("")
-    first = col.desc() if descending else col.asc()
-    if sort == "crn" or sort not in SORT_COLUMNS:
-        # CRNs are unique: no tie to break, and "crn, id" would stop SQLite reading the
-        # CRN index in order (it would sort every match instead).
-        return q.order_by(first)
-    return q.order_by(first, Person.id.asc())  # ties in id order, as queries does
+    """The list's order (``first_page.order_sql``): ties in id order, as queries does."""
+    return q.order_by(text(order_sql(sort, descending, use_index=use_index)))
 
 
 def _candidates(con: Connection, term: _Term, part: int) -> list[int] | None:
@@ -506,8 +479,9 @@ class CaseloadSearcher:
                 # typing on narrows by the database instead.
                 return n
             parts = term.found_parts
-            conds = [parts[0] if len(parts) == 1 else or_(*parts), *_filter_conds(f)]
-            q = _order(select(Person.id, Person.crn, Person.name_key).where(*conds), sort,
+            cond = parts[0] if len(parts) == 1 else or_(*parts)
+            q = _order(select(Person.id, Person.crn, Person.name_key).where(
+                cond, *_filter_conds(f)), sort,
                        descending, use_index=False)
             rows = [(r[0], r[1], r[2]) for r in con.execute(q).all()]
         with self._lock:

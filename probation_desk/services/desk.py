@@ -30,6 +30,7 @@ from probation_desk.domain.contacts import (
     NowClock,
     check_nsi_on_requirement,
     load_contact_catalogue,
+    now_by,
 )
 from probation_desk.domain.dates import Clock, system_today
 from probation_desk.domain.errors import (
@@ -149,9 +150,8 @@ class Desk(ContactOps):
         """Who the PostgreSQL server says is connected; None on a personal SQLite file."""
         self.contact_catalogue = contact_catalogue or load_contact_catalogue()
         # Date and time for appointments; by default today's date by ``clock`` at this
-        # machine's time of day, so an injected date clock moves appointments' "now" too.
-        self.now_clock: NowClock = now or (lambda: dt.datetime.combine(
-            self.clock(), dt.datetime.now().time().replace(second=0, microsecond=0)))
+        # machine's time of day (``contacts.now_by``).
+        self.now_clock: NowClock = now or (lambda: now_by(self.clock))
 
     # ------------------------------------------------------------------ plumbing
     @property

@@ -10,57 +10,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, text
 
-from probation_desk.domain import rar
 from probation_desk.domain.catalogue import Toolkit
-from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.nsi import Status
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.store.models import Contact, Nsi, Order, Person
+from probation_desk.services.first_page import SORT_KEYS, read_rows
+from probation_desk.services.first_page import CaseloadFilter as CaseloadFilter
+from probation_desk.services.first_page import CaseRow as CaseRow
+from probation_desk.store.models import Nsi, Person
 
-
-@dataclass(frozen=True)
-class CaseloadFilter:
-    """What the caseload is narrowed to. Empty fields mean 'any'."""
-
-    search: str = ""
-    region: str = ""
-    pdu: str = ""
-    practitioner: str = ""
-    toolkit: str = ""
-    nsi_status: str = ""  # a Status name: people with at least one NSI of this status
-    module_status: str = ""
-    mine: str = ""
-    """My caseload: only the people this identity manages ('' = everyone); see
-    :func:`my_identity` for who 'me' is."""
-
-
-SORT_COLUMNS = {
-    "crn": Person.crn,
-    "name": Person.name_key,
-    "region": Person.region,
-    "pdu": Person.pdu,
-    "practitioner": Person.practitioner,
-    "open_nsis": Person.open_nsis,
-    "module": Person.module_status,
-}
-
-
-@dataclass(frozen=True)
-class CaseRow:
-    """One caseload row as shown."""
-
-    id: int
-    crn: str
-    name: str
-    region: str
-    pdu: str
-    practitioner: str
-    open_nsis: int
-    module_status: str
-    rar_text: str
-    rar_over: bool
+SORT_COLUMNS = {key: getattr(Person, column) for key, column in SORT_KEYS.items()}
+"""The caseload's sort keys as columns (``services.first_page.SORT_KEYS``)."""
 
 
 def my_identity(desk: Desk) -> str:
@@ -75,7 +36,7 @@ def my_identity(desk: Desk) -> str:
 
 def managed_by(identity: str) -> ColumnElement[bool]:
     """People whose managing practitioner is ``identity`` (exactly as recorded: the
-    practitioner index answers it)."""
+    practitioner index answers it; ``first_page.MANAGED_BY`` names the column)."""
     return Person.practitioner == identity
 
 
@@ -145,55 +106,17 @@ def has_people(desk: Desk) -> bool:
 
 
 def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
-    """Rows for the given ids (the ones being painted), RAR figures included."""
+    """Rows for the given ids (the ones being painted), RAR figures included.
+
+    The reads and the row building are ``services.first_page.read_rows``, which the
+    window's first page also runs through sqlite3 before SQLAlchemy is loaded.
+    """
     if not ids:
         return {}
-    cat = desk.contact_catalogue
+    outcomes = {o.code: o for o in desk.contact_catalogue.outcomes}
     with desk.engine.connect() as con:
-        people = con.execute(select(Person).where(Person.id.in_(ids))).all()
-        orders = con.execute(
-            select(Order.id, Order.person_id, Order.start_date, Order.end_date,
-                   Order.rar_max_days, Order.rar_terminated_on)
-            .where(Order.person_id.in_(ids), Order.rar_max_days.is_not(None))
-            .order_by(Order.start_date, Order.id)).all()
-        order_ids = [o.id for o in orders]
-        acts = con.execute(
-            select(Contact.order_id, Contact.at, Contact.outcome, Nsi.order_id)
-            .join(Nsi, Nsi.id == Contact.nsi_id, isouter=True)
-            .where(Contact.person_id.in_(ids), Contact.rar_activity.is_(True),
-                   Contact.cancelled_on.is_(None), Contact.outcome.is_not(None),
-                   or_(Contact.order_id.in_(order_ids), Nsi.order_id.in_(order_ids)))
-        ).all() if order_ids else []
-    outcomes = {o.code: o for o in cat.outcomes}
-    by_order: dict[int, list[rar.RarContact]] = {}
-    for a in acts:
-        target = a[0] if a[0] is not None else a[3]
-        if target is None or a[2] not in outcomes:
-            continue
-        by_order.setdefault(target, []).append(
-            rar.RarContact(a[1], True, True, outcomes[a[2]]))
-    orders_by_person: dict[int, list[Any]] = {}
-    for o in orders:
-        orders_by_person.setdefault(o.person_id, []).append(o)
-    now = desk.now
-    out: dict[int, CaseRow] = {}
-    for p in people:
-        mine = orders_by_person.get(p.id, [])
-        text, over = "", False
-        if mine:
-            reqs = [Requirement(o.id, o.start_date, o.end_date, o.rar_max_days,
-                                o.rar_terminated_on) for o in mine]
-            req = rar.requirement_for_module(
-                p.module_completed_on,
-                [rar.RequirementSpan(r.id, r.start, r.last_day) for r in reqs])
-            current = reqs[-1]
-            summary = rar.count_requirement(
-                current, by_order.get(current.id, []),
-                p.module_completed_on if req == current.id else None, now)
-            text, over = f"{summary.days_completed}/{summary.max_days}", summary.over_maximum
-        out[p.id] = CaseRow(p.id, p.crn, p.name, p.region, p.pdu, p.practitioner,
-                            p.open_nsis, p.module_status, text, over)
-    return out
+        return read_rows(lambda sql, params: con.execute(text(sql), params).all(), ids,
+                         outcomes, desk.now)
 
 
 def distinct_values(desk: Desk, column: str, region: str = "") -> list[str]:

@@ -3,6 +3,10 @@
 Opening never changes a file it cannot safely use: a damaged file, or one written by a
 newer version of Probation Desk, is refused with a clear message before anything is
 written to it.
+
+SQLAlchemy is imported inside the functions that need it: the file checks and
+``SCHEMA_HEAD`` are also used by the caseload's first page (``services.first_page``),
+which is read with the standard library's sqlite3 before SQLAlchemy is loaded.
 """
 
 from __future__ import annotations
@@ -14,11 +18,10 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 SCHEMA_HEAD = "0013"
 """The newest migration this version knows. A test checks it matches Alembic's head."""
@@ -32,6 +35,8 @@ class DatabaseProblem(RuntimeError):
 
 def sqlite_path(url: str) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
     u = make_url(url)
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
         return None
@@ -47,7 +52,7 @@ def read_only_location(path: Path) -> bool:
         return False
 
 
-def _ro_uri(path: Path) -> str:
+def read_only_uri(path: Path) -> str:
     """A read-only URI; on a read-only disk also immutable (no -shm file can be made)."""
     extra = "&immutable=1" if read_only_location(path) else ""
     return f"file:{path}?mode=ro{extra}"
@@ -63,7 +68,7 @@ def _check_sqlite_file(path: Path) -> None:
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
-        con = sqlite3.connect(_ro_uri(path), uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             con.execute("PRAGMA schema_version").fetchone()
             names = {r[0] for r in con.execute(
@@ -98,7 +103,7 @@ def integrity_problem(url: str) -> str | None:
     if path is None or not path.exists():
         return None
     try:
-        con = sqlite3.connect(_ro_uri(path), uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
         try:
             row = con.execute("PRAGMA quick_check(1)").fetchone()
         finally:
@@ -145,6 +150,14 @@ def _check_ownership(path: Path) -> None:
                 "make it yours only (chmod 600), then open it again.")
         if st.st_mode & 0o044:
             os.chmod(path, 0o600)
+
+
+def check_sqlite_file(path: Path) -> None:
+    """The checks opening makes before it uses a SQLite file: ownership (a file of ours
+    that others may read is made owner-only) and, read-only, the header and schema. A
+    :class:`DatabaseProblem` in words; no SQLAlchemy needed."""
+    _check_ownership(path)
+    _check_sqlite_file(path)
 
 
 def _create_sqlite_file(path: Path) -> None:
@@ -212,14 +225,17 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     An address that names no database driver Probation Desk has, or a file that cannot
     be created, is a :class:`DatabaseProblem` in plain words.
     """
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
     try:
         path = sqlite_path(url)
     except ArgumentError:
         raise DatabaseProblem(_bad_address(url, "it is not a database address")) from None
     read_only = False
     if path is not None:
-        _check_ownership(path)
-        _check_sqlite_file(path)
+        check_sqlite_file(path)
         read_only = read_only_location(path)
         if read_only:
             if not path.exists():
@@ -243,6 +259,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _bad_address(url: str, why: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     shown = url
     try:
         shown = make_url(url).render_as_string(hide_password=True)
@@ -306,6 +325,9 @@ def _half_built(url: str, detail: str) -> HalfBuiltSchema:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (None for an empty one)."""
+    from sqlalchemy import inspect, text
+    from sqlalchemy.exc import SQLAlchemyError
+
     url = engine.url.render_as_string(hide_password=False)
     try:
         with engine.connect() as con:
@@ -387,6 +409,9 @@ def _restore_indexes(engine: Engine) -> None:
     builds them once at the end, much faster than row by row): they are left to it, so
     opening the file meanwhile neither waits for nor slows down the import.
     """
+    from sqlalchemy import text
+    from sqlalchemy.exc import SQLAlchemyError
+
     from probation_desk.store.models import Base
 
     wanted = {ix.name: ix for t in Base.metadata.sorted_tables for ix in t.indexes}
@@ -410,6 +435,8 @@ def _restore_indexes(engine: Engine) -> None:
 
 def _check_may_migrate(engine: Engine, rev: str | None) -> None:
     """On a team database, say plainly when this login cannot bring the schema up to date."""
+    from sqlalchemy import text
+
     from probation_desk.store.server import may_migrate
 
     with engine.connect() as con:
@@ -442,6 +469,8 @@ def _after_upgrade(engine: Engine) -> None:
 
 
 def _missing_tables(engine: Engine) -> set[str]:
+    from sqlalchemy import inspect
+
     from probation_desk.store.models import Base
 
     with engine.connect() as con:
@@ -477,6 +506,8 @@ def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> E
     saved whole or not at all. A schema found half-built (left so by an older version)
     is refused in words, with the newest backup to restore.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
     engine = make_engine(url)
     try:
         rev = check_version(engine)

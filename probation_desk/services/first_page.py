@@ -1,0 +1,298 @@
+"""The caseload's first page, read with the standard library's sqlite3 before SQLAlchemy.
+
+Importing SQLAlchemy takes about a quarter of a second and opening the database through
+it a little more; the window's first rows used to wait for both. For a SQLite file the
+window now asks :func:`read_first_page`, once its frame is painted, for the first page
+of the caseload it is about to show (the first window of ids and the rows to paint),
+read with ``sqlite3`` alone, read-only (a ``mode=ro`` URI). It paints those rows and only
+then opens the database through SQLAlchemy (``services.session.open_desk``); the
+normal search then reads the list again, replaces the page with its own result (the
+same rows) and counts it.
+
+This is not a second copy of the caseload's logic. This module is the one definition of
+
+- the list's filters (:func:`filter_sql`) and its order (:data:`SORT_KEYS`,
+  :func:`order_sql`), from which ``services.caseload_search`` builds its statements;
+- the reads behind a caseload row and how the row is built from them with the domain's
+  RAR counting (:func:`read_rows`), which ``services.queries.caseload_rows`` runs
+  through SQLAlchemy;
+
+and the shapes they produce (:class:`CaseloadFilter`, :class:`CaseRow`,
+:class:`SearchResult`), so the window can hold them without importing SQLAlchemy.
+
+The fast read only reads a file the normal open would accept as it is: the same
+ownership and header checks (``store.engine.check_sqlite_file``) and this version's
+schema (``SCHEMA_HEAD``). Anything else (an older schema that needs migrating, a newer
+one, damage, another user's file, a locked or missing file, an address that is not a
+plain ``sqlite:///PATH``, a filter this module does not know) gives None, and the window
+waits for the normal open, which explains any problem in words. Nothing here writes
+(the ownership check makes a file of ours that others may read owner-only, as the
+open itself does).
+Tests check its result equals the normal query's (same ids in the same order, same
+rows) for several filters and sorts on a database with hostile names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from probation_desk.domain import rar
+from probation_desk.domain.contacts import OutcomeType, Requirement
+from probation_desk.paths import sqlite_file
+
+
+@dataclass(frozen=True)
+class CaseloadFilter:
+    """What the caseload is narrowed to. Empty fields mean 'any'."""
+
+    search: str = ""
+    region: str = ""
+    pdu: str = ""
+    practitioner: str = ""
+    toolkit: str = ""
+    nsi_status: str = ""  # a Status name: people with at least one NSI of this status
+    module_status: str = ""
+    mine: str = ""
+    """My caseload: only the people this identity manages ('' = everyone); see
+    ``queries.my_identity`` for who 'me' is."""
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One caseload row as shown."""
+
+    id: int
+    crn: str
+    name: str
+    region: str
+    pdu: str
+    practitioner: str
+    open_nsis: int
+    module_status: str
+    rar_text: str
+    rar_over: bool
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The start of a caseload list (or all of it), and the total when it is known.
+
+    ``total`` is None when more than the first window match and they have not been
+    counted yet: show the window at once and count next.
+    """
+
+    total: int | None
+    ids: list[int]
+    note: str = ""
+    """Set when an exact CRN was shown past the filters: which ones, in words."""
+
+
+# ---------------------------------------------------------------- filters and order
+SORT_KEYS = {
+    "crn": "crn",
+    "name": "name_key",
+    "region": "region",
+    "pdu": "pdu",
+    "practitioner": "practitioner",
+    "open_nsis": "open_nsis",
+    "module": "module_status",
+}
+"""The caseload's sort keys and the person column each sorts by (anything else: CRN)."""
+
+MANAGED_BY = "practitioner"
+"""The person column naming who manages them: My caseload (``queries.managed_by``)."""
+_PERSON_FILTERS = (("region", "region"), ("pdu", "pdu"), ("practitioner", "practitioner"),
+                   ("mine", MANAGED_BY), ("module_status", "module_status"))
+"""Filters on the person row: (CaseloadFilter field, person column equal to it)."""
+_NSI_FILTERS = (("toolkit", "toolkit"), ("nsi_status", "status"))
+"""Filters on the person's NSIs: (CaseloadFilter field, nsi column)."""
+_KNOWN = frozenset({"search"} | {f for f, _c in _PERSON_FILTERS + _NSI_FILTERS})
+
+
+def sort_column(sort: str) -> str:
+    """The person column a sort key sorts by."""
+    return SORT_KEYS.get(sort, "crn")
+
+
+def order_sql(sort: str, descending: bool, *, use_index: bool = True) -> str:
+    """The ORDER BY terms of the list: the sort column, ties in id order.
+
+    CRNs are unique, so the CRN order has no tie to break (and "crn, id" would stop
+    SQLite reading the CRN index in order). ``use_index=False`` sorts by an expression,
+    which no index gives, so SQLite filters first and sorts what is left.
+    """
+    col = sort_column(sort)
+    expr = f"person.{col}"
+    if not use_index:
+        expr = f"(person.{col} + 0)" if col == "open_nsis" else f"(person.{col} || '')"
+    first = f"{expr} {'DESC' if descending else 'ASC'}"
+    return first if col == "crn" else f"{first}, person.id ASC"
+
+
+def filter_sql(f: CaseloadFilter) -> list[tuple[str, dict[str, str]]]:
+    """Every filter except the search term, as (SQL condition, its named parameters).
+
+    The toolkit and NSI-status filters are ``person.id IN (SELECT ...)``, not a
+    correlated EXISTS, which SQLite runs once per person (about 110 s at 100,000 people
+    for the Chemsex toolkit). A filter this module does not know is refused
+    (ValueError): every list builds its filters here, so a new one is added here once.
+    """
+    unknown = [fl.name for fl in fields(f) if fl.name not in _KNOWN
+               and getattr(f, fl.name) != fl.default]
+    if unknown:
+        raise ValueError(f"services.first_page does not know the filter {unknown[0]!r}")
+    out: list[tuple[str, dict[str, str]]] = []
+    for field, column in _PERSON_FILTERS:
+        value = getattr(f, field)
+        if value:
+            out.append((f"person.{column} = :f_{field}", {f"f_{field}": value}))
+    nsi = [(field, column) for field, column in _NSI_FILTERS if getattr(f, field)]
+    if nsi:
+        conds = " AND ".join(f"nsi.{column} = :f_{field}" for field, column in nsi)
+        out.append((f"person.id IN (SELECT nsi.person_id FROM nsi WHERE {conds})",  # noqa: S608
+                    {f"f_{field}": getattr(f, field) for field, _c in nsi}))
+    return out
+
+
+def list_sql(f: CaseloadFilter, sort: str, descending: bool,
+             limit: int) -> tuple[str, dict[str, Any]]:
+    """The first ``limit`` ids of the list with no search term, in display order."""
+    if f.search.strip():
+        raise ValueError("the first page is read without a search term")
+    conds = filter_sql(f)
+    where = (" WHERE " + " AND ".join(c for c, _p in conds)) if conds else ""
+    params: dict[str, Any] = {k: v for _c, p in conds for k, v in p.items()}
+    params["limit"] = limit
+    order = order_sql(sort, descending)
+    return f"SELECT person.id FROM person{where} ORDER BY {order} LIMIT :limit", params  # noqa: S608
+
+
+# ---------------------------------------------------------------- rows
+Execute = Callable[[str, dict[str, Any]], Sequence[Sequence[Any]]]
+"""Runs one statement with named parameters and returns its rows as tuples."""
+
+
+def _in(prefix: str, values: Sequence[int]) -> tuple[str, dict[str, Any]]:
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    return ", ".join(f":{n}" for n in names), dict(zip(names, values, strict=True))
+
+
+def _day(value: Any) -> dt.date | None:
+    """A stored date (SQLite keeps ISO text; PostgreSQL gives a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A stored date and time (SQLite keeps ISO text; PostgreSQL gives a datetime)."""
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.fromisoformat(value)
+
+
+def read_rows(execute: Execute, ids: Sequence[int], outcomes: Mapping[str, OutcomeType],
+              now: dt.datetime) -> dict[int, CaseRow]:
+    """Rows for the given ids (the ones being painted), RAR figures included.
+
+    Three reads (the people, their orders with a RAR requirement, and the RAR contacts
+    of those orders with an outcome), then the domain's RAR counting for each person's
+    current requirement.
+    """
+    if not ids:
+        return {}
+    # The statements are made of constants and numbered parameter names only (S608).
+    id_list, params = _in("p", ids)
+    people = execute(
+        "SELECT id, crn, name, region, pdu, practitioner, open_nsis, module_status, "  # noqa: S608
+        f"module_completed_on FROM person WHERE id IN ({id_list})", params)
+    orders = execute(
+        "SELECT id, person_id, start_date, end_date, rar_max_days, rar_terminated_on "  # noqa: S608
+        f"FROM sentence_order WHERE person_id IN ({id_list}) "
+        "AND rar_max_days IS NOT NULL ORDER BY start_date, id", params)
+    acts: Sequence[Sequence[Any]] = []
+    if orders:
+        order_list, order_params = _in("o", [o[0] for o in orders])
+        acts = execute(
+            "SELECT contact.order_id, contact.at, contact.outcome, nsi.order_id "  # noqa: S608
+            "FROM contact LEFT OUTER JOIN nsi ON nsi.id = contact.nsi_id "
+            f"WHERE contact.person_id IN ({id_list}) AND contact.rar_activity = :rar "
+            "AND contact.cancelled_on IS NULL AND contact.outcome IS NOT NULL "
+            f"AND (contact.order_id IN ({order_list}) OR nsi.order_id IN ({order_list}))",
+            params | order_params | {"rar": True})
+    by_order: dict[int, list[rar.RarContact]] = {}
+    for a in acts:
+        target = a[0] if a[0] is not None else a[3]
+        if target is None or a[2] not in outcomes:
+            continue
+        by_order.setdefault(target, []).append(
+            rar.RarContact(_moment(a[1]), True, True, outcomes[a[2]]))
+    orders_by_person: dict[int, list[Requirement]] = {}
+    for o in orders:
+        start, end = _day(o[2]), _day(o[3])
+        assert start is not None and end is not None
+        orders_by_person.setdefault(o[1], []).append(
+            Requirement(o[0], start, end, o[4], _day(o[5])))
+    out: dict[int, CaseRow] = {}
+    for p in people:
+        reqs = orders_by_person.get(p[0], [])
+        text, over = "", False
+        if reqs:
+            completed_on = _day(p[8])
+            req = rar.requirement_for_module(
+                completed_on, [rar.RequirementSpan(r.id, r.start, r.last_day) for r in reqs])
+            current = reqs[-1]
+            summary = rar.count_requirement(
+                current, by_order.get(current.id, []),
+                completed_on if req == current.id else None, now)
+            text, over = f"{summary.days_completed}/{summary.max_days}", summary.over_maximum
+        out[p[0]] = CaseRow(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], text, over)
+    return out
+
+
+# ---------------------------------------------------------------- the fast read
+@dataclass(frozen=True)
+class FirstPage:
+    """The list's first window of ids, and the rows of the first ``visible`` of them."""
+
+    result: SearchResult
+    rows: dict[int, CaseRow]
+
+
+def read_first_page(url: str, f: CaseloadFilter, sort: str, descending: bool, *,
+                    limit: int, visible: int, now: dt.datetime,
+                    outcomes: Mapping[str, OutcomeType] | None = None) -> FirstPage | None:
+    """The caseload's first page for ``f``, read-only with sqlite3; None when the file
+    is not one the normal open would read as it is (see the module's notes)."""
+    path = sqlite_file(url)
+    if path is None or f.search.strip() or not path.is_file():
+        return None
+    from probation_desk.store import engine as store  # its file checks need no SQLAlchemy
+
+    try:
+        sql, params = list_sql(f, sort, descending, limit)
+        store.check_sqlite_file(path)
+        con = sqlite3.connect(store.read_only_uri(path), uri=True, timeout=0.5)
+    except (ValueError, OSError, sqlite3.Error, store.DatabaseProblem):
+        return None
+    try:
+        head = con.execute("SELECT version_num FROM alembic_version").fetchall()
+        if head != [(store.SCHEMA_HEAD,)]:
+            return None  # a migration is due, or a newer version wrote it: the open says
+        con.execute("BEGIN")  # one snapshot for the list and its rows
+        ids = [r[0] for r in con.execute(sql, params)]
+        if outcomes is None:
+            from probation_desk.domain.contacts import load_contact_catalogue
+
+            outcomes = {o.code: o for o in load_contact_catalogue().outcomes}
+        rows = read_rows(lambda s, p: con.execute(s, p).fetchall(), ids[:visible],
+                         outcomes, now)
+    except (sqlite3.Error, ValueError, TypeError, OSError):
+        return None
+    finally:
+        con.close()
+    return FirstPage(SearchResult(len(ids) if len(ids) < limit else None, ids), rows)
