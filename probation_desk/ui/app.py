@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from probation_desk import __version__
@@ -32,8 +32,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 def run_app(db: str | None = None) -> int:
     """Open the main window and run the Qt event loop; returns the exit code.
 
-    The window is shown first; the log file (which needs the data folder) is set up
-    just after, before any work that could log.
+    The window is shown first (Qt sends it to the screen at ``show()``); the log file
+    (which needs the data folder) is set up as the event loop starts, before the first
+    paint starts any work that could log.
     """
     from probation_desk.ui.errors import install_excepthook
 
@@ -43,8 +44,12 @@ def run_app(db: str | None = None) -> int:
 
     window = MainWindow(db)
     window.show()
-    from probation_desk.logs import setup_logging
-
-    setup_logging()
     window.start()
+
+    def logging_on() -> None:
+        from probation_desk.logs import setup_logging
+
+        setup_logging()
+
+    QTimer.singleShot(0, logging_on)
     return app.exec()

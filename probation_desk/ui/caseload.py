@@ -65,9 +65,8 @@ from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import fit_columns
 
 if TYPE_CHECKING:
-    from probation_desk.services.caseload_search import SearchResult
     from probation_desk.services.desk import Desk
-    from probation_desk.services.queries import CaseloadFilter, CaseRow
+    from probation_desk.services.first_page import CaseloadFilter, CaseRow, SearchResult
 
 ID_PAGE = 200
 """Ids fetched per window."""
@@ -575,8 +574,14 @@ class CaseloadPage(QWidget):
             header.resizeSection(i, fm.horizontalAdvance(text) + pad)
 
     # ---------------------------------------------------------------- desk
-    def set_desk(self, desk: Desk | None, user_region: str = "") -> None:
-        """Show this database (None while none is open)."""
+    def set_desk(self, desk: Desk | None, user_region: str = "", *,
+                 keep_rows: bool = False) -> None:
+        """Show this database (None while none is open).
+
+        ``keep_rows``: the rows on screen are this database's first page, read just
+        before it was opened (:meth:`show_first_page`): they stay on screen while the
+        list is read again, and the visible ones are read afresh.
+        """
         self.desk = desk
         self.model.desk = desk
         self.user_region = user_region
@@ -584,7 +589,8 @@ class CaseloadPage(QWidget):
             from probation_desk.services.queries import my_identity
 
             self.me = my_identity(desk)
-        self.model.forget_rows()  # ids may mean other people in another database
+        if not keep_rows:
+            self.model.forget_rows()  # ids may mean other people in another database
         if self._searcher is not None:
             self._searcher.forget()
         enabled = desk is not None
@@ -601,17 +607,41 @@ class CaseloadPage(QWidget):
             withdrawn = " (withdrawn)" if kit.is_withdrawn(desk.today) else ""
             self.toolkit.addItem(kit.name + withdrawn, kit.code)
         self.toolkit.blockSignals(False)
-        self.region.blockSignals(True)
-        i = self.region.findData(user_region)
-        self.region.setCurrentIndex(max(i, 0))
-        self.region.blockSignals(False)
+        self._set_region(user_region)
         self._load_choices()
-        self.reload()
+        self.reload(fresh=keep_rows)
+
+    def _set_region(self, region: str) -> None:
+        self.region.blockSignals(True)
+        self.region.setCurrentIndex(max(self.region.findData(region), 0))
+        self.region.blockSignals(False)
+
+    def first_page_query(self, user_region: str, me: str) -> Query:
+        """The list this page shows first once a database opens for ``user_region``,
+        with ``me`` the identity the Desk will have (``queries.my_identity``)."""
+        self._set_region(user_region)
+        self.me = me
+        return self.query()
+
+    def show_first_page(self, query: Query, result: SearchResult,
+                        rows: dict[int, CaseRow]) -> None:
+        """Show the first page read before the database is open (``services.first_page``):
+        the same ids and rows the normal search gives; :meth:`set_desk` (with
+        ``keep_rows``) then reads the list again and counts it."""
+        if self.desk is not None:
+            return  # the database opened first: its own list is on screen
+        self.model.reset(query, result, rows)
+        self._show_count()
+
+    def visible_rows(self) -> int:
+        """How many rows the table shows at its present height (at least 20)."""
+        return max(20, self.table.viewport().height()
+                   // max(1, self.table.verticalHeader().defaultSectionSize()) + 2)
 
     # ---------------------------------------------------------------- filters
     def current_filter(self) -> CaseloadFilter:
         """The filter as set on screen."""
-        from probation_desk.services.queries import CaseloadFilter
+        from probation_desk.services.first_page import CaseloadFilter
 
         return CaseloadFilter(
             search=self.search.text(), region=self.region.currentData() or "",
@@ -712,8 +742,9 @@ class CaseloadPage(QWidget):
         return Query(self.current_filter(), COLUMNS[self._sort_col][1], self._sort_desc)
 
     # ---------------------------------------------------------------- loading
-    def reload(self, keep_person: int | None = None) -> None:
-        """Fetch the list again for the search, filters and sort on screen."""
+    def reload(self, keep_person: int | None = None, *, fresh: bool = False) -> None:
+        """Fetch the list again for the search, filters and sort on screen (``fresh``:
+        read the visible rows again even where they are built)."""
         desk = self.desk
         if desk is None:
             return
@@ -723,18 +754,17 @@ class CaseloadPage(QWidget):
         gen = self._search_gen
         started = time.perf_counter()
         typed_at, self._typed_at = self._typed_at, None
-        visible = max(20, self.table.viewport().height()
-                      // max(1, self.table.verticalHeader().defaultSectionSize()) + 2)
+        visible = self.visible_rows()
         keep = keep_person if keep_person is not None else self.current.id
         reveal = keep is not None and keep == self._reveal and not self._revealed_by_crn
-        built = self.model.built()
+        built = frozenset() if fresh else self.model.built()
 
         def work(_p: object) -> tuple[SearchResult, dict[int, CaseRow], str | None]:
             from probation_desk.services.caseload_search import (
                 CaseloadSearcher,
                 caseload_window,
             )
-            from probation_desk.services.caseload_search import SearchResult as Found
+            from probation_desk.services.first_page import SearchResult as Found
             from probation_desk.services.queries import caseload_rows
 
             if self._searcher is None:
@@ -799,7 +829,7 @@ class CaseloadPage(QWidget):
                 caseload_search,
                 caseload_total,
             )
-            from probation_desk.services.queries import CaseloadFilter
+            from probation_desk.services.first_page import CaseloadFilter
 
             for term in ("q", "qz", "q0"):  # a letter; a name term; a CRN prefix
                 f = CaseloadFilter(search=term)

@@ -11,10 +11,12 @@ from __future__ import annotations
 import logging
 import sys
 from types import TracebackType
-
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
 
 from probation_desk.domain.errors import RuleViolation
+
+if TYPE_CHECKING:  # imported where used: the window's shell is shown without them
+    from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger("probation_desk")
 
@@ -47,13 +49,20 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str | None = N
     text = plain_message(exc)
     if title is None:
         title = "Not done" if isinstance(exc, RuleViolation) else "Probation Desk"
+    from PySide6.QtWidgets import QMessageBox
+
     show_message(parent, title, text, QMessageBox.Icon.Warning)
 
 
 def show_message(parent: QWidget | None, title: str, text: str,
-                 icon: QMessageBox.Icon = QMessageBox.Icon.Information) -> QMessageBox:
-    """A message box opened without blocking; returned so callers may add buttons."""
+                 icon: QMessageBox.Icon | None = None) -> QMessageBox:
+    """A message box opened without blocking; returned so callers may add buttons
+    (an information box unless ``icon`` says otherwise)."""
+    from PySide6.QtWidgets import QMessageBox
+
     shown.append(text)
+    if icon is None:
+        icon = QMessageBox.Icon.Information
     box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setAccessibleName(title)
     box.setAccessibleDescription(text)
@@ -76,6 +85,8 @@ def _hook(exc_type: type[BaseException], exc: BaseException,
         return
     _showing = True
     try:
+        from PySide6.QtWidgets import QMessageBox
+
         text = exc.message if isinstance(exc, RuleViolation) else UNEXPECTED
         shown.append(text)
         box = QMessageBox(QMessageBox.Icon.Warning, "Probation Desk", text,

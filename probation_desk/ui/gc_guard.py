@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
 
 INTERVAL_MS = 250
@@ -49,10 +50,16 @@ class GuiThreadCollector(QObject):
 
 
 def install(app: QObject) -> GuiThreadCollector:
-    """Switch automatic collection off and collect on ``app``'s thread (idempotent)."""
-    existing = app.findChild(GuiThreadCollector)
-    if isinstance(existing, GuiThreadCollector):
+    """Switch automatic collection off and collect on ``app``'s thread (idempotent).
+
+    The collector already installed is remembered on ``app`` itself: asking Qt for it
+    (``findChild``) costs several milliseconds the first time, before the window is
+    shown.
+    """
+    existing = getattr(app, "_gui_thread_collector", None)
+    if isinstance(existing, GuiThreadCollector) and shiboken6.isValid(existing):
         return existing
     collector = GuiThreadCollector(app)
     collector.setObjectName("gui-thread-collector")
+    app._gui_thread_collector = collector  # type: ignore[attr-defined]
     return collector

@@ -4,9 +4,11 @@ the case record, menus, shortcuts and the status bar.
 The window is shown first, as a light shell (menus, sections, status bar); once it
 has been painted the pages are built and the database is opened in the background
 (``services.session.open_desk``), so nothing heavy (SQLAlchemy, Alembic when a
-migration is due, the pages' widgets) sits between starting the app and seeing it. A database that
-cannot be used shows its message in the window with a way to choose another in
-Settings.
+migration is due, the pages' widgets) sits between starting the app and seeing it. For
+a personal SQLite file the caseload's first page is read before that, with sqlite3
+alone (``services.first_page``), and painted; SQLAlchemy is imported after those rows
+are on screen. A database that cannot be used shows its message in the window with a
+way to choose another in Settings.
 
 The Review and Dashboard sections are built by other modules (``ui/review.py`` with
 ``ReviewPage``, ``ui/dashboard.py`` with ``DashboardPage``); they are imported the first
@@ -29,7 +31,7 @@ import logging
 import threading
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -48,13 +50,15 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import Clock, system_today
-from probation_desk.settings import Settings, load_settings
 from probation_desk.ui.errors import plain_message, show_error, show_message
 from probation_desk.ui.tasks import Change, Tasks
-from probation_desk.ui.widgets import window_settings
+from probation_desk.ui.window_state import window_settings
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import Qt
+
     from probation_desk.services.desk import Desk
+    from probation_desk.settings import Settings
     from probation_desk.ui.banner import Banner
     from probation_desk.ui.case_record import CaseRecord
     from probation_desk.ui.caseload import CaseloadPage
@@ -62,6 +66,26 @@ if TYPE_CHECKING:
     from probation_desk.ui.worklist import WorklistPage
 
 log = logging.getLogger("probation_desk")
+
+
+class _LazyQt:
+    """``Qt`` (the namespace of Qt's enums), fetched when first used.
+
+    PySide6 makes every one of the namespace's hundred enums the first time it is
+    touched (about 13 ms): the shell the window shows first does not need it, so it is
+    not touched before the window is on screen (the rest is done in ``start``).
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from PySide6.QtCore import Qt as namespace
+
+        value = getattr(namespace, name)
+        setattr(self, name, value)
+        return value
+
+
+if not TYPE_CHECKING:
+    Qt = _LazyQt()
 
 SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard")
 CASELOAD, WORKLIST, REVIEW, DASHBOARD = range(4)
@@ -87,9 +111,11 @@ EXTRA_SECTIONS = {
 def _preload_services() -> None:
     """Import SQLAlchemy and the services on a thread while Qt paints the first frame.
 
-    The database cannot be read before they are imported (about a quarter of a second);
-    the event loop spends the first paint in Qt's own code, so the import overlaps it
-    instead of starting after it. Opening the database then finds them imported.
+    For a database other than a plain SQLite file (whose first page is read with sqlite3
+    instead, and SQLAlchemy imported after it is painted): it cannot be read before they
+    are imported (about a quarter of a second); the event loop spends the first paint in
+    Qt's own code, so the import overlaps it instead of starting after it. Opening the
+    database then finds them imported.
     """
     def work() -> None:
         try:
@@ -102,17 +128,24 @@ def _preload_services() -> None:
 
 
 class Placeholder(QWidget):
-    """A section that is not built yet, or waits for the database."""
+    """A section that is not built yet, or waits for the database (``centred=False``:
+    its text is centred by :meth:`centre`, for the shell shown before Qt's enums)."""
 
-    def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, text: str, parent: QWidget | None = None, *,
+                 centred: bool = True) -> None:
         super().__init__(parent)
         self.setAccessibleName(title)
         self.label = QLabel(text, self)
         self.label.setWordWrap(True)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if centred:
+            self.centre()
         self.label.setAccessibleName(title)
         lay = QVBoxLayout(self)
         lay.addWidget(self.label)
+
+    def centre(self) -> None:
+        """Centre the text."""
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
 
 class ProblemPage(QWidget):
@@ -124,8 +157,6 @@ class ProblemPage(QWidget):
         self.message = QLabel(self)
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Why the database could not be opened")
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.settings_button = QPushButton("Choose another database in &Settings…", self)
         self.retry_button = QPushButton("&Try again", self)
         buttons = QHBoxLayout()
@@ -137,6 +168,11 @@ class ProblemPage(QWidget):
         lay.addWidget(self.message)
         lay.addLayout(buttons)
         lay.addStretch(2)
+
+    def finish(self) -> None:
+        """The message can be selected and copied (set once Qt's enums are loaded)."""
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                             | Qt.TextInteractionFlag.TextSelectableByKeyboard)
 
 
 class MainWindow(QMainWindow):
@@ -167,6 +203,8 @@ class MainWindow(QMainWindow):
         self.dialog: QWidget | None = None
         self.extra_pages: dict[int, QWidget] = {}
         self._open_gen = 0
+        self._first_page_url: str | None = None
+        """The database whose first page is on screen, read before it was opened."""
         self.pages_built = False
         self.watcher: Any = None  # services.changes.ChangeWatcher for the open database
         self.watch_timer = QTimer(self)
@@ -177,11 +215,8 @@ class MainWindow(QMainWindow):
         self.setAccessibleName("Probation Desk")
 
         self._fitted_shown = False
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            from probation_desk.ui.whats_this import install
-
-            install(app)  # Shift+F1 explains what has the focus, in every window
+        self._shortcuts: list[tuple[QAction, Any]] | None = []
+        """Shortcuts for the shell's actions, set by _finish_shell (None once set)."""
         self._build_shell()
         self._build_menus()
         self._build_status()
@@ -191,6 +226,8 @@ class MainWindow(QMainWindow):
     def settings(self) -> Settings:
         """The saved settings (read on first use)."""
         if self._settings is None:
+            from probation_desk.settings import load_settings
+
             self._settings = load_settings()
         return self._settings
 
@@ -200,13 +237,16 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- building
     def _build_shell(self) -> None:
-        """What the first paint shows: sections, placeholders, the problem page."""
+        """What the first paint shows: sections, placeholders, the problem page.
+
+        Nothing here touches ``Qt`` (its enums take 13 ms to make): :meth:`_finish_shell`
+        sets what needs them once the window is on screen, before its first paint.
+        """
         self.nav = QListWidget(self)
         self.nav.setAccessibleName("Sections")
         self.nav.setStyleSheet("QListWidget::item { padding: 0.4em 0.6em; }")
         for i, name in enumerate(SECTIONS):
             item = QListWidgetItem(name)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{name} (Alt+{i + 1})")
             item.setToolTip(f"{name} (Alt+{i + 1})")
             self.nav.addItem(item)
         fm = self.nav.fontMetrics()
@@ -215,7 +255,8 @@ class MainWindow(QMainWindow):
 
         self.stack = QStackedWidget(self)
         for index in range(len(SECTIONS)):
-            self.stack.addWidget(Placeholder(SECTIONS[index], "Opening the database…", self))
+            self.stack.addWidget(Placeholder(SECTIONS[index], "Opening the database…", self,
+                                             centred=False))
         self.problem = ProblemPage(self)
         self.problem.settings_button.clicked.connect(self.open_settings)
         self.problem.retry_button.clicked.connect(lambda: self.open_database(self.db_url))
@@ -284,8 +325,12 @@ class MainWindow(QMainWindow):
                 tip: str = "") -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # For the whole window (the default context). Setting a shortcut makes all of
+            # Qt's enums, so the shell's are set just after it is shown (_finish_shell).
+            if self._shortcuts is None:
+                action.setShortcut(QKeySequence(shortcut))
+            else:
+                self._shortcuts.append((action, shortcut))
         if tip:
             action.setStatusTip(tip)
         action.triggered.connect(lambda _checked=False: slot())
@@ -338,8 +383,6 @@ class MainWindow(QMainWindow):
         case.addSeparator()
         self.refresh_action = self._action(case, "&Refresh", self.refresh,
                                            QKeySequence.StandardKey.Refresh)
-        if self.refresh_action.shortcut() != QKeySequence("F5"):
-            self.refresh_action.setShortcuts([QKeySequence("F5"), self.refresh_action.shortcut()])
         case.aboutToShow.connect(self._enable_case_actions)
 
         view = bar.addMenu("&View")
@@ -420,8 +463,34 @@ class MainWindow(QMainWindow):
         self.enforced_label.setText("(a setting: roles are enforced only on a team database)")
 
     # ---------------------------------------------------------------- the database
+    def _finish_shell(self) -> None:
+        """What the shell needs of ``Qt``'s enums, set once the window is on screen: the
+        menus' shortcuts, the sections' accessible texts, the placeholders' alignment."""
+        if self._shortcuts is None:
+            return
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from probation_desk.ui.whats_this import install
+
+            install(app)  # Shift+F1 explains what has the focus, in every window
+        for action, shortcut in self._shortcuts:
+            action.setShortcut(QKeySequence(shortcut))
+        self._shortcuts = None
+        if self.refresh_action.shortcut() != QKeySequence("F5"):
+            self.refresh_action.setShortcuts([QKeySequence("F5"), self.refresh_action.shortcut()])
+        for i in range(self.nav.count()):
+            self.nav.item(i).setData(Qt.ItemDataRole.AccessibleTextRole,
+                                     f"{SECTIONS[i]} (Alt+{i + 1})")
+        for index in range(self.stack.count()):
+            page = self.stack.widget(index)
+            if isinstance(page, Placeholder):
+                page.centre()
+        self.problem.finish()
+
     def start(self) -> None:
-        """Once the window has been painted: build the pages and open the database."""
+        """Just after the window is shown: finish the shell; once it has been painted,
+        build the pages and open the database."""
+        self._finish_shell()
         if self.pages_built:
             QTimer.singleShot(0, lambda: self.open_database(None))
             return
@@ -429,7 +498,8 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.installEventFilter(self)
         QTimer.singleShot(500, self._after_first_paint)  # in case nothing is painted
-        _preload_services()
+        if not self._first_page_likely():
+            _preload_services()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if self.pages_built and obj is self.case_split:
@@ -456,7 +526,88 @@ class MainWindow(QMainWindow):
 
                 app.setWindowIcon(icon("app"))
         self.build_pages()
-        self.open_database(None)
+        if not self._read_first_page():
+            self.open_database(None)
+
+    def _first_page_likely(self) -> bool:
+        """Before the first paint: will the first page be read with sqlite3? True unless
+        --db or PROBATION_DESK_DB names a database that is not a plain SQLite file (the
+        settings are read after the paint; their default is the SQLite file)."""
+        import os
+
+        from probation_desk.paths import as_url, sqlite_file
+
+        known = self.db_arg or os.environ.get("PROBATION_DESK_DB")
+        return not known or sqlite_file(as_url(known)) is not None
+
+    def _read_first_page(self) -> bool:
+        """A personal SQLite file: read the caseload's first page with sqlite3, read-only,
+        show it, and open the database through SQLAlchemy once those rows are painted
+        (``services.first_page``: importing SQLAlchemy no longer comes before the first
+        rows). False when this does not apply (another kind of database, the Caseload
+        not on screen); a file it cannot read as it is is left to the normal open."""
+        if self.nav.currentRow() != CASELOAD or not self.isVisible():
+            return False
+        from probation_desk.paths import database_url, sqlite_file
+
+        try:
+            url = database_url(self.db_arg)
+        except Exception:  # unreadable settings: the normal open says so in words
+            return False
+        if sqlite_file(url) is None:
+            return False
+        from probation_desk.domain.contacts import now_by
+        from probation_desk.services import first_page
+        from probation_desk.ui.caseload import ID_PAGE
+
+        # A personal file's Desk is the Settings' name (services.session.open_desk).
+        query = self.caseload.first_page_query(self.settings.region, self.settings.actor)
+        visible, now, gen = self.caseload.visible_rows(), now_by(self.clock), self._open_gen
+
+        def work(_p: object) -> first_page.FirstPage | None:
+            return first_page.read_first_page(url, query.filter, query.sort, query.descending,
+                                              limit=ID_PAGE, visible=visible, now=now)
+
+        def done(page: first_page.FirstPage | None) -> None:
+            if gen != self._open_gen:
+                return  # a database was opened meanwhile
+            if page is None:
+                self.open_database(None)
+                return
+            self._first_page_url = url
+            self.caseload.show_first_page(query, page.result, page.rows)
+            if page.rows:
+                self._open_after_rows_painted(gen)
+            else:
+                self.open_database(None)
+
+        def failed(_exc: BaseException) -> None:
+            if gen == self._open_gen:
+                self.open_database(None)
+
+        self.tasks.op(self, work).success(done).failure(failed).run_in_background()
+        return True
+
+    def _open_after_rows_painted(self, gen: int) -> None:
+        """Open the database once the first page's rows are painted (or after half a
+        second): SQLAlchemy's import would otherwise hold the interpreter while Qt asks
+        the model for the cells it paints."""
+        fired = False
+
+        def once() -> None:
+            nonlocal fired
+            if fired:
+                return
+            fired = True
+            try:
+                self.caseload.first_rows_shown.disconnect(once)
+            except (RuntimeError, TypeError):
+                pass
+            if gen == self._open_gen:
+                self.open_database(None)
+
+        self.caseload.first_rows_shown.connect(once)
+        QTimer.singleShot(500, self, once)
 
     def open_database(self, url: str | None) -> None:
         """Open ``url`` (None: the --db argument, environment or settings) in the background."""
@@ -465,7 +616,8 @@ class MainWindow(QMainWindow):
         db_arg, settings, clock = self.db_arg, self.settings, self.clock
         self.db_label.setText("Database: opening…")
         self.build_pages()
-        self.caseload.count_label.setText("Opening the database…")
+        if self._first_page_url is None:  # else the first page's count line stays
+            self.caseload.count_label.setText("Opening the database…")
 
         def work(_p: object) -> tuple[Desk, str, bool, Any]:
             from probation_desk.paths import database_url
@@ -510,7 +662,8 @@ class MainWindow(QMainWindow):
         region = desk.team.region or s.region if desk.team is not None else s.region
         self.caseload.db_empty = empty
         self.current.set(None)  # ids mean other people in another database
-        self.caseload.set_desk(desk, region)
+        first_page, self._first_page_url = self._first_page_url, None
+        self.caseload.set_desk(desk, region, keep_rows=first_page == url)
         self.record.set_desk(desk)
         self.worklist.set_desk(desk, region)
         self.banner.set_desk(desk, region, desk.actor)
@@ -736,6 +889,7 @@ class MainWindow(QMainWindow):
         self.tasks.op(self, work).success(done).long().run_in_background()
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
+        self._first_page_url = None
         text = plain_message(exc)
         if url:
             self.db_url = url

@@ -33,11 +33,13 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+if TYPE_CHECKING:  # imported where used: the window's shell is shown without them
+    from PySide6.QtWidgets import QProgressDialog, QWidget
 
 log = logging.getLogger("probation_desk")
 
@@ -107,6 +109,8 @@ class _Bridge(QObject):
 
     def __init__(self, op: Op[Any]) -> None:
         super().__init__()
+        from PySide6.QtCore import Qt
+
         self._op = op
         self.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
         self.progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -225,6 +229,9 @@ class Op(Generic[T]):
 
     def _open_dialog(self) -> None:
         assert self._label is not None
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QProgressDialog
+
         parent = self._parent if self._alive(self._parent) else None
         dlg = QProgressDialog(self._label(0, 0), "Cancel" if self._cancellable else "",
                               0, 0, parent)

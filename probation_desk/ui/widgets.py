@@ -12,12 +12,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -39,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.dates import parse_date, uk
 from probation_desk.domain.errors import RuleViolation
+from probation_desk.ui.window_state import window_settings as window_settings
 
 UK_LOCALE = QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
 ERROR_STYLE = ("QLabel { color: #8a1c1c; background: #fdf0f0; border: 1px solid #8a1c1c;"
@@ -411,21 +411,6 @@ def icon(name: str, fallback: QStyle.StandardPixmap | None = None) -> QIcon:
     if fallback is not None:
         return QApplication.style().standardIcon(fallback)
     return QIcon()
-
-
-def window_settings() -> QSettings:
-    """Where window geometry, splitters and headers are kept.
-
-    With ``PROBATION_DESK_HOME`` set (tests, portable use) an INI file in its config
-    folder, so the real user's settings are never touched; otherwise Qt's native place
-    for the organisation "Probation Desk".
-    """
-    if os.environ.get("PROBATION_DESK_HOME"):
-        from probation_desk.paths import config_dir
-
-        return QSettings(str(config_dir() / "window.ini"), QSettings.Format.IniFormat)
-    return QSettings(QSettings.Format.NativeFormat, QSettings.Scope.UserScope,
-                     "Probation Desk", "Probation Desk")
 
 
 def path_row(parent: QWidget, edit: QLineEdit, browse_name: str,
