@@ -199,58 +199,55 @@ def read_rows(execute: Execute, ids: Sequence[int], outcomes: Mapping[str, Outco
               now: dt.datetime) -> dict[int, CaseRow]:
     """Rows for the given ids (the ones being painted), RAR figures included.
 
-    Three reads (the people, their orders with a RAR requirement, and the RAR contacts
-    of those orders with an outcome), then the domain's RAR counting for each person's
-    current requirement.
+    One statement (one round trip to a server): each person with their orders that
+    carry a RAR requirement and, against each order, the RAR contacts with an outcome
+    that hang off it (directly, or through an NSI on that order when the contact names
+    no order); then the domain's RAR counting for each person's current requirement.
     """
     if not ids:
         return {}
-    # The statements are made of constants and numbered parameter names only (S608).
     id_list, params = _in("p", ids)
-    people = execute(
-        "SELECT id, crn, name, region, pdu, practitioner, open_nsis, module_status, "  # noqa: S608
-        f"module_completed_on FROM person WHERE id IN ({id_list})", params)
-    orders = execute(
-        "SELECT id, person_id, start_date, end_date, rar_max_days, rar_terminated_on "  # noqa: S608
-        f"FROM sentence_order WHERE person_id IN ({id_list}) "
-        "AND rar_max_days IS NOT NULL ORDER BY start_date, id", params)
-    acts: Sequence[Sequence[Any]] = []
-    if orders:
-        order_list, order_params = _in("o", [o[0] for o in orders])
-        acts = execute(
-            "SELECT contact.order_id, contact.at, contact.outcome, nsi.order_id "  # noqa: S608
-            "FROM contact LEFT OUTER JOIN nsi ON nsi.id = contact.nsi_id "
-            f"WHERE contact.person_id IN ({id_list}) AND contact.rar_activity = :rar "
-            "AND contact.cancelled_on IS NULL AND contact.outcome IS NOT NULL "
-            f"AND (contact.order_id IN ({order_list}) OR nsi.order_id IN ({order_list}))",
-            params | order_params | {"rar": True})
+    rows = execute(
+        # Constants and numbered parameter names only (S608).
+        "SELECT p.id, p.crn, p.name, p.region, p.pdu, p.practitioner, p.open_nsis, "  # noqa: S608
+        "p.module_status, p.module_completed_on, o.id, o.start_date, o.end_date, "
+        "o.rar_max_days, o.rar_terminated_on, c.at, c.outcome "
+        "FROM person p "
+        "LEFT OUTER JOIN sentence_order o "
+        "ON o.person_id = p.id AND o.rar_max_days IS NOT NULL "
+        "LEFT OUTER JOIN (contact c LEFT OUTER JOIN nsi n ON n.id = c.nsi_id) "
+        "ON c.person_id = p.id AND c.rar_activity = :rar AND c.cancelled_on IS NULL "
+        "AND c.outcome IS NOT NULL "
+        "AND (c.order_id = o.id OR (c.order_id IS NULL AND n.order_id = o.id)) "
+        f"WHERE p.id IN ({id_list})", params | {"rar": True})
+    people: dict[int, Sequence[Any]] = {}
+    orders: dict[int, dict[int, Requirement]] = {}
     by_order: dict[int, list[rar.RarContact]] = {}
-    for a in acts:
-        target = a[0] if a[0] is not None else a[3]
-        if target is None or a[2] not in outcomes:
+    for r in rows:
+        people.setdefault(r[0], r)
+        if r[9] is None:
             continue
-        by_order.setdefault(target, []).append(
-            rar.RarContact(_moment(a[1]), True, True, outcomes[a[2]]))
-    orders_by_person: dict[int, list[Requirement]] = {}
-    for o in orders:
-        start, end = _day(o[2]), _day(o[3])
-        assert start is not None and end is not None
-        orders_by_person.setdefault(o[1], []).append(
-            Requirement(o[0], start, end, o[4], _day(o[5])))
+        if r[9] not in orders.setdefault(r[0], {}):
+            start, end = _day(r[10]), _day(r[11])
+            assert start is not None and end is not None
+            orders[r[0]][r[9]] = Requirement(r[9], start, end, r[12], _day(r[13]))
+        if r[14] is not None and r[15] in outcomes:
+            by_order.setdefault(r[9], []).append(
+                rar.RarContact(_moment(r[14]), True, True, outcomes[r[15]]))
     out: dict[int, CaseRow] = {}
-    for p in people:
-        reqs = orders_by_person.get(p[0], [])
+    for pid, p in people.items():
+        reqs = sorted(orders.get(pid, {}).values(), key=lambda q: (q.start, q.id))
         text, over = "", False
         if reqs:
             completed_on = _day(p[8])
             req = rar.requirement_for_module(
-                completed_on, [rar.RequirementSpan(r.id, r.start, r.last_day) for r in reqs])
+                completed_on, [rar.RequirementSpan(q.id, q.start, q.last_day) for q in reqs])
             current = reqs[-1]
             summary = rar.count_requirement(
                 current, by_order.get(current.id, []),
                 completed_on if req == current.id else None, now)
             text, over = f"{summary.days_completed}/{summary.max_days}", summary.over_maximum
-        out[p[0]] = CaseRow(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], text, over)
+        out[pid] = CaseRow(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], text, over)
     return out
 
 

@@ -57,12 +57,15 @@ def test_first_rows_before_the_open_are_the_normal_lists_rows(qtbot: Any, db_url
     wait_idle(qtbot, w)
     assert early, "no rows were painted"
     assert early["desk"] is None  # painted before the database was opened
-    assert early["count"].startswith("More than") or early["count"].endswith("people")
-    assert len(early["cells"]) == 12 and all(row[0] != "Loading…" for row in early["cells"])
-    assert {row[2] for row in early["cells"]} == {"London"}  # the region from Settings
+    # Her caseload (the list the window opens on), in the region from Settings.
+    assert early["count"] == w.caseload.count_label.text() == (
+        f"{w.caseload.model.total} people on my caseload (managed by Nia Lloyd)")
+    assert len(early["cells"]) == min(12, w.caseload.model.rowCount()) >= 2
+    assert all(row[0] != "Loading…" for row in early["cells"])
+    assert {row[2] for row in early["cells"]} == {"London"}
+    assert {row[4] for row in early["cells"]} == {"Nia Lloyd"}
     assert early["cells"] == _cells(w, 12)  # what the normal search shows
-    assert any(row[7] != "No RAR" for row in _cells(w, 12))  # RAR figures compared too
-    assert w.caseload.count_label.text().endswith("people")
+    assert any(row[7] != "No RAR" for row in early["cells"])  # RAR figures compared too
 
 
 _CHILD = """
@@ -92,16 +95,20 @@ print(json.dumps(out))
 
 def test_first_rows_are_painted_before_sqlalchemy_is_imported(db_url: str,
                                                               home: Path) -> None:
+    from probation_desk.settings import save_settings
+
+    save_settings(Settings(user_name="Nia Lloyd"))  # her caseload: the list it opens on
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PROBATION_DESK_HOME=str(home))
     proc = subprocess.run([sys.executable, "-c", _CHILD, db_url], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     with sqlite3.connect(db_url.removeprefix("sqlite:///")) as con:
-        everyone = con.execute("SELECT count(*) FROM person").fetchone()[0]
+        hers = con.execute("SELECT count(*) FROM person WHERE practitioner = 'Nia Lloyd'"
+                           ).fetchone()[0]
     con.close()
-    assert 0 < everyone < 200  # the whole list fits the first window: all of it is shown
-    assert out == {"sqlalchemy": False, "rows": everyone, "desk": False, "opened": True}, out
+    assert 0 < hers < 200  # the whole list fits the first window: all of it is shown
+    assert out == {"sqlalchemy": False, "rows": hers, "desk": False, "opened": True}, out
 
 
 @pytest.mark.parametrize("problem", ["newer", "others-can-write"])
