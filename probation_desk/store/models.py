@@ -54,7 +54,7 @@ class Person(Base):
     date_of_birth: Mapped[dt.date | None] = mapped_column(Date)
     region: Mapped[str] = mapped_column(String(40), index=True)
     pdu: Mapped[str] = mapped_column(String(100), index=True)
-    practitioner: Mapped[str] = mapped_column(String(200), index=True)
+    practitioner: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(10), default="ENGLISH")
     print_needs: Mapped[str] = mapped_column(String(10), default="STANDARD")
     # Denormalised counters kept by the operations so big lists sort and filter in SQL.
@@ -69,6 +69,10 @@ class Person(Base):
     # names holding a digit, so a search for a CRN does not read every name.
     __table_args__ = (Index("ix_person_crn_name_key", "crn", "name_key"),
                       Index("ix_person_region_crn_name_key", "region", "crn", "name_key"),
+                      # My caseload (the first view): a practitioner's people in CRN order,
+                      # searched by name and checked by region, from the index alone.
+                      Index("ix_person_practitioner_crn_name_key", "practitioner", "crn",
+                            "name_key", "region"),
                       Index("ix_person_digit_names", "crn", "name_key",
                             sqlite_where=text("name_key GLOB '*[0-9]*'"),
                             postgresql_where=text("name_key ~ '[0-9]'")))

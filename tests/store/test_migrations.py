@@ -175,3 +175,29 @@ def test_0013_gives_existing_rows_the_refs_the_export_used(db_url: str) -> None:
                                         (7, "Y654321/N1")]
     assert acts == ["Y654321/C1"]
     eng.dispose()
+
+
+def test_0014_my_caseload_reads_a_practitioners_people_from_one_index(db_url: str) -> None:
+    eng = engine_mod.make_engine(db_url)
+    upgrade(eng, "0013")
+    with eng.begin() as con:
+        con.execute(text(
+            "INSERT INTO person (id, crn, name, name_key, region, pdu, practitioner, "
+            "language, print_needs, open_nsis, module_status) VALUES (1, 'X123456', 'P', "
+            "'p', 'Wales', 'Cardiff', 'Nia Lloyd', 'WELSH', 'STANDARD', 0, 'NOT_STARTED')"))
+    upgrade(eng)
+    indexes = {i["name"]: i["column_names"] for i in inspect(eng).get_indexes("person")}
+    assert indexes["ix_person_practitioner_crn_name_key"] == ["practitioner", "crn",
+                                                              "name_key", "region"]
+    assert "ix_person_practitioner" not in indexes  # the new one answers what it did
+    with eng.connect() as con:
+        assert con.execute(text("SELECT crn FROM person WHERE practitioner = 'Nia Lloyd'")
+                           ).scalar() == "X123456"
+        if eng.dialect.name == "sqlite":
+            plan = " ".join(r[3] for r in con.execute(text(
+                "EXPLAIN QUERY PLAN SELECT id FROM person WHERE practitioner = 'Nia Lloyd' "
+                "ORDER BY crn LIMIT 200")))
+            assert "ix_person_practitioner_crn_name_key" in plan and "TEMP B-TREE" not in plan
+    downgrade(eng, "0013")
+    assert "ix_person_practitioner" in {i["name"] for i in inspect(eng).get_indexes("person")}
+    eng.dispose()
