@@ -29,7 +29,10 @@ class Status(Enum):
     @property
     def is_open(self) -> bool:
         """True for statuses of an NSI that has not ended."""
-        return self in (Status.REFERRED, Status.IN_PROGRESS)
+        return self is _REFERRED or self is _IN_PROGRESS
+
+
+_REFERRED, _IN_PROGRESS = Status.REFERRED, Status.IN_PROGRESS
 
 
 class Outcome(Enum):
@@ -60,7 +63,15 @@ def outcomes_for(kit: Toolkit, today: dt.date, *, manual_only: bool = False
     ``manual_only`` leaves out those Probation Desk sets itself (a switch, the sweep):
     these are the ones a practitioner chooses from when closing an NSI.
     """
-    return tuple(Outcome[code] for code in kit.allowed_outcomes(today, manual_only=manual_only))
+    # Kept on the toolkit per day (the import asks once per NSI); a frozen dataclass,
+    # so the cache goes into its __dict__ directly. It is not a field: not compared.
+    cache = kit.__dict__.setdefault("_outcomes_for", {})
+    key = (today, manual_only)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = tuple(
+            Outcome[code] for code in kit.allowed_outcomes(today, manual_only=manual_only))
+    return found  # type: ignore[no-any-return]
 
 
 def _outcome_refusal(kit: Toolkit, outcome: Outcome, today: dt.date, *,

@@ -13,6 +13,13 @@ _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A
                                    0x200F, 0x061C)}
 """Direction overrides can make a name or note read differently from what is stored."""
 
+_PASSED: dict[tuple[str, int, bool], str] = {}
+"""Texts that passed, with what they were saved as (the check is a pure function of the
+text, the length allowed and multiline, so a value met again, as an import meets the same
+practitioner or note on thousands of lines, is not checked character by character again)."""
+_PASSED_MAX = 50_000
+_PASSED_LONGEST = 300
+
 
 def clean_text(value: str | None, *, field: str, label: str, max_len: int,
                multiline: bool = True, required: bool = False) -> str | None:
@@ -27,6 +34,21 @@ def clean_text(value: str | None, *, field: str, label: str, max_len: int,
         if required:
             raise RuleViolation("required", f"{label} is needed.", field)
         return None
+    key = (value, max_len, multiline)
+    known = _PASSED.get(key)
+    if known is not None:
+        return known
+    cleaned = _checked(value, field=field, label=label, max_len=max_len,
+                       multiline=multiline, required=required)
+    if cleaned is not None and len(value) <= _PASSED_LONGEST:
+        if len(_PASSED) >= _PASSED_MAX:
+            _PASSED.clear()
+        _PASSED[key] = cleaned
+    return cleaned
+
+
+def _checked(value: str, *, field: str, label: str, max_len: int, multiline: bool,
+             required: bool) -> str | None:
     # Trim ordinary spaces and line ends, then look for invisible characters before any
     # other trimming: str.strip() would silently drop some control characters.
     text = value.strip(" \t\r\n")

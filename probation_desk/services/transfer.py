@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import json
 import re
 from collections import defaultdict
@@ -174,11 +175,21 @@ def _as_given(field_name: str, label: str, given: str | None, saved: str | None)
                         "file and import it again.", field_name)
 
 
+_AS_GIVEN: set[tuple[str, int, bool]] = set()
+"""Texts already found clean exactly as given (the check is pure: text, limit, multiline)."""
+
+
 def _clean(value: str | None, field_name: str, label: str, max_len: int, *,
            multiline: bool = True, required: bool = False) -> str | None:
+    if value is not None and (value, max_len, multiline) in _AS_GIVEN:
+        return value
     cleaned = clean_text(value, field=field_name, label=label, max_len=max_len,
                          multiline=multiline, required=required)
     _as_given(field_name, label, value, cleaned)
+    if cleaned is not None and len(cleaned) <= 300:
+        if len(_AS_GIVEN) >= 50_000:
+            _AS_GIVEN.clear()
+        _AS_GIVEN.add((cleaned, max_len, multiline))
     return cleaned
 
 
@@ -197,6 +208,15 @@ def _differences(pairs: Iterable[tuple[str, Any, Any]]) -> list[str]:
 
 
 _ACTIONS = {t: f"import {t}" for t in fmt.RECORD_TYPES}
+# Enum members by name (the format has already checked the name is one of them): a dict
+# lookup, where ``Status[name]`` goes through the enum class's Python __getitem__.
+_STATUS: dict[str, Status] = dict(Status.__members__)
+_OUTCOME: dict[str, Outcome] = dict(Outcome.__members__)
+_LANGUAGE: dict[str, Language] = dict(Language.__members__)
+_PRINT_NEEDS: dict[str, PrintNeeds] = dict(PrintNeeds.__members__)
+_ORDER_KIND: dict[str, OrderKind] = dict(OrderKind.__members__)
+_SUPPORTER_ROLE: dict[str, SupporterRole] = dict(SupporterRole.__members__)
+_SIGN_OFF_KIND: dict[str, SignOffKind] = dict(SignOffKind.__members__)
 
 _HISTORY_OF = (select(table_of(NsiStatusHistory))
                .where(NsiStatusHistory.nsi_id == bindparam("nsi_id"))
@@ -260,10 +280,12 @@ class _Importer:
         self.source_json = json.dumps(source, ensure_ascii=False)
         self.audit_prefix = f'{{"file":{self.source_json},"line":'
         self.lookup_con: Connection | None = None
+        self.now = desk.now  # one "now" for the whole import (appointments' outcomes)
+        self.toolkits: dict[str, Any] = {}
         self._by_ref: dict[str, Any] = {}
         if self.sqlite:
-            self.d: Callable[[dt.date | None], Any] = _iso_or_none
-            self.ts: Callable[[dt.datetime | None], Any] = _sqlite_ts_or_none
+            self.d: Callable[[dt.date | None], Any] = _Stored(dt.date.isoformat).__getitem__
+            self.ts: Callable[[dt.datetime | None], Any] = _Stored(sqlite_datetime).__getitem__
         else:
             self.d = _same
             self.ts = _same
@@ -519,7 +541,7 @@ class _Importer:
         self.file_crns[rec.crn] = None
         details = people.check_person(PersonDetails(
             rec.crn, rec.name, rec.date_of_birth, rec.region, rec.pdu, rec.practitioner,
-            Language[rec.language], PrintNeeds[rec.print_needs]), self.today)
+            _LANGUAGE[rec.language], _PRINT_NEEDS[rec.print_needs]), self.today)
         _as_given("name", "The name", rec.name, details.name)
         _as_given("pdu", "The PDU", rec.pdu, details.pdu)
         _as_given("practitioner", "The managing practitioner", rec.practitioner,
@@ -549,7 +571,7 @@ class _Importer:
     def order(self, line: int, rec: fmt.Order) -> bool:
         pid = self._person_id(rec.crn)
         row = self._claim("sentence_order", rec.ref, "order")
-        d = people.check_order(OrderDetails(OrderKind[rec.kind], rec.start_date, rec.end_date,
+        d = people.check_order(OrderDetails(_ORDER_KIND[rec.kind], rec.start_date, rec.end_date,
                                             rec.rar_max_days))
         terminated = rec.rar_terminated_on
         if terminated is not None:
@@ -589,13 +611,15 @@ class _Importer:
         pid = self._person_id(rec.crn)
         row = self._claim("nsi", rec.ref, "NSI")
         order_id = self._find("sentence_order", rec.order, pid, "order", "order")
-        kit = self.desk.toolkit(rec.toolkit)
-        status = Status[rec.status]
+        kit = self.toolkits.get(rec.toolkit)
+        if kit is None:
+            kit = self.toolkits[rec.toolkit] = self.desk.toolkit(rec.toolkit)
+        status = _STATUS[rec.status]
         fields = NsiFields(
             toolkit=kit.code, status=status, referral_date=rec.referral_date,
             expected_start=rec.expected_start, expected_end=rec.expected_end,
             actual_start=rec.actual_start, actual_end=rec.actual_end,
-            outcome=Outcome[rec.outcome] if rec.outcome is not None else None,
+            outcome=_OUTCOME[rec.outcome] if rec.outcome is not None else None,
             notes=rec.notes, practitioner=rec.practitioner)
         key = (pid, kit.code)
         opened = self.open_counts.get(key, 0)
@@ -631,9 +655,11 @@ class _Importer:
             self.open_counts[key] = opened + 1
         d = self.d
         hist_rows = self.pending["nsi_status_history"]
+        hid = self.next_id["nsi_status_history"]
+        self.next_id["nsi_status_history"] = hid + len(history)
         for h_status, on, by, at, note in history:
-            hist_rows.append((self._new_id("nsi_status_history"), nid, h_status, d(on),
-                              by, at, note))
+            hist_rows.append((hid, nid, h_status, d(on), by, at, note))
+            hid += 1
         status_date = history[-1][1] if history else checked.referral_date
         self.pending["nsi"].append((
             nid, rec.ref, pid, order_id, kit.code, rec.status, d(status_date),
@@ -647,17 +673,23 @@ class _Importer:
     def _history(self, entries: list[fmt.HistoryEntry], status: str
                  ) -> list[tuple[str, dt.date, str | None, Any, str | None]]:
         out: list[tuple[str, dt.date, str | None, Any, str | None]] = []
+        today, actor, at_stored, ts = self.today, self.actor, self.at_stored, self.ts
+        known = _AS_GIVEN  # checked before the field names are even spelt out
         for i, h in enumerate(entries):
-            if h.date > self.today:
+            if h.date > today:
                 raise RuleViolation("future-date", f"The status history's entry {i + 1} is "
                                     "dated in the future.", f"history[{i}].date")
-            by = self.actor if h.by is None else _clean(
-                h.by, f"history[{i}].by", "The history's 'by'", NAME_MAX, multiline=False,
-                required=True)
-            note = None if h.note is None else _clean(
-                h.note, f"history[{i}].note", "The history note", fmt.HISTORY_NOTE_MAX)
-            at = self.at_stored if h.at is None else self.ts(h.at)
-            out.append((h.status, h.date, by, at, note))
+            by = h.by
+            if by is None:
+                by = actor
+            elif (by, NAME_MAX, False) not in known:
+                by = _clean(by, f"history[{i}].by", "The history's 'by'", NAME_MAX,
+                            multiline=False, required=True)
+            note = h.note
+            if note is not None and (note, fmt.HISTORY_NOTE_MAX, True) not in known:
+                note = _clean(note, f"history[{i}].note", "The history note",
+                              fmt.HISTORY_NOTE_MAX)
+            out.append((h.status, h.date, by, at_stored if h.at is None else ts(h.at), note))
         if out[-1][0] != status:
             raise RuleViolation("history-mismatch", "The last status in the history is not "
                                 "the NSI's status.", "history")
@@ -678,7 +710,7 @@ class _Importer:
     def module_session(self, line: int, rec: fmt.ModuleSession) -> bool:
         pid = self._person_id(rec.crn)
         row = self._claim("module_session", rec.ref, "module session")
-        s = module.check_session(ModuleSession(rec.date, SupporterRole[rec.supporter_role],
+        s = module.check_session(ModuleSession(rec.date, _SUPPORTER_ROLE[rec.supporter_role],
                                                rec.supporter_name, rec.completed, rec.notes),
                                  self.today)
         _as_given("supporter_name", "The supporter's name", rec.supporter_name,
@@ -731,7 +763,7 @@ class _Importer:
         _as_given("notes", "The notes", rec.notes, checked.notes)
         if rec.outcome is not None:
             _o, why = contacts.check_outcome(cat, checked.at, rec.outcome, rec.absence_reason,
-                                             self.desk.now)
+                                             self.now)
             _as_given("absence_reason", "The absence reason", rec.absence_reason, why)
         elif rec.absence_reason is not None:
             raise RuleViolation("reason-not-allowed", "A reason is given only with an "
@@ -805,7 +837,7 @@ class _Importer:
         state = module.module_state(self._all_sessions(pid))
         # The record is history: it was signed by a treatment manager (by_name), whoever
         # is importing it now; every other rule of a sign-off applies.
-        by_name, comment = check_sign_off(Role.TREATMENT_MANAGER, SignOffKind[rec.kind],
+        by_name, comment = check_sign_off(Role.TREATMENT_MANAGER, _SIGN_OFF_KIND[rec.kind],
                                           state, rec.date, self.today, rec.by_name,
                                           rec.comment)
         _as_given("by_name", "The treatment manager's name", rec.by_name, by_name)
@@ -926,7 +958,10 @@ class _Importer:
             if row[active]:
                 opened[row[who]] += 1
         t = table_of(Person)
-        if opened:
+        if opened and self.sqlite:  # straight to the driver: tuples, no compiled statement
+            con.exec_driver_sql('UPDATE "person" SET open_nsis = open_nsis + ? WHERE id = ?',
+                                [(n, pid) for pid, n in opened.items()])
+        elif opened:
             con.execute(update(t).where(t.c.id == bindparam("b_id"))
                         .values(open_nsis=t.c.open_nsis + bindparam("b_n")),
                         [{"b_id": pid, "b_n": n} for pid, n in opened.items()])
@@ -937,7 +972,11 @@ class _Importer:
             state = module.module_state(self._all_sessions(pid))
             updates.append({"b_id": pid, "b_status": state.status.name,
                             "b_done": state.completed_on})
-        if updates:
+        if updates and self.sqlite:
+            con.exec_driver_sql(
+                'UPDATE "person" SET module_status = ?, module_completed_on = ? WHERE id = ?',
+                [(u["b_status"], self.d(u["b_done"]), u["b_id"]) for u in updates])
+        elif updates:
             con.execute(update(t).where(t.c.id == bindparam("b_id"))
                         .values(module_status=bindparam("b_status"),
                                 module_completed_on=bindparam("b_done")), updates)
@@ -961,12 +1000,25 @@ class _Importer:
                 con.execute(text("VACUUM ANALYZE"))
 
 
-def _iso_or_none(value: dt.date | None) -> str | None:
-    return None if value is None else value.isoformat()
+class _Stored(dict[Any, Any]):
+    """Values in SQLite's storage format, each worked out once (None stays None).
 
+    An import meets the same few thousand dates a million times over; a dict lookup is
+    several times cheaper than ``isoformat`` or ``strftime`` each time.
+    """
 
-def _sqlite_ts_or_none(value: dt.datetime | None) -> str | None:
-    return None if value is None else sqlite_datetime(value)
+    LIMIT = 200_000
+
+    def __init__(self, convert: Callable[[Any], str]) -> None:
+        super().__init__({None: None})
+        self.convert = convert
+
+    def __missing__(self, value: Any) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+            self[None] = None
+        text = self[value] = self.convert(value)
+        return text
 
 
 def _trim(d: dict[Any, Any], size: int) -> None:
@@ -1098,16 +1150,19 @@ def _lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes | Refusal]]:
             return
         number += 1
         if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            size = len(raw)
-            while raw and not raw.endswith(b"\n"):  # skip the rest in bounded pieces
-                raw = readline(MAX_LINE_BYTES)
-                size += len(raw)
-            yield number, Refusal(number, "line-too-long",
-                                  f"The line is {size:,} bytes long; no record of this "
-                                  f"format is longer than {MAX_LINE_BYTES:,} bytes, so it "
-                                  "was not read.")
+            yield number, _too_long(fh, raw, number)
             continue
         yield number, raw
+
+
+def _too_long(fh: IO[bytes], raw: bytes, number: int) -> Refusal:
+    """Skip the rest of an over-long line in bounded pieces; its refusal."""
+    size = len(raw)
+    while raw and not raw.endswith(b"\n"):
+        raw = fh.readline(MAX_LINE_BYTES)
+        size += len(raw)
+    return Refusal(number, "line-too-long", f"The line is {size:,} bytes long; no record of "
+                   f"this format is longer than {MAX_LINE_BYTES:,} bytes, so it was not read.")
 
 
 def read_records(fh: IO[bytes]) -> Iterator[tuple[int, Any]]:
@@ -1145,10 +1200,18 @@ def read_records(fh: IO[bytes]) -> Iterator[tuple[int, Any]]:
     if head.version < FORMAT_VERSION:
         yield from _read_older(lines)
         return
+    # The rest read here directly rather than through _lines (one generator less per
+    # line), with the same bound on what one line may hold in memory.
     decode = _record_decoder.decode
-    for number, raw in lines:
-        if isinstance(raw, Refusal):
-            yield number, raw
+    readline = fh.readline
+    limit = MAX_LINE_BYTES + 1
+    while True:
+        raw = readline(limit)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            yield number, _too_long(fh, raw, number)
             continue
         try:
             yield number, decode(raw)
@@ -1242,15 +1305,9 @@ def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
             first = next(records, None)
         except FileRefused as exc:
             return ImportResult(stopped=str(exc))
-        chain: Iterable[tuple[int, Any]] = records if first is None else _prepend(first,
-                                                                                  records)
+        chain: Iterable[tuple[int, Any]] = records if first is None else itertools.chain(
+            (first,), records)
         return import_records(desk, chain, source=p.name, **kwargs)
-
-
-def _prepend(first: tuple[int, Any], rest: Iterator[tuple[int, Any]]
-             ) -> Iterator[tuple[int, Any]]:
-    yield first
-    yield from rest
 
 
 # ------------------------------------------------------------------------ export
