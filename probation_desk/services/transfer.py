@@ -655,11 +655,16 @@ class _Importer:
             self.open_counts[key] = opened + 1
         d = self.d
         hist_rows = self.pending["nsi_status_history"]
-        hid = self.next_id["nsi_status_history"]
-        self.next_id["nsi_status_history"] = hid + len(history)
-        for h_status, on, by, at, note in history:
-            hist_rows.append((hid, nid, h_status, d(on), by, at, note))
-            hid += 1
+        if self.sqlite:  # the next ids after the largest (see _new_id), all at once
+            hid = self.next_id["nsi_status_history"]
+            self.next_id["nsi_status_history"] = hid + len(history)
+            for h_status, on, by, at, note in history:
+                hist_rows.append((hid, nid, h_status, d(on), by, at, note))
+                hid += 1
+        else:
+            for h_status, on, by, at, note in history:
+                hist_rows.append((self._new_id("nsi_status_history"), nid, h_status, d(on),
+                                  by, at, note))
         status_date = history[-1][1] if history else checked.referral_date
         self.pending["nsi"].append((
             nid, rec.ref, pid, order_id, kit.code, rec.status, d(status_date),
