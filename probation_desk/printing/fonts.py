@@ -62,6 +62,20 @@ class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
 
 _CACHED_COMPRESS = _CachedCompress()
 
+_streams = _LRU(256)
+
+
+class _CachedPageCompress(pdfdoc.PDFStreamFilterZCompress):
+    """FlateDecode of page and form streams, reusing the output for content seen before.
+
+    A workbook's static pages are replayed byte for byte in every copy (``layout``), so
+    their compressed streams are the same too; the output is exactly zlib's either way.
+    """
+
+    def encode(self, text: bytes | str) -> bytes:
+        data = text.encode("utf8") if isinstance(text, str) else text
+        return _streams.get(data, lambda: zlib.compress(data))
+
 
 class _CachedFace(TTFontFace):
     """A font face that remembers the subsets it has built."""
@@ -121,6 +135,9 @@ def register_fonts() -> None:
     if BODY_FONT in registered and BODY_BOLD_FONT in registered:
         return
     with _lock:
+        # Pages and forms are compressed through pdfdoc's module-level filter, looked up
+        # when each is written: the cached one gives the same bytes, sooner.
+        pdfdoc.PDFZCompress = _CachedPageCompress()
         if BODY_FONT not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(_font(BODY_FONT))
             pdfmetrics.registerFont(_font(BODY_BOLD_FONT))

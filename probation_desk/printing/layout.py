@@ -7,8 +7,15 @@ the same at 18 pt on A4. The booklet lays the same content out on A5 pages.
 
 The text of a template is the same for everyone, so its paragraphs are built (and
 their lines broken) once per template and look, then reused for every copy; only the
-person's details are new each time. Rendering holds :data:`RENDER_LOCK` (ReportLab's
-fonts cannot serve two documents at once anyway), which is what makes the reuse safe.
+person's details are new each time. Going further, the pages of a section without the
+person's details (every section after the first, in print-only copies) are laid out
+once: the first copy records each such page's drawing operators, and later copies
+replay them (:class:`ReplayPage`) instead of laying the section out again. That is
+only sound because every document's font subsets are seeded with the template's own
+letters in one fixed order (:func:`seed_fonts`), so a letter of the template has the
+same code in every copy whatever the person's name adds after it. Rendering holds
+:data:`RENDER_LOCK` (ReportLab's fonts cannot serve two documents at once anyway),
+which is what makes the reuse safe.
 """
 
 from __future__ import annotations
@@ -423,17 +430,104 @@ def _label(label: str, look: Look) -> PlainText:
     return PlainText(f"{label}:", styles(look).prompt)
 
 
-def section_story(parts: tuple[SectionParts, ...], personal: list[Flowable]) -> list[Flowable]:
-    """One copy's flowables: each section on a new page, the details where asked for."""
+_PAGES: dict[tuple[Any, int], tuple[tuple[str, ...], ...]] = {}
+"""Recorded pages of the sections without personal details: (key, section) -> each
+page's drawing operators. ``key`` is (template, look) of print-only copies."""
+
+
+class SectionMark(Flowable):
+    """Zero-size marker where a static section begins (its pages are recorded)."""
+
+    def __init__(self, key: Any, index: int) -> None:
+        super().__init__()
+        self.key = key
+        self.index = index
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        """Draws nothing (not even an empty save and restore of the graphics state)."""
+
+
+class ReplayPage(Flowable):
+    """One recorded page of a static section, drawn again from its operators.
+
+    Its height fills the frame (less a point), so each replayed page takes a page of its
+    own, as the laid-out section did; its operators are whole ``q … Q`` blocks in page
+    coordinates, so they are added as they are, without the frame's translation.
+    """
+
+    def __init__(self, ops: tuple[str, ...], height: float) -> None:
+        super().__init__()
+        self.ops = ops
+        self.height = height
+        self.width = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return []
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        canvas._code.extend(self.ops)
+
+
+def section_story(parts: tuple[SectionParts, ...], personal: list[Flowable],
+                  key: Any = None, look: Look | None = None) -> list[Flowable]:
+    """One copy's flowables: each section on a new page, the details where asked for.
+
+    With ``key`` (print-only copies), a static section already recorded for that key is
+    replayed page by page; one not yet recorded is marked to be recorded.
+    """
     story: list[Flowable] = []
     for i, part in enumerate(parts):
         if i:
             story.append(PageBreak())
+        static = key is not None and look is not None and not part.personal_details
+        pages = _PAGES.get((key, i)) if static else None
+        if pages is not None and look is not None:
+            story.extend(ReplayPage(ops, look.frame_height - 1) for ops in pages)
+            continue
+        story.append(SectionMark(key if static else None, i))
         story.extend(part.head)
         if part.personal_details:
             story.extend(personal)
         story.extend(part.prompts)
     return story
+
+
+def seed_letters(parts: tuple[SectionParts, ...], extra: dict[str, str]) -> dict[str, str]:
+    """Every letter each font prints in the template's text, in one fixed order."""
+    letters: dict[str, set[str]] = {name: set(text) for name, text in extra.items()}
+
+    def walk(f: Any) -> None:
+        if isinstance(f, PlainText):
+            letters.setdefault(f.style.fontName, set()).update(f.text)
+        elif isinstance(f, Stack):
+            for part in f.parts:
+                walk(part)
+        elif isinstance(f, WritingSpace):
+            walk(f.question)
+
+    for part in parts:
+        for f in (*part.head, *part.prompts):
+            walk(f)
+    return {name: "".join(sorted(chars)) for name, chars in sorted(letters.items())}
+
+
+def seed_fonts(canvas: Canvas, letters: dict[str, str]) -> None:
+    """Give the template's letters their subset codes first, in one fixed order."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    doc = canvas._doc
+    for name, text in letters.items():
+        font = getFont(name)
+        font.splitString(text, doc)
+        font.getSubsetInternalName(0, doc)
 
 
 class WorkbookDoc(BaseDocTemplate):
@@ -464,13 +558,26 @@ class WorkbookDoc(BaseDocTemplate):
         """Pages in the output (A4 sides for a booklet), set when the build is done."""
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame],
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._begin,
                                             onPageEnd=self._decorate)])
+        self.recording: tuple[Any, int] | None = None
+        self.recorded: dict[tuple[Any, int], list[tuple[str, ...]]] = {}
+        self._page_start = 0
         self._number_style = ParagraphStyle("number", fontName=BODY_BOLD_FONT,
                                             fontSize=look.body, alignment=TA_CENTER)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        """Note where each person's copy begins."""
+        """Note where each person's copy begins, and which static section is drawn."""
+        if isinstance(flowable, SectionMark):
+            where = (flowable.key, flowable.index)
+            self.recording = (where if flowable.key is not None and where not in self.recorded
+                              and where not in _PAGES else None)
+            if self.recording is not None:
+                self.recorded[where] = []
+                self._page_start = len(self.canv._code)  # what came before is not its own
+            return
+        if isinstance(flowable, PersonStart | PageBreak):
+            self.recording = None
         if isinstance(flowable, PersonStart):
             if self.copies_started:
                 self.page_counts.append(self.page - self.first_page)
@@ -479,7 +586,12 @@ class WorkbookDoc(BaseDocTemplate):
             self.copies_started += 1
             self.first_page = self.page
 
+    def _begin(self, canvas: Canvas, doc: Any) -> None:
+        self._page_start = len(canvas._code)
+
     def _decorate(self, canvas: Canvas, doc: Any) -> None:
+        if self.recording is not None:
+            self.recorded[self.recording].append(tuple(canvas._code[self._page_start:]))
         look = self.look
         width, height = look.page
         canvas.saveState()
@@ -497,5 +609,8 @@ class WorkbookDoc(BaseDocTemplate):
         canvas.restoreState()
 
     def finish(self) -> None:
-        """Close the last copy's page count."""
+        """Close the last copy's page count; keep the static pages recorded."""
         self.page_counts.append(self.page - self.first_page + 1)
+        for where, pages in self.recorded.items():
+            if pages:
+                _PAGES.setdefault(where, tuple(pages))

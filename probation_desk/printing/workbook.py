@@ -24,14 +24,16 @@ import datetime as dt
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak
 
 from probation_desk.files import private_file
 from probation_desk.printing.booklet import BookletCanvas, booklet_order
-from probation_desk.printing.fonts import register_fonts
+from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, register_fonts
 from probation_desk.printing.layout import (
     RENDER_LOCK,
     Look,
@@ -41,6 +43,8 @@ from probation_desk.printing.layout import (
     look_for,
     section_parts,
     section_story,
+    seed_fonts,
+    seed_letters,
 )
 from probation_desk.printing.template import (
     DETAILS,
@@ -153,8 +157,20 @@ def _copy(template: Template, person: WorkbookPerson | None, options: WorkbookOp
     look = options.look
     personal = details(_values(person, options), _labels(options), look, options.fillable)
     story: list[Any] = [PersonStart(index, prefix)]
-    story += section_story(section_parts(template, look, options.fillable), personal)
+    # Print-only copies replay the static sections' pages (form fields are not replayed).
+    key = None if options.fillable else (template, look)
+    story += section_story(section_parts(template, look, options.fillable), personal,
+                           key, look)
     return story
+
+
+@cache
+def _seed(template: Template, options: WorkbookOptions) -> dict[str, str]:
+    """The letters each font is seeded with for this template (see layout.seed_fonts)."""
+    labels = "".join(f"{label}:" for _k, label in DETAILS)
+    return seed_letters(section_parts(template, options.look, options.fillable),
+                        {BODY_FONT: template.short_title + labels,
+                         BODY_BOLD_FONT: "Page 0123456789" + labels})
 
 
 def _target(out: str | os.PathLike[str] | BinaryIO) -> Any:
@@ -166,19 +182,18 @@ def _build(template: Template, options: WorkbookOptions, story: list[Any], out: 
     doc = WorkbookDoc(out, options.look, title=title, subject=template.short_title,
                       lang=template.lang, running_header=template.short_title,
                       on_person=on_person)
-    if options.booklet:
-        canvases: list[BookletCanvas] = []
+    letters = _seed(template, options)
+    canvases: list[Canvas] = []
 
-        def maker(*args: Any, **kwargs: Any) -> BookletCanvas:
-            canvas = BookletCanvas(*args, **kwargs)
-            canvases.append(canvas)
-            return canvas
+    def maker(*args: Any, **kwargs: Any) -> Canvas:
+        canvas = (BookletCanvas if options.booklet else Canvas)(*args, **kwargs)
+        seed_fonts(canvas, letters)
+        canvases.append(canvas)
+        return canvas
 
-        doc.build(story, canvasmaker=maker)
-        doc.sides = canvases[-1].sides
-    else:
-        doc.build(story)
-        doc.sides = int(doc.page)
+    doc.build(story, canvasmaker=maker)
+    last = canvases[-1]
+    doc.sides = last.sides if isinstance(last, BookletCanvas) else int(doc.page)
     doc.finish()
     return doc
 
