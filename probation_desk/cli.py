@@ -407,8 +407,17 @@ def cmd_import(args: argparse.Namespace) -> int:
         for r in result.refused:
             where = f", field {r.field}" if r.field else ""
             print(f"  line {r.line}{where}: {r.reason}")
-        if result.stopped:
-            print(result.stopped)
+    if not args.json and result.stopped:
+        print(result.stopped)
+    # Counts, line numbers and rule names only: never the refused values themselves.
+    import logging
+
+    _log = logging.getLogger("probation_desk.cli")
+    _log.info("import: %d records imported, %d already present, %d refused%s",
+              result.accepted, result.already_present, len(result.refused),
+              "; stopped" if result.stopped is not None else "")
+    for r in result.refused:
+        _log.info("import: line %d refused by the rule %s", r.line, r.rule)
     if result.stopped is not None:
         return _stopped_status(result.stopped)
     return 0 if not result.refused else 1
@@ -770,9 +779,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
+    import errno
+    import logging
+
+    _log = logging.getLogger("probation_desk.cli")
+    command = getattr(args.func, "__name__", "command").removeprefix("cmd_")
     try:
-        return int(args.func(args) or 0)
+        status = int(args.func(args) or 0)
+        _log.info("%s finished with status %d", command, status)
+        return status
     except RuleViolation as exc:
+        _log.info("%s refused by the rule %s", command, exc.rule)
         if getattr(args, "json", False):
             _print_json({"error": exc.message, "rule": exc.rule, "field": exc.field})
         else:
@@ -801,11 +818,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(str(exc), file=sys.stderr)
             return 5
         if isinstance(exc, OSError):
+            _log.info("%s stopped by a file problem (%s)", command,
+                      errno.errorcode.get(exc.errno or 0, type(exc).__name__))
             print(file_problem(exc), file=sys.stderr)
             return 4
-        import logging
-
-        logging.getLogger("probation_desk").exception("unexpected error")
+        _log.exception("%s stopped by an unexpected error", command)
         print("Something went wrong that Probation Desk did not expect. Nothing more was "
               "changed. The details are in the log file.", file=sys.stderr)
         return 1

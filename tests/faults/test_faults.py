@@ -8,6 +8,7 @@ to another user. Otherwise the same paths are driven by an injected OSError or c
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import re
 import sqlite3
@@ -257,13 +258,31 @@ def test_every_file_the_app_writes_is_owner_only_and_no_link_is_followed(
     assert "There is no such file or folder" in capsys.readouterr().err
 
 
+@pytest.fixture
+def own_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A data folder and log file of this test's own, so the scan reads only what it ran."""
+    logger = logging.getLogger("probation_desk")
+    kept = [h for h in logger.handlers if getattr(h, "probation_desk_log", False)]
+    for h in kept:
+        logger.removeHandler(h)
+    monkeypatch.setenv("PROBATION_DESK_HOME", str(tmp_path / "home"))
+    yield
+    for h in [h for h in logger.handlers if getattr(h, "probation_desk_log", False)]:
+        logger.removeHandler(h)
+        h.close()
+    for h in kept:
+        logger.addHandler(h)
+
+
+@pytest.mark.usefixtures("own_log")
 def test_logs_carry_no_names_crns_or_notes(tmp_path: Path, capsys: Any) -> None:
     from probation_desk.paths import data_dir
 
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     bad = tmp_path / "bad.jsonl"
-    bad.write_text('{"type": "person", "crn": "Q123456", "name": "Secret Name Ŵyn", '
-                   '"region": "Nowhere"}\nnot json\n')
+    bad.write_text('{"type":"header","format":"probation-desk","version":3}\n'
+                   '{"type": "person", "crn": "Q123456", "name": "Secret Name Ŵyn", '
+                   '"region": "Nowhere"}\nnot json Secret Name Ŵyn\n')
     for argv in (["demo", "--cases", "50"], ["sweep"], ["check"], ["import", str(bad)],
                  ["export", str(tmp_path / "e.jsonl")],
                  ["report", "completion", "--format", "csv", "--out", str(tmp_path / "r.csv")],
@@ -277,7 +296,10 @@ def test_logs_carry_no_names_crns_or_notes(tmp_path: Path, capsys: Any) -> None:
     con.close()
     logs = "".join(p.read_text(encoding="utf-8", errors="replace")
                    for p in data_dir().glob("probation-desk.log*"))
-    assert logs  # something was logged: the scan is not vacuous
+    # Something was logged for each command, so the scan is not vacuous.
+    for command in ("demo", "sweep", "check", "import", "export", "report"):
+        assert f"{command} " in logs or f"{command}:" in logs, command
+    assert "line 2 refused by the rule" in logs and "line 3 refused by the rule" in logs
     for value in crns | names | {n for n in notes if len(n) > 8}:
         assert value not in logs, "personal data in the log"
     assert stat.S_IMODE((data_dir() / "probation-desk.log").stat().st_mode) == 0o600
