@@ -137,7 +137,17 @@ def child_app(t0: float, db: str, search: bool) -> dict[str, Any]:
         app.quit()
 
     out["_finish"] = finish
-    win.desk_opened.connect(lambda: out.setdefault("opened", _now(t0)))
+    def opened() -> None:
+        out.setdefault("opened", _now(t0))
+        desk = win.desk
+        if desk is not None and desk.team is not None and not win.caseload.everyone():
+            # A team database: "me" is the server login (the bench's superuser), who
+            # manages nobody, so the window's first view is empty; a person would ask
+            # for Everyone, and so does the bench (its first rows include that reload).
+            out["everyone_after_open"] = True
+            win.caseload.set_everyone(True)
+
+    win.desk_opened.connect(opened)
     win.pages_ready.connect(lambda: win.caseload.first_rows_shown.connect(rows_shown))
     QTimer.singleShot(120_000, finish)
     win.show()
