@@ -415,6 +415,9 @@ class MainWindow(QMainWindow):
         self.whats_this_action = self._action(
             help_menu, "&What's This?", self.whats_this, "Shift+F1",
             tip="Explain what has the keyboard focus (what its tooltip says)")
+        self.signed_in_action = self._action(
+            help_menu, "&Signed in as…", self.show_sign_in,
+            tip="Who you are signed in as, your role and who enforces it")
         self._action(help_menu, "&About Probation Desk", self.about)
         self._enable_case_actions()
 
@@ -1262,6 +1265,19 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             install(app).explain_focus()
+
+    def sign_in_text(self) -> str:
+        """What the status bar says about the sign-in and role, with its explanation
+        (the role label's tooltip), in words a keyboard user can reach."""
+        parts = [w.text() for w in (self.user_label, self.role_label, self.enforced_label)
+                 if w.text()]
+        return ". ".join(p.rstrip(".") for p in parts) + ".\n\n" + self.role_label.toolTip()
+
+    def show_sign_in(self) -> None:
+        """Help > Signed in as…: the status bar's identity and role, explained."""
+        from probation_desk.ui.errors import show_message
+
+        self._sign_in_box = show_message(self, "Signed in as", self.sign_in_text())
 
     def about(self) -> None:
         """Help > About."""

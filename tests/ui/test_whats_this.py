@@ -67,3 +67,26 @@ def test_help_menu_whats_this_and_nothing_to_explain(qtbot: Any, window: Any) ->
     window.whats_this_action.trigger()
     assert key.last_text == NOTHING  # said in words, not a silent key
     QWhatsThis.hideText()
+
+
+def test_help_signed_in_as_says_what_the_role_tooltip_says(qtbot: Any, window: Any) -> None:
+    """The status bar's role explanation is a tooltip on a label the keyboard cannot
+    reach: Help > Signed in as… (Alt+H, S) says it, with who and the role."""
+    from PySide6.QtWidgets import QMessageBox
+
+    wait_idle(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_H, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=5000)
+    menu = QApplication.activePopupWidget()
+    qtbot.keyClick(menu, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox)
+                    or any(isinstance(w, QMessageBox) and w.isVisible()
+                           for w in QApplication.topLevelWidgets()), timeout=5000)
+    box = next(w for w in QApplication.topLevelWidgets()
+               if isinstance(w, QMessageBox) and w.isVisible())
+    text = box.text()
+    assert "Signed in as Nia Lloyd" in text and "Role: Probation practitioner" in text
+    assert "personal database file" in text and "the server decides who you are" in text
+    box.accept()
