@@ -104,8 +104,11 @@ def rar_lines(data: CaseData) -> list[str]:
             else:
                 text += (f" The module was completed on {uk(s.module_date)}, a day that "
                          "already counted for other RAR activity, so it added no extra day.")
-        text += (f" Other RAR activity: {s.activity_days} "
-                 f"day{'s' if s.activity_days != 1 else ''}.")
+        # Part of the count above, not days on top of it ("Other RAR activity: 2 days"
+        # beside "2 of 20" read as two more).
+        text += (f" Of the days completed, {s.activity_days} "
+                 f"{'are' if s.activity_days != 1 else 'is'} from RAR appointments and "
+                 "activity.")
         if s.awaiting_outcome:
             text += (f" {s.awaiting_outcome} past RAR appointment"
                      f"{'s are' if s.awaiting_outcome != 1 else ' is'} waiting for an "

@@ -156,6 +156,9 @@ def test_keyboard_walk_on_a_fresh_database(qtbot: Any, tmp_path: Path, home: Pat
     assert table_column(table, 4) == ["Acceptable absence (medical)",
                                       "Attended – failed to comply", "Attended – complied"]
     assert "25/11/2026: " not in rar_text(window)  # the absence is not a counted date
+    # The breakdown is part of the 2, not two days more.
+    assert "Of the days completed, 2 are from RAR appointments and activity." \
+        in rar_text(window)
     assert "23/11/2026: Office visit at 10:00: Attended – complied" in rar_text(window)
     assert window.record.enforcement_label.text().startswith("1 failure to comply")
 
