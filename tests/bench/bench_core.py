@@ -291,7 +291,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", choices=["sweep"], help="run only this part")
     args = parser.parse_args(argv)
     cases = int(os.environ.get("BENCH_CASES", "100000"))
-    folder = Path(tempfile.mkdtemp(prefix="pd-bench-", dir=os.environ.get("BENCH_DIR")))
+    base = os.environ.get("BENCH_DIR")
+    if base:  # a folder named for the run need not exist yet
+        Path(base).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="pd-bench-", dir=base))
     out: dict[str, Any] = {"cases": cases, "database": (args.db or "sqlite").split(":")[0],
                            "load_average_start": round(os.getloadavg()[0], 2)}
     figures = []
