@@ -595,6 +595,15 @@ class MainWindow(QMainWindow):
         """Open the database once the first page's rows are painted (or after half a
         second): SQLAlchemy's import would otherwise hold the interpreter while Qt asks
         the model for the cells it paints."""
+        def open_now() -> None:
+            if gen == self._open_gen:
+                self.open_database(None)
+
+        self._once_after(self.caseload.first_rows_shown, 500, open_now)
+
+    def _once_after(self, signal: Any, fallback_ms: int, then: Any) -> None:
+        """Run ``then`` once: when ``signal`` is next emitted, or after ``fallback_ms``,
+        whichever comes first."""
         fired = False
 
         def once() -> None:
@@ -603,14 +612,13 @@ class MainWindow(QMainWindow):
                 return
             fired = True
             try:
-                self.caseload.first_rows_shown.disconnect(once)
+                signal.disconnect(once)
             except (RuntimeError, TypeError):
                 pass
-            if gen == self._open_gen:
-                self.open_database(None)
+            then()
 
-        self.caseload.first_rows_shown.connect(once)
-        QTimer.singleShot(500, self, once)
+        signal.connect(once)
+        QTimer.singleShot(fallback_ms, self, once)
 
     def open_database(self, url: str | None) -> None:
         """Open ``url`` (None: the --db argument, environment or settings) in the background."""
@@ -692,21 +700,7 @@ class MainWindow(QMainWindow):
         """Run ``then`` once the caseload's first list is on screen (or after 2 s): the
         start-up sweep and file check are long-pool work, but they still share the
         interpreter with the first search, so they start after it."""
-        fired = False
-
-        def once() -> None:
-            nonlocal fired
-            if fired:
-                return
-            fired = True
-            try:
-                self.caseload.search_done.disconnect(once)
-            except (RuntimeError, TypeError):
-                pass
-            then()
-
-        self.caseload.search_done.connect(once)
-        QTimer.singleShot(2000, self, once)
+        self._once_after(self.caseload.search_done, 2000, then)
 
     def _background_checks(self, desk: Desk, url: str, empty: bool) -> None:
         if desk is not self.desk:
