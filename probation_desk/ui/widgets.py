@@ -493,12 +493,14 @@ def fit_columns(view: QTableView) -> None:
     header = view.horizontalHeader()
     wanted: list[int] = []
     least: list[int] = []
-    rows = view.verticalHeader()
-    precision = rows.resizeContentsPrecision()
-    rows.setResizeContentsPrecision(0)  # the rows in view only: others are not built
+    # The rows in view only, so rows nobody sees are not built. A column's width reads
+    # the precision of the horizontal header (the vertical one's governs row heights):
+    # set on the vertical header, Qt read 1,000 rows for every column.
+    precision = header.resizeContentsPrecision()
+    header.setResizeContentsPrecision(0)
     for c in range(header.count()):
         view.resizeColumnToContents(c)
-    rows.setResizeContentsPrecision(precision)
+    header.setResizeContentsPrecision(precision)
     for c in range(header.count()):
         least.append(header.sectionSizeHint(c))  # the heading, whole
         wanted.append(max(header.sectionSize(c), least[-1]))
