@@ -909,14 +909,17 @@ class _Importer:
             try:
                 self._write()
                 break
-            except IntegrityError as exc:
-                if attempt == attempts - 1:
+            except Exception as exc:
+                # PostgreSQL: a clash with a row written meanwhile (IntegrityError), or
+                # this batch chosen as a deadlock's victim against another writer taking
+                # the same people's rows in another order: rolled back whole, so check
+                # the batch again and retry it. Anything else stops the import.
+                if not (isinstance(exc, IntegrityError) or _pg_retryable(exc)) \
+                        or attempt == attempts - 1:
                     raise BatchFailed(first, exc) from exc
                 self.close()
                 self._recheck()
                 self.close()
-            except Exception as exc:
-                raise BatchFailed(first, exc) from exc
         self.saved += len(self.pending_lines)
         for kind, n in self.batch_counts.items():
             self.saved_counts[kind] += n
@@ -1126,6 +1129,12 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
     res.accepted = imp.saved
     res.counts = defaultdict(int, imp.saved_counts)
     return res
+
+
+def _pg_retryable(exc: BaseException) -> bool:
+    """A PostgreSQL deadlock victim (40P01) or serialization failure (40001): the
+    transaction was rolled back whole and may simply be run again."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in {"40P01", "40001"}
 
 
 def _why_refused(cause: BaseException | None) -> str:

@@ -144,7 +144,8 @@ def _target(url: str, reason: str, ext: str, folder: Path) -> Path:
     n = 0
     while True:
         name = f"{base}{f'-{n}' if n else ''}-{reason}.{ext}"
-        if not (folder / name).exists():
+        # Nor a name another backup is writing in this same second (its ``.part``).
+        if not (folder / name).exists() and not (folder / f".{name}.part").exists():
             return folder / name
         n += 1
 

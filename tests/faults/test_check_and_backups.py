@@ -7,6 +7,7 @@ import hashlib
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 from typing import Any
 
@@ -197,7 +198,13 @@ def test_a_backup_killed_mid_copy_leaves_nothing_behind_after_the_next_start(
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=30)
     assert parts() == left  # what a killed copy leaves behind
-    running = slow_backup()  # another backup, still copying
+    # Another backup, still copying. Started in a later second, so its name is not the
+    # killed copy's (one started in the same second, after the stale copy was cleared,
+    # may take that name again: then there would be nothing to tell them apart by).
+    second = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    while dt.datetime.now(dt.UTC).replace(microsecond=0) == second:
+        time.sleep(0.05)
+    running = slow_backup()
     try:
         theirs = parts() - left
         assert theirs
