@@ -182,3 +182,19 @@ def check_all_known() -> dict[str, Opener]:
     stale = sorted(set(known) - set(found))
     assert not stale, f"openers for dialogs that no longer exist: {stale}"
     return known
+
+
+def dismiss(qtbot: Any, window: Any, dlg: QDialog) -> None:
+    """Close a dialog a walk opened without saving (a form discards what was typed), let
+    the window settle, and free the dialog."""
+    import shiboken6
+
+    from tests.ui.conftest import wait_idle
+
+    if hasattr(dlg, "close_unsaved"):
+        dlg.close_unsaved()
+    else:
+        dlg.reject()
+    wait_idle(qtbot, window)
+    if shiboken6.isValid(dlg):
+        dlg.deleteLater()

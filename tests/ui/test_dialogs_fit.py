@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from probation_desk.domain.nsi import withdrawn_message
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.nsi_dialogs import CHANGED_UNDERNEATH
 from tests.ui.conftest import wait_idle
-from tests.ui.every_dialog import check_all_known
+from tests.ui.every_dialog import check_all_known, dismiss
 from tests.ui.test_main_window import choose_person
 
 pytestmark = pytest.mark.gui
@@ -81,11 +80,6 @@ def test_no_dialog_clips_its_labels_even_with_the_longest_refusal(
             dlg.show_notice(longest)
             qtbot.wait(20)
             problems += [f"{title}, notice: {p}" for p in clipped(dlg)]
-            dlg.close_unsaved()
-        else:
-            dlg.reject()
-        wait_idle(qtbot, window)
-        if shiboken6.isValid(dlg):
-            dlg.deleteLater()
+        dismiss(qtbot, window, dlg)
     print("Dialogs opened:\n  " + "\n  ".join(seen))
     assert not problems, "\n".join(problems)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from tests.ui.conftest import wait_idle
-from tests.ui.every_dialog import check_all_known
+from tests.ui.every_dialog import check_all_known, dismiss
 from tests.ui.test_main_window import choose_person
 
 pytestmark = pytest.mark.gui
@@ -143,13 +142,7 @@ def test_mnemonics_are_unique_in_every_window_and_dialog(qtbot: Any, window: Any
         problems += clashes(dlg, f"dialog {dlg.windowTitle()} ({name})")
         visited.append(f"dialog: {dlg.windowTitle()} ({name.rsplit('.', 1)[-1]}), "
                        f"{len(found)} mnemonics")
-        if hasattr(dlg, "close_unsaved"):
-            dlg.close_unsaved()
-        else:
-            dlg.reject()
-        wait_idle(qtbot, window)
-        if shiboken6.isValid(dlg):
-            dlg.deleteLater()
+        dismiss(qtbot, window, dlg)
     print("Visited:\n  " + "\n  ".join(visited))
     assert sum(v.startswith("dialog:") for v in visited) == len(check_all_known())
     assert not problems, "\n".join(problems)
