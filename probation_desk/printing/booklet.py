@@ -19,6 +19,8 @@ from typing import Any
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.pdfgen.canvas import Canvas
 
+from probation_desk.printing.pdfcache import CachingCanvas
+
 SHEET = (A4[1], A4[0])
 """A4 landscape: the paper a booklet is printed on."""
 
@@ -39,7 +41,7 @@ def booklet_order(pages: int) -> list[tuple[int, int]]:
     return [(a if a <= pages else 0, b if b <= pages else 0) for a, b in order]
 
 
-class BookletCanvas(Canvas):
+class BookletCanvas(CachingCanvas):
     """Imposes while it draws: each A5 page becomes a form, placed two-up on save.
 
     ``start_booklet()`` (called by the layout's PersonStart marker) begins a new
@@ -88,4 +90,4 @@ class BookletCanvas(Canvas):
                         self.restoreState()
                 Canvas.showPage(self)
                 self.sides += 1
-        Canvas.save(self)
+        CachingCanvas.save(self)

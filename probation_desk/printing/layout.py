@@ -10,10 +10,12 @@ their lines broken) once per template and look, then reused for every copy; only
 person's details are new each time. Going further, the pages of a section without the
 person's details (every section after the first, in print-only copies) are laid out
 once: the first copy records each such page's drawing operators, and later copies
-replay them (:class:`ReplayPage`) instead of laying the section out again. That is
-only sound because every document's font subsets are seeded with the template's own
-letters in one fixed order (:func:`seed_fonts`), so a letter of the template has the
-same code in every copy whatever the person's name adds after it. Rendering holds
+replay them (:class:`ReplayPage`) instead of laying the section out again; the
+running header and page number of each page number are likewise drawn once and their
+operators added again (:data:`_FRAMES`). That is only sound because every document's
+font subsets are seeded with the template's own letters in one fixed order
+(:func:`seed_fonts`), so a letter of the template has the same code in every copy
+whatever the person's name adds after it. Rendering holds
 :data:`RENDER_LOCK` (ReportLab's fonts cannot serve two documents at once anyway),
 which is what makes the reuse safe.
 """
@@ -528,6 +530,14 @@ def seed_fonts(canvas: Canvas, letters: dict[str, str]) -> None:
         font = getFont(name)
         font.splitString(text, doc)
         font.getSubsetInternalName(0, doc)
+    canvas._pd_seed = tuple(letters.items())
+
+
+_FRAMES: dict[tuple[Any, ...], tuple[str, ...]] = {}
+"""The running header, rule and page number of each page, as drawing operators:
+(look, header, page number, seed) -> operators. Only pages whose canvas was seeded
+(:func:`seed_fonts`) are kept, and the seed is part of the key, so a header's letters
+and digits have the same codes wherever the operators are drawn again."""
 
 
 class WorkbookDoc(BaseDocTemplate):
@@ -592,6 +602,19 @@ class WorkbookDoc(BaseDocTemplate):
     def _decorate(self, canvas: Canvas, doc: Any) -> None:
         if self.recording is not None:
             self.recorded[self.recording].append(tuple(canvas._code[self._page_start:]))
+        number = self.page - self.first_page + 1
+        seed = getattr(canvas, "_pd_seed", None)
+        key = (self.look, self.running_header, number, seed)
+        ops = _FRAMES.get(key) if seed is not None else None
+        if ops is not None:
+            canvas._code.extend(ops)
+            return
+        start = len(canvas._code)
+        self._draw_frame(canvas, number)
+        if seed is not None and len(_FRAMES) < 4096:
+            _FRAMES[key] = tuple(canvas._code[start:])
+
+    def _draw_frame(self, canvas: Canvas, number: int) -> None:
         look = self.look
         width, height = look.page
         canvas.saveState()
@@ -604,8 +627,7 @@ class WorkbookDoc(BaseDocTemplate):
         rule = top - look.body * 0.6
         canvas.line(look.margin, rule, width - look.margin, rule)
         canvas.setFont(BODY_BOLD_FONT, look.body)
-        canvas.drawCentredString(width / 2, look.margin,
-                                 f"Page {self.page - self.first_page + 1}")
+        canvas.drawCentredString(width / 2, look.margin, f"Page {number}")
         canvas.restoreState()
 
     def finish(self) -> None:

@@ -46,6 +46,7 @@ from probation_desk.printing.layout import (
     seed_fonts,
     seed_letters,
 )
+from probation_desk.printing.pdfcache import CachingCanvas
 from probation_desk.printing.template import (
     DETAILS,
     Template,
@@ -186,7 +187,7 @@ def _build(template: Template, options: WorkbookOptions, story: list[Any], out: 
     canvases: list[Canvas] = []
 
     def maker(*args: Any, **kwargs: Any) -> Canvas:
-        canvas = (BookletCanvas if options.booklet else Canvas)(*args, **kwargs)
+        canvas = (BookletCanvas if options.booklet else CachingCanvas)(*args, **kwargs)
         seed_fonts(canvas, letters)
         canvases.append(canvas)
         return canvas
