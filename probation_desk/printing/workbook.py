@@ -13,8 +13,9 @@ module prints any such template for one person, for many, or as a blank copy.
   standard 14 fonts, which lack Welsh letters, so the person's details are printed in
   the page text instead.
 
-Every user-supplied string is escaped before it reaches Paragraph markup, and the font
-(DejaVu Sans) is embedded, so names print exactly as typed. Output is reproducible:
+User-supplied strings never reach Paragraph markup (the details are drawn as plain
+text, see :class:`.layout.Detail`), and the font (DejaVu Sans) is embedded, so names
+print exactly as typed. Output is reproducible:
 the same input gives the same bytes.
 """
 

@@ -280,3 +280,31 @@ def test_replayed_pages_read_back_as_laid_out(opts: dict) -> None:
         assert b.get_contents().get_data() == a.get_contents().get_data()
         assert flat(b.extract_text()) == flat(a.extract_text())
     assert NAME in flat(all_text(replayed))
+
+
+@pytest.mark.parametrize("value", [
+    "Siân Llŷr-Ŵyn", "Gwenllïan " * 20 + "ap Llŷr", "Ŵ" * 200, "a " + "Ŵ" * 60,
+    "&<>'\"" * 40, "Siân  Llŷr-Ŵyn\tx", "   "])
+@pytest.mark.parametrize("look", [layout.CLEAR_A4, layout.LARGE_A4, layout.CLEAR_A5],
+                         ids=["clear", "large", "booklet"])
+def test_a_detail_breaks_its_lines_where_a_paragraph_of_it_would(value: str,
+                                                                 look: layout.Look) -> None:
+    """The details are drawn as plain text, not Paragraph markup, yet wrap the same."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.platypus import Paragraph
+
+    from probation_desk.printing.fonts import register_fonts
+
+    register_fonts()
+    st = layout.styles(look)
+    width = look.page[0] - 2 * look.margin
+    para = Paragraph(f"<b>My name:</b> {escape(value)}", st.body)
+    para.wrap(width, 1e6)
+    lines = para.blPara.lines
+    expected = ([flat("".join(frag.text for frag in line.words)) for line in lines]
+                if para.blPara.kind else [flat(" ".join(words)) for _w, words in lines])
+    detail = layout.Detail("My name:", value, st.body, st.prompt.fontName)
+    detail.wrap(width, 1e6)
+    assert [flat("".join(t for _font, t in line)) for line in detail._lines] == expected
+    assert detail.height == len(expected) * st.body.leading
