@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import threading
 import zlib
-from collections import OrderedDict
 from typing import Any
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont, TTFontFace
 
+from probation_desk.printing.pdfcache import LRU
 from probation_desk.resources import resource_path
 
 BODY_FONT = "DejaVuSans"
@@ -28,28 +28,8 @@ _CACHE_SIZE = 64
 _lock = threading.Lock()
 
 
-class _LRU:
-    """A small least-recently-used map (thread-safe)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[Any, bytes] = OrderedDict()
-
-    def get(self, key: Any, make: Any) -> bytes:
-        with _lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return self.items[key]
-        value: bytes = make()
-        with _lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-        return value
-
-
-_subsets = _LRU(_CACHE_SIZE)
-_compressed = _LRU(_CACHE_SIZE)
+_subsets = LRU(_CACHE_SIZE)
+_compressed = LRU(_CACHE_SIZE)
 
 
 class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
@@ -62,7 +42,7 @@ class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
 
 _CACHED_COMPRESS = _CachedCompress()
 
-_streams = _LRU(256)
+_streams = LRU(256)
 
 
 class _CachedPageCompress(pdfdoc.PDFStreamFilterZCompress):
@@ -92,7 +72,7 @@ class _CachedFace(TTFontFace):
         return ref
 
 
-_widths = _LRU(_CACHE_SIZE)
+_widths = LRU(_CACHE_SIZE)
 
 
 class _CachedWidths(pdfdoc.PDFArray):

@@ -152,7 +152,8 @@ class CachedPage(pdfdoc.PDFPage):
         if (self.Override_default_compilation or self.Contents is not None
                 or self.Resources is not None or self.MediaBox is not None
                 or self.Parent is not None or not self.stream or not _plain(document)
-                or self._colorsUsed or self._shadingUsed or getattr(self, "ExtGState", None)
+                or self._colorsUsed or getattr(self, "_shadingUsed", None)
+                or getattr(self, "ExtGState", None)
                 or any(getattr(self, name, None) for name in _PAGE_EXTRAS)):
             return None
         trans = self.Trans
