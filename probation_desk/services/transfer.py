@@ -27,6 +27,7 @@ import datetime as dt
 import gc
 import itertools
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -56,8 +57,8 @@ from probation_desk.domain.roles import Role
 from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
 from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk, name_key, now_utc
-from probation_desk.store.bulk import JsonText, insert_tuples, sqlite_datetime
-from probation_desk.store.engine import WRITE_OPTION, DatabaseProblem
+from probation_desk.store.bulk import JsonText, insert_sql, insert_tuples, sqlite_datetime
+from probation_desk.store.engine import WRITE_OPTION, DatabaseProblem, sqlite_path
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -72,9 +73,11 @@ from probation_desk.store.models import (
     SiReferral,
     table_of,
 )
+from probation_desk.store.write_process import Statements, WriteProcess
 
 FORMAT_VERSION = fmt.FORMAT_VERSION
 RECORD_TYPES = ("header", *fmt.RECORD_TYPES)
+logger = logging.getLogger("probation_desk")
 MAX_LINE_BYTES = 1 << 20
 """The longest line read (1 MiB: far above the longest valid record); longer is refused."""
 
@@ -111,6 +114,9 @@ _MODELS: dict[str, type[Base]] = {
     "contact": Contact, "contact_correction": ContactCorrection, "si_referral": SiReferral,
     "sign_off": SignOff,
     "audit": AuditEntry}
+_INSERT_SQL = {name: insert_sql(table_of(model).name, _COLUMNS[name])
+               for name, model in _MODELS.items()}
+"""The SQLite driver's INSERT for each table's tuples (the same as insert_tuples runs)."""
 
 
 class BatchFailed(RuntimeError):
@@ -223,10 +229,29 @@ _HISTORY_OF = (select(table_of(NsiStatusHistory))
                .order_by(NsiStatusHistory.id))
 
 
+@dataclass
+class _Flight:
+    """A batch handed to the writing process and not yet heard of: what it would add
+    to the result, and how to check its records again if it must be."""
+
+    first: int  # its first saved record's line
+    last: int  # the last line read before it was handed over
+    lines: int
+    counts: dict[str, int]
+    window: list[tuple[int, Any]]
+    session_undo: list[int]
+    marks: tuple[Any, ...]
+
+
+_OPENED_SQL = 'UPDATE "person" SET open_nsis = open_nsis + ? WHERE id = ?'
+_MODULE_SQL = 'UPDATE "person" SET module_status = ?, module_completed_on = ? WHERE id = ?'
+
+
 class _Importer:
     """Holds the state of one import: id maps, pending rows and counters."""
 
-    def __init__(self, desk: Desk, source: str, batch_size: int) -> None:
+    def __init__(self, desk: Desk, source: str, batch_size: int,
+                 write_process: bool = True) -> None:
         self.desk = desk
         self.source = source
         self.batch_size = batch_size
@@ -278,6 +303,18 @@ class _Importer:
         self.marks: tuple[Any, ...] = ()
         self._new_window()
         self.source_json = json.dumps(source, ensure_ascii=False)
+        # SQLite stores the audit's JSON as it is; elsewhere it is marked as already JSON.
+        self.json_text: Callable[[str], str] = str if self.sqlite else JsonText
+        self.path: str | None = None
+        """The SQLite file, when a second process may write this import's batches."""
+        if self.sqlite and write_process:
+            found = sqlite_path(desk.engine.url.render_as_string(hide_password=False))
+            self.path = str(found) if found is not None else None
+        self.writer: WriteProcess | None = None
+        self.flight: _Flight | None = None
+        self.stale = False
+        self.settled: int | None = None
+        """Every record up to this line is saved, already present or refused."""
         self.audit_prefix = f'{{"file":{self.source_json},"line":'
         self.lookup_con: Connection | None = None
         self.now = desk.now  # one "now" for the whole import (appointments' outcomes)
@@ -403,7 +440,7 @@ class _Importer:
                   and "\\" not in ref else json.dumps(ref, ensure_ascii=False))
         self.pending["audit"].append((
             self.at_stored, self.actor, _ACTIONS[kind], table, entity_id, person_id, None,
-            JsonText(f'{self.audit_prefix}{line},"ref":{quoted}}}')))
+            self.json_text(f'{self.audit_prefix}{line},"ref":{quoted}}}')))
 
     def _person_id(self, crn: str) -> int:
         pid = self.crn_to_id.get(crn)
@@ -469,9 +506,8 @@ class _Importer:
         kind = rec.__struct_config__.tag
         if not added:
             res.present[kind] += 1
-            if not self.pending_lines and len(self.window) >= 1000:
-                self._new_window()  # nothing to write yet: nothing to check again
-            return False
+            # Nothing to write yet: let flush() start a new window (nothing to check again).
+            return not self.pending_lines and len(self.window) >= 1000
         self.pending_lines.append(line)
         self.batch_counts[kind] += 1
         return len(self.pending_lines) >= self.batch_size
@@ -887,7 +923,7 @@ class _Importer:
         return stored + [s for s in self.sessions.get(pid, []) if s.id not in seen]
 
     # -------------------------------------------------------------- saving
-    def flush(self) -> None:
+    def flush(self) -> int | None:
         """Write the pending batch: one transaction with its audit rows.
 
         If another writer committed while the batch's records were being checked, they
@@ -896,12 +932,29 @@ class _Importer:
         meanwhile, up to three times). So a person or NSI added meanwhile is seen as
         such, not written twice, and nobody else's row is ever in the way.
 
-        (Writing on a second thread was tried and was slower: the sqlite3 driver releases
-        and retakes the GIL for every row, so the two threads convoy.)
+        On a SQLite file, once an import fills a batch, its batches are handed to a
+        second process (:mod:`probation_desk.store.write_process`) that writes each one
+        while this one checks the next; the batch handed over before is heard of here
+        first. (Writing on a second *thread* was tried and was slower: the sqlite3
+        driver retakes the GIL for every row, so the two threads convoy.)
+
+        Returns the line up to which every record is settled (saved, present or
+        refused), or None if that has not moved.
         """
+        settled = self.settled
+        if self.flight is not None:
+            self._land()
         if not self.pending_lines:
+            if self.flight is None and self.window:
+                self.settled = self.window[-1][0]
             self._new_window()
-            return
+            return self.settled if self.settled != settled else None
+        if self.writer is None and self.path is not None \
+                and len(self.pending_lines) >= self.batch_size:
+            self._start_writer()
+        if self.writer is not None:
+            self._hand_over()
+            return self.settled if self.settled != settled else None
         first = self.pending_lines[0]
         self.close()
         attempts = 1 if self.sqlite else 3
@@ -923,9 +976,120 @@ class _Importer:
         self.saved += len(self.pending_lines)
         for kind, n in self.batch_counts.items():
             self.saved_counts[kind] += n
+        self.settled = self.window[-1][0]
         self.pending, self.pending_lines = defaultdict(list), []
         self.batch_counts = defaultdict(int)
         self._new_window()
+        return self.settled
+
+    # ------------------------------------------------- the second writing process
+    def _start_writer(self) -> None:
+        """Start the writing process; if it cannot start, batches are written here."""
+        assert self.path is not None
+        try:
+            writer = WriteProcess(self.path)
+        except (OSError, RuntimeError, ValueError):
+            logger.warning("import: second writing process not started; writing in-process")
+            self.path = None
+            return
+        try:
+            writer.ready()
+        except Exception:
+            writer.close()
+            logger.warning("import: second writing process has no database; writing "
+                           "in-process")
+            self.path = None
+            return
+        self.writer = writer
+        # Its connection's first look came after this import's snapshot: if anyone has
+        # committed since that snapshot, the first batch it gets is checked again.
+        with self.write_con.begin():
+            self.stale = self._data_version(self.write_con) != self.data_version
+
+    def _hand_over(self) -> None:
+        """Give the pending batch to the writing process and start the next window."""
+        assert self.writer is not None
+        statements = self._statements()
+        self.close()
+        try:
+            self.writer.send(statements, stale=self.stale)
+        except Exception as exc:
+            raise BatchFailed(self.pending_lines[0], exc) from exc
+        self.stale = False
+        self.flight = _Flight(self.pending_lines[0], self.window[-1][0],
+                              len(self.pending_lines), dict(self.batch_counts), self.window,
+                              self.session_undo, self.marks)
+        self.pending, self.pending_lines = defaultdict(list), []
+        self.batch_counts = defaultdict(int)
+        self._new_window()
+
+    def _land(self) -> None:
+        """Hear how the batch in flight ended, and count it; a refusal is BatchFailed.
+
+        If someone else committed before the writing process took the write lock, it
+        holds the lock and waits: the batch's records are checked again here against
+        the database as it now is, and so are the records read since (they were checked
+        as if the batch had been written as it was).
+        """
+        flight, writer = self.flight, self.writer
+        assert flight is not None and writer is not None
+        later: list[tuple[int, Any]] | None = None
+        try:
+            kind, last_audit = writer.outcome()
+            if kind == "changed":
+                later = self.window
+                self.window = flight.window
+                self.session_undo = flight.session_undo + self.session_undo
+                self.marks = flight.marks
+                self._recheck()
+                statements = self._statements()
+                self.close()
+                writer.rows(statements)
+                flight.lines, flight.counts = len(self.pending_lines), dict(self.batch_counts)
+                kind, last_audit = writer.outcome()
+        except Exception as exc:
+            self.flight = None
+            raise BatchFailed(flight.first, exc) from exc
+        self.flight = None
+        self.audit_seen = int(last_audit)
+        self.saved += flight.lines
+        for name, n in flight.counts.items():
+            self.saved_counts[name] += n
+        self.settled = flight.last
+        if later is not None:  # the records read meanwhile, checked again after it
+            self.pending, self.pending_lines = defaultdict(list), []
+            self.batch_counts = defaultdict(int)
+            self._new_window()
+            for line, rec in later:
+                self.take(line, rec)
+
+    def land_all(self) -> None:
+        """Wait for the batch in flight; stop the writing process."""
+        try:
+            if self.flight is not None:
+                self._land()
+        finally:
+            self.stop_writer()
+
+    def stop_writer(self) -> None:
+        """Stop the writing process (a batch it is writing is finished or rolled back)."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            self.flight = None
+
+    def _statements(self) -> Statements:
+        """The pending batch as SQL and rows for the SQLite driver, in write order."""
+        pending = self.pending
+        out: Statements = [(_INSERT_SQL[name], rows) for name in _COLUMNS
+                           if (rows := pending.get(name))]
+        opened, modules = self._counter_rows(pending)
+        if opened:
+            out.append((_OPENED_SQL, opened))
+        if modules:
+            out.append((_MODULE_SQL, [(status, self.d(done), pid)
+                                      for status, done, pid in modules]))
+        return out
 
     def _write(self) -> None:
         """One transaction: the rows, their people's counters and their audit rows.
@@ -957,37 +1121,46 @@ class _Importer:
     _NSI_ACTIVE = _COLUMNS["nsi"].index("active")
     _SESSION_PERSON = _COLUMNS["module_session"].index("person_id")
 
-    def _write_counters(self, con: Connection, pending: dict[str, list[tuple[Any, ...]]]
-                        ) -> None:
-        """Add this batch's open NSIs to their people's counts; set their module state."""
+    def _counter_rows(self, pending: dict[str, list[tuple[Any, ...]]]
+                      ) -> tuple[list[tuple[int, int]],
+                                 list[tuple[str, dt.date | None, int]]]:
+        """This batch's additions to people's open NSI counts, ``(n, person id)``, and
+        the module state of everyone it adds sessions for, ``(status, completed on,
+        person id)``."""
         opened: dict[int, int] = defaultdict(int)
         who, active = self._NSI_PERSON, self._NSI_ACTIVE
         for row in pending.get("nsi", ()):
             if row[active]:
                 opened[row[who]] += 1
+        modules = []
+        for pid in sorted({row[self._SESSION_PERSON]
+                           for row in pending.get("module_session", ())}):
+            state = module.module_state(self._all_sessions(pid))
+            modules.append((state.status.name, state.completed_on, pid))
+        return [(n, pid) for pid, n in opened.items()], modules
+
+    def _write_counters(self, con: Connection, pending: dict[str, list[tuple[Any, ...]]]
+                        ) -> None:
+        """Add this batch's open NSIs to their people's counts; set their module state."""
+        opened, modules = self._counter_rows(pending)
+        if self.sqlite:  # straight to the driver: tuples, no compiled statement
+            if opened:
+                con.exec_driver_sql(_OPENED_SQL, opened)
+            if modules:
+                con.exec_driver_sql(_MODULE_SQL, [(status, self.d(done), pid)
+                                                  for status, done, pid in modules])
+            return
         t = table_of(Person)
-        if opened and self.sqlite:  # straight to the driver: tuples, no compiled statement
-            con.exec_driver_sql('UPDATE "person" SET open_nsis = open_nsis + ? WHERE id = ?',
-                                [(n, pid) for pid, n in opened.items()])
-        elif opened:
+        if opened:
             con.execute(update(t).where(t.c.id == bindparam("b_id"))
                         .values(open_nsis=t.c.open_nsis + bindparam("b_n")),
-                        [{"b_id": pid, "b_n": n} for pid, n in opened.items()])
-        with_sessions = sorted({row[self._SESSION_PERSON]
-                                for row in pending.get("module_session", ())})
-        updates = []
-        for pid in with_sessions:
-            state = module.module_state(self._all_sessions(pid))
-            updates.append({"b_id": pid, "b_status": state.status.name,
-                            "b_done": state.completed_on})
-        if updates and self.sqlite:
-            con.exec_driver_sql(
-                'UPDATE "person" SET module_status = ?, module_completed_on = ? WHERE id = ?',
-                [(u["b_status"], self.d(u["b_done"]), u["b_id"]) for u in updates])
-        elif updates:
+                        [{"b_id": pid, "b_n": n} for n, pid in opened])
+        if modules:
             con.execute(update(t).where(t.c.id == bindparam("b_id"))
                         .values(module_status=bindparam("b_status"),
-                                module_completed_on=bindparam("b_done")), updates)
+                                module_completed_on=bindparam("b_done")),
+                        [{"b_id": pid, "b_status": status, "b_done": done}
+                         for status, done, pid in modules])
 
     def finish(self) -> None:
         """Fresh planner statistics after a big load (counters are kept batch by batch)."""
@@ -1041,13 +1214,17 @@ def _same(value: Any) -> Any:
 
 def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: str = "",
                    batch_size: int = 20000, progress: Callable[[int], bool] | None = None,
-                   ) -> ImportResult:
+                   write_process: bool = True) -> ImportResult:
     """Import ``(line number, record)`` pairs (no header).
 
     A record is one of the :mod:`format` classes, a :class:`Refusal` (a line that could
     not be decoded) or a plain dict, which is checked against the format strictly first.
+    ``progress(line)`` is called as the import goes, each time every record up to that
+    line is saved (or present already, or refused); returning False cancels the rest.
+    ``write_process=False`` writes every batch in this process (a SQLite file's import
+    otherwise hands its batches to a second process once it fills one).
     """
-    imp = _Importer(desk, source, batch_size)
+    imp = _Importer(desk, source, batch_size, write_process)
     gc_was_enabled = gc.isenabled()
     gc.disable()  # the loop makes millions of small objects and no cycles
     try:
@@ -1102,9 +1279,7 @@ def _rebuild_indexes(con: Connection, indexes: list[Any]) -> None:
     except SQLAlchemyError:
         # Say, the disk is full: the rows are whole without them, and opening the
         # database rebuilds any index that is missing.
-        import logging
-
-        logging.getLogger("probation_desk").warning("indexes not rebuilt after import")
+        logger.warning("indexes not rebuilt after import")
 
 
 _record_decoder = msgspec.json.Decoder(fmt.Record)
@@ -1115,13 +1290,18 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
     res = imp.result
     take = imp.take
     try:
-        for line, rec in records:
-            if take(line, rec):
-                imp.flush()
-                if progress is not None and not progress(line):
-                    res.cancelled = True
-                    break
-        imp.flush()
+        try:
+            for line, rec in records:
+                if take(line, rec):
+                    settled = imp.flush()
+                    if progress is not None and settled is not None \
+                            and not progress(settled):
+                        res.cancelled = True
+                        break
+            imp.flush()
+            imp.land_all()
+        finally:
+            imp.stop_writer()
     except BatchFailed as exc:  # the database refused a batch: it was rolled back whole
         res.stopped = (f"The import stopped: {_why_refused(exc.__cause__)}, so the "
                        f"records from line {exc.first_line} on were not saved; the "
@@ -1144,6 +1324,9 @@ def _why_refused(cause: BaseException | None) -> str:
         return "the disk is full (free some space, then import the rest)"
     if "readonly" in text or "read-only" in text:
         return "the database is read-only (check the file and folder permissions)"
+    if "stopped unexpectedly" in text:
+        return ("the process writing them stopped unexpectedly (import the file again: "
+                "what was saved is kept, and is found already present)")
     if "locked" in text or "busy" in text:
         return "the database was busy with another change for too long (try again)"
     return f"the database refused them ({type(cause).__name__})"

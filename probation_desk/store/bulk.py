@@ -63,6 +63,13 @@ def bulk_insert(con: Connection, table: Table, rows: list[dict[str, Any]]) -> No
         params)
 
 
+def insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    """The SQLite driver's INSERT of one row of ``cols`` into ``table`` (qmark style)."""
+    names = ", ".join(f'"{c}"' for c in cols)
+    marks = ", ".join("?" for _ in cols)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks})'  # noqa: S608
+
+
 def insert_tuples(con: Connection, table: Table, cols: tuple[str, ...],
                   rows: list[tuple[Any, ...]]) -> None:
     """Insert rows given as tuples of ``cols`` in one executemany.
@@ -72,11 +79,7 @@ def insert_tuples(con: Connection, table: Table, cols: tuple[str, ...],
     Python booleans are stored as 0/1 by the driver. Elsewhere they are Python values.
     """
     if con.dialect.name == "sqlite":
-        names = ", ".join(f'"{c}"' for c in cols)
-        marks = ", ".join("?" for _ in cols)
-        con.exec_driver_sql(
-            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})',  # noqa: S608
-            rows)
+        con.exec_driver_sql(insert_sql(table.name, cols), rows)
         return
     json_at = [i for i, c in enumerate(cols) if isinstance(table.c[c].type, JSON)]
     dicts = []

@@ -1,0 +1,189 @@
+"""A second process that writes a big import's batches to SQLite while the next is checked.
+
+An import spends about as long checking records (decoding, the domain rules, building
+rows) as SQLite spends writing them. Two threads cannot overlap the two: the ``sqlite3``
+driver retakes the GIL for every row it binds, so they convoy. A second *process* can:
+the import checks batch N+1 while this process writes batch N, on the other core.
+
+The process is a plain executor of statements; every rule stays in the importer. It
+opens its own connection with the same pragmas as every other (``engine._sqlite_pragmas``)
+and, for each batch, under the write lock (``BEGIN IMMEDIATE``):
+
+- if anyone else committed since it last looked (``PRAGMA data_version``, or the importer
+  says its own snapshot is already older), it answers ``changed`` and keeps the lock,
+  waiting for the importer to check the batch again against the database as it now is
+  and to send the rows that result; so nothing can change again before they are written;
+- it runs the statements, reads the audit table's last id and commits: one transaction,
+  all or nothing, exactly as the importer would itself;
+- it answers ``done`` (with that id), or ``failed`` with the database's own error after
+  rolling the batch back.
+
+Only the standard library and :mod:`probation_desk.store.engine` (itself stdlib at import)
+are loaded here, so the process starts in a few tens of milliseconds. If the importer
+dies, this process sees the pipe close and exits: a batch it was writing is committed
+whole or not at all.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+Statements = list[tuple[str, list[tuple[Any, ...]]]]
+"""A batch: (SQL, rows) pairs, run with ``executemany`` in this order."""
+
+
+def _data_version(con: sqlite3.Connection) -> int:
+    return int(con.execute("PRAGMA data_version").fetchone()[0])
+
+
+def _write(con: sqlite3.Connection, statements: Statements) -> int:
+    for sql, rows in statements:
+        con.executemany(sql, rows)
+    return int(con.execute("SELECT max(id) FROM audit").fetchone()[0] or 0)
+
+
+def serve(pipe: Connection, path: str) -> None:
+    """Write the batches that come down ``pipe`` to the SQLite file at ``path``."""
+    from probation_desk.store.engine import _sqlite_pragmas
+
+    try:
+        con = sqlite3.connect(path, timeout=15, isolation_level=None)
+        _sqlite_pragmas(con, None)
+        con.execute("PRAGMA cache_size=-65536")  # 64 MB while loading
+        version = _data_version(con)
+    except sqlite3.Error as exc:
+        pipe.send(("failed", exc))
+        return
+    pipe.send(("ready", None))
+    try:
+        while True:
+            message = pipe.recv()
+            if message[0] == "stop":
+                break
+            _kind, statements, stale = message
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                now = _data_version(con)
+                if stale or now != version:
+                    version = now
+                    pipe.send(("changed", None))
+                    reply = pipe.recv()
+                    if reply[0] != "rows":  # the importer gave up: nothing is written
+                        con.execute("ROLLBACK")
+                        break
+                    statements = reply[1]
+                last_audit = _write(con, statements)
+                con.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                pipe.send(("failed", exc))
+                continue
+            pipe.send(("done", last_audit))
+    except (EOFError, OSError):  # the importer has gone: leave nothing half-written
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+    finally:
+        con.close()
+
+
+class WriteProcess:
+    """The importer's end: start the process, send batches, hear how each ended.
+
+    The process is ``python -m probation_desk.store.write_process FD PATH``, talking over
+    a socket pair with :mod:`multiprocessing.connection`'s framing. (multiprocessing's
+    own "spawn" would run the parent's main script again in the child.) A frozen build
+    has no interpreter to start, so there the importer writes in its own process.
+    """
+
+    def __init__(self, path: str) -> None:
+        if getattr(sys, "frozen", False):
+            raise RuntimeError("no interpreter to start in a frozen build")
+        ours, theirs = socket.socketpair()
+        root = str(Path(__file__).resolve().parents[2])
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "probation_desk.store.write_process",
+                 str(theirs.fileno()), path],
+                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
+                close_fds=True)
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        self.pipe = Connection(ours.detach())
+        self.in_flight = False
+
+    def ready(self) -> None:
+        """Wait for the process's connection; raise the database's error if it failed."""
+        self._expect("ready")
+
+    def send(self, statements: Statements, *, stale: bool = False) -> None:
+        """Hand over one batch (``stale``: the importer knows it must be checked again)."""
+        self._send(("batch", statements, stale))
+        self.in_flight = True
+
+    def outcome(self) -> tuple[str, Any]:
+        """How the batch in flight ended: ``("done", last audit id)`` or ``("changed",
+        None)`` (the lock is held: answer with :meth:`rows`); a failure is raised."""
+        kind, value = self._receive()
+        if kind == "failed":
+            self.in_flight = False
+            raise value
+        if kind == "done":
+            self.in_flight = False
+        return kind, value
+
+    def rows(self, statements: Statements) -> None:
+        """The batch checked again, to be written under the lock still held."""
+        self._send(("rows", statements))
+
+    def _send(self, message: tuple[Any, ...]) -> None:
+        try:
+            self.pipe.send(message)
+        except OSError:
+            raise sqlite3.OperationalError(
+                "the import's writing process stopped unexpectedly") from None
+
+    def _receive(self) -> tuple[str, Any]:
+        try:
+            kind, value = self.pipe.recv()
+        except (EOFError, OSError):
+            self.in_flight = False
+            raise sqlite3.OperationalError(
+                "the import's writing process stopped unexpectedly") from None
+        return str(kind), value
+
+    def _expect(self, kind: str) -> None:
+        got, value = self._receive()
+        if got == "failed":
+            raise value
+        if got != kind:
+            raise sqlite3.OperationalError(f"the import's writing process said {got!r}")
+
+    def close(self) -> None:
+        """Stop the process (after the batch in flight has been heard)."""
+        try:
+            self.pipe.send(("stop",))
+        except (OSError, ValueError):
+            pass
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.pipe.close()
+
+
+if __name__ == "__main__":
+    serve(Connection(int(sys.argv[1])), sys.argv[2])
