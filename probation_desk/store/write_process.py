@@ -26,6 +26,7 @@ whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import sqlite3
@@ -59,10 +60,11 @@ def serve(pipe: Connection, path: str) -> None:
         con.execute("PRAGMA cache_size=-65536")  # 64 MB while loading
         version = _data_version(con)
     except sqlite3.Error as exc:
-        pipe.send(("failed", exc))
+        with contextlib.suppress(OSError):
+            pipe.send(("failed", exc))
         return
-    pipe.send(("ready", None))
     try:
+        pipe.send(("ready", None))
         while True:
             message = pipe.recv()
             if message[0] == "stop":
