@@ -336,6 +336,12 @@ class Tasks(QObject):
         """True while any work is running."""
         return bool(self._running)
 
+    @property
+    def quick_busy(self) -> bool:
+        """True while quick work (a list, a count, a page of rows) is queued or running;
+        long work (a backup, the full page check) may be running either way."""
+        return any(not op._long for op in self._running)
+
     def cancel_all(self) -> None:
         """Ask every running piece of work to stop at its next progress report."""
         for op in self._running:
