@@ -46,15 +46,20 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Integer,
     Select,
     TextClause,
     and_,
+    any_,
+    bindparam,
     false,
     func,
     or_,
     select,
     text,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import aliased
 
 from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.first_page import (
@@ -85,6 +90,9 @@ class _Term:
     indexed: ColumnElement[bool] | None = None
     """The name part through the search index (SQLite), for counting and fetching all."""
     pg: bool = False
+    digits: bool = False
+    """True when the name part holds a digit: only the few names with a digit (their
+    partial index) can match it."""
 
     @property
     def parts(self) -> list[ColumnElement[bool]]:
@@ -123,7 +131,8 @@ def _term(con: Connection, typed: str) -> _Term | None:
     indexed = None
     if len(key) >= search_index.MIN_CHARS and search_index.has_name_index(con):
         indexed = Person.id.in_(_fts_ids(key))
-    return _Term(crn, name, key, indexed, con.dialect.name == "postgresql")
+    return _Term(crn, name, key, indexed, con.dialect.name == "postgresql",
+                 digits is not None and any(ch.isdigit() for ch in key))
 
 
 _DIGIT_NAMES = {"sqlite": "person.name_key GLOB '*[0-9]*'",
@@ -146,11 +155,15 @@ def _has_filters(f: CaseloadFilter) -> bool:
 
 
 def _walkable(f: CaseloadFilter, sort: str) -> bool:
-    """True when an index gives the filtered list in display order: no filter, or only a
-    region with the list in CRN order (``ix_person_region_crn_name_key``)."""
+    """True when an index gives the filtered list in display order: no filter, or a
+    single filter leading an index with the CRN next, with the list in CRN order: the
+    region (``ix_person_region_crn_name_key``) or the managing practitioner, as my
+    caseload or the practitioner filter (``ix_person_practitioner_crn_name_key``)."""
     if not _has_filters(f):
         return True
-    return sort == "crn" and f.region != "" and not _has_filters(replace(f, region=""))
+    return sort == "crn" and any(
+        getattr(f, field) and not _has_filters(replace(f, **{field: ""}))
+        for field in ("region", "mine", "practitioner"))
 
 
 def _filter_conds(f: CaseloadFilter) -> list[TextClause]:
@@ -173,45 +186,100 @@ def _order(q: Any, sort: str, descending: bool, *, use_index: bool = True) -> An
     return q.order_by(text(order_sql(sort, descending, use_index=use_index)))
 
 
-def _candidates(con: Connection, term: _Term, part: int) -> list[int] | None:
-    """Ids matching part ``part`` of the term when there are no more than NARROW, else
-    None (also None, without looking, for a name part too short for trigrams: it
-    matches too many people for a list of candidates to help)."""
+Few = list[int] | ColumnElement[bool]
+"""The few people matching one part of a term: their ids, or (PostgreSQL) the part's
+own condition, counted and found few."""
+
+
+def _few_cond(con: Connection, few: Few) -> ColumnElement[bool]:
+    return _one_of(con, few) if isinstance(few, list) else few
+
+
+def _candidates(con: Connection, term: _Term, part: int) -> Few | None:
+    """The people matching part ``part`` of the term when there are no more than NARROW
+    of them, else None (also None, without looking, for a name part too short for
+    trigrams and without a digit: it matches too many people for candidates to help).
+
+    On SQLite they are ids, read from the FTS5 table or the CRN or digit-name index,
+    which hold the rowid. On PostgreSQL, whose indexes hold no ids, the part's matches
+    are counted by CRN (an index-only scan for the CRN and digit-name parts) and the
+    part's own condition is returned, so no ids go to the client and back.
+    """
     cond = term.parts[part]
-    if cond is term.name:
-        if not term.trigrams:
-            return None
-        if term.indexed is not None:  # the FTS5 index alone, no person rows read
-            ids = list(con.execute(_fts_ids(term.key).limit(NARROW + 1)).scalars())
-            return ids if len(ids) <= NARROW else None
-    ids = list(con.execute(select(Person.id).where(cond).limit(NARROW + 1)).scalars())
+    if cond is term.name and not (term.trigrams or term.digits):
+        return None
+    if con.dialect.name == "postgresql":
+        probe = select(Person.crn).where(cond).limit(NARROW + 1).subquery()
+        n = con.execute(select(func.count()).select_from(probe)).scalar() or 0
+        return cond if n <= NARROW else None
+    if cond is term.name and term.indexed is not None:
+        q = _fts_ids(term.key)  # the FTS5 index alone, no person rows read
+    else:
+        q = select(Person.id).where(cond)
+    ids = list(con.execute(q.limit(NARROW + 1)).scalars())
     return ids if len(ids) <= NARROW else None
 
 
-def _part_query(f: CaseloadFilter, cond: ColumnElement[bool], few: list[int] | None,
-                sort: str, descending: bool) -> Any:
-    """A sorted id query for one part of the term (CRN or name)."""
+def _one_of(con: Connection, ids: list[int]) -> ColumnElement[bool]:
+    """``person.id IN (ids)``; on PostgreSQL one array parameter (``= ANY``), not one
+    parameter per id (2,000 of them took 6 ms to bind and send)."""
+    if con.dialect.name == "postgresql":
+        return Person.id == any_(bindparam("ids", ids, type_=ARRAY(Integer), unique=True))
+    return Person.id.in_(ids)
+
+
+def _walks_crns(con: Connection, f: CaseloadFilter, sort: str) -> bool:
+    """True when PostgreSQL should walk a CRN-ordered index for the CRNs alone.
+
+    PostgreSQL's indexes hold no ids (SQLite's hold the rowid), so a walk of the
+    ``(crn, name_key)`` or ``(region, crn, name_key)`` index that has to return ids
+    reads a table row for every person it passes (11,000 rows for a rare two-letter
+    term at 100,000 people); returning CRNs, it is an index-only scan, and the window's
+    ids are then looked up by CRN, which is unique, so the rows and their order are
+    the same.
+    """
+    return (con.dialect.name == "postgresql" and sort_column(sort) == "crn"
+            and _walkable(f, sort))
+
+
+def _part_query(con: Connection, f: CaseloadFilter, cond: ColumnElement[bool],
+                few: Few | None, sort: str, descending: bool, offset: int,
+                limit: int | None) -> Any:
+    """Rows (id, sort key) ``offset`` to ``offset + limit`` of one part of the term (CRN
+    or name), in display order."""
     cols = (Person.id, _sort_col(sort))
     if few is not None:
-        return _order(_filters(select(*cols).where(Person.id.in_(few)), f), sort, descending)
-    return _order(_filters(select(*cols).where(cond), f), sort, descending,
-                  use_index=_walkable(f, sort))
+        # Few: found through ``few``, then sorted by an expression, so that the database
+        # filters first instead of walking the sort index (or the region's) in order.
+        q = _order(_filters(select(*cols).where(_few_cond(con, few)), f), sort, descending,
+                   use_index=False)
+    elif _walks_crns(con, f, sort):
+        walk = (_order(_filters(select(Person.crn).where(cond), f), sort, descending)
+                .offset(offset).limit(limit).subquery("walk"))
+        hit = aliased(Person, name="hit")
+        return (select(hit.id, hit.crn).join(walk, hit.crn == walk.c.crn)
+                .order_by(hit.crn.desc() if descending else hit.crn.asc()))
+    else:
+        q = _order(_filters(select(*cols).where(cond), f), sort, descending,
+                   use_index=_walkable(f, sort))
+    return q.offset(offset).limit(limit)
 
 
 def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offset: int,
-          limit: int | None, few: dict[int, list[int] | None]) -> list[int]:
+          limit: int | None, few: dict[int, Few | None]) -> list[int]:
     """Ids ``offset`` to ``offset + limit`` (all from ``offset`` when limit is None)."""
     term = _term(con, f.search)
     if term is None:
         q = _order(_filters(select(Person.id), f), sort, descending)
         return list(con.execute(q.offset(offset).limit(limit)).scalars())
     parts = term.parts
-    queries = [_part_query(f, c, few.get(i), sort, descending) for i, c in enumerate(parts)]
-    if len(queries) == 1:
-        return list(con.execute(queries[0].offset(offset).limit(limit)).scalars())
+    if len(parts) == 1:
+        q = _part_query(con, f, parts[0], few.get(0), sort, descending, offset, limit)
+        return [r[0] for r in con.execute(q).all()]
     # A single letter: the CRN range and the name matches, merged in order without an OR.
     end = None if limit is None else offset + limit
-    lists = [con.execute(q.limit(end)).all() for q in queries]
+    lists = [con.execute(_part_query(con, f, c, few.get(i), sort, descending, 0, end)).all()
+             for i, c in enumerate(parts)]
     seen: set[int] = set()
     out: list[int] = []
     merged = heapq.merge(*lists, key=lambda r: (r[1], -r[0] if descending else r[0]),
@@ -225,7 +293,7 @@ def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offse
     return out[offset:]
 
 
-def _few(con: Connection, f: CaseloadFilter) -> dict[int, list[int] | None]:
+def _few(con: Connection, f: CaseloadFilter) -> dict[int, Few | None]:
     term = _term(con, f.search)
     if term is None:
         return {}
@@ -399,15 +467,22 @@ def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
             rows = _complete(con, f, term, sort, descending)
             if rows is not None:
                 return SearchResult(len(rows), [r[0] for r in rows]), rows
-            few: dict[int, list[int] | None] = {0: None}  # many: read in index order
+            few: dict[int, Few | None] = {0: None}  # many: read in index order
         else:
             few = _few(con, f)
             if few and all(v is not None for v in few.values()):
                 # Few by CRN and few by name: every match, sorted, in one statement.
-                cand = sorted({pid for ids in few.values() for pid in ids or ()})
+                found_by = [v for v in few.values() if v is not None]
+                lists = [v for v in found_by if isinstance(v, list)]
+                if len(lists) == len(found_by):
+                    # Their ids, as one list: an OR of two id lists makes SQLite scan.
+                    cond = _one_of(con, sorted({i for v in lists for i in v}))
+                else:
+                    cond = or_(*(_few_cond(con, v) for v in found_by))
                 q = _order(select(Person.id, Person.crn, Person.name_key)
-                           .where(Person.id.in_(cand), *_filter_conds(f)), sort, descending)
-                found = [(r[0], r[1], r[2]) for r in con.execute(q).all()] if cand else []
+                           .where(cond, *_filter_conds(f)), sort, descending,
+                           use_index=False)
+                found = [(r[0], r[1], r[2]) for r in con.execute(q).all()]
                 return SearchResult(len(found), [r[0] for r in found]), found
         ids = _read(con, f, sort, descending, 0, limit, few)
         return SearchResult(len(ids) if len(ids) < limit else None, ids), None

@@ -79,7 +79,7 @@ def _check_every_term(desk: Desk) -> None:
             for region in ("", "Wales"):
                 for term in TERMS:
                     f = CaseloadFilter(search=term, region=region)
-                    for sort, desc in (("crn", False), ("name", True)):
+                    for sort, desc in (("crn", False), ("crn", True), ("name", True)):
                         expected = caseload_ids(desk, f, sort, desc)
                         assert _all_ids(desk, f, sort, desc) == expected, (f, sort, narrow)
                     assert cq.caseload_total(desk, f) == caseload_count(desk, f), f
