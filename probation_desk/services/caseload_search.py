@@ -24,8 +24,12 @@ SQLite is asked:
 - a single letter is both a CRN prefix and a name term: the two lists are read
   separately (no ``OR``, which would make SQLite scan) and merged in order;
 - with a region as well (a practitioner's usual view), the ``(region, crn, name_key)``
-  index is walked the same way; with other filters, that filter's index narrows first
-  and the matches are sorted after filtering;
+  index is walked the same way, and my caseload (or the practitioner filter) walks
+  ``(practitioner, crn, name_key, region)``; with other filters, that filter's index
+  narrows first and the matches are sorted after filtering;
+- on PostgreSQL, whose indexes hold no ids (SQLite's hold the rowid), a walk reads CRNs
+  alone (an index-only scan) and the window's ids are looked up by CRN; few matches are
+  counted by CRN and then found by their own condition, not by a list of ids;
 - typing on narrows the last complete result in memory (:class:`CaseloadSearcher`);
   a result too big to be complete at once is read whole while it is being counted,
   after the first rows are on screen, when it is no bigger than ``PREFETCH``;
