@@ -61,6 +61,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
@@ -282,6 +283,16 @@ def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offse
         return [r[0] for r in con.execute(q).all()]
     # A single letter: the CRN range and the name matches, merged in order without an OR.
     end = None if limit is None else offset + limit
+    if _walks_crns(con, f, sort) and all(v is None for v in few.values()):
+        # PostgreSQL: both walks in one statement (one round trip), merged by CRN.
+        walks = [_order(_filters(select(Person.crn).where(c), f), sort, descending).limit(end)
+                 for c in parts]
+        both = union(*walks).subquery("walk")  # a CRN found twice is one person
+        hit = aliased(Person, name="hit")
+        q = (select(hit.id).join(both, hit.crn == both.c.crn)
+             .order_by(hit.crn.desc() if descending else hit.crn.asc())
+             .offset(offset).limit(limit))
+        return list(con.execute(q).scalars())
     lists = [con.execute(_part_query(con, f, c, few.get(i), sort, descending, 0, end)).all()
              for i, c in enumerate(parts)]
     seen: set[int] = set()
@@ -297,10 +308,10 @@ def _read(con: Connection, f: CaseloadFilter, sort: str, descending: bool, offse
     return out[offset:]
 
 
-def _few(con: Connection, f: CaseloadFilter) -> dict[int, Few | None]:
+def _few(con: Connection, f: CaseloadFilter, sort: str) -> dict[int, Few | None]:
     term = _term(con, f.search)
-    if term is None:
-        return {}
+    if term is None or _walks_crns(con, f, sort):
+        return {}  # PostgreSQL walking CRNs: the walk reads few matches as fast
     return {i: _candidates(con, term, i) for i in range(len(term.parts))}
 
 
@@ -308,7 +319,7 @@ def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, offset: int = 0, limit: int = 200) -> list[int]:
     """Ids at positions ``offset`` to ``offset + limit`` of the sorted, filtered list."""
     with desk.engine.connect() as con:
-        return _read(con, f, sort, descending, offset, limit, _few(con, f))
+        return _read(con, f, sort, descending, offset, limit, _few(con, f, sort))
 
 
 def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
@@ -473,7 +484,7 @@ def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
                 return SearchResult(len(rows), [r[0] for r in rows]), rows
             few: dict[int, Few | None] = {0: None}  # many: read in index order
         else:
-            few = _few(con, f)
+            few = _few(con, f, sort)
             if few and all(v is not None for v in few.values()):
                 # Few by CRN and few by name: every match, sorted, in one statement.
                 found_by = [v for v in few.values() if v is not None]
