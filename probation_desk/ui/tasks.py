@@ -30,6 +30,7 @@ Signals:
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -124,15 +125,40 @@ class _Bridge(QObject):
         self._op._show_progress(*self._op.progress.take())
 
 
+LONG_WORK_NICE = 10
+"""How far long work's threads step back (a Unix nice value): the window's own thread
+and its quick reads are served first, so typing a search while the day's backup or the
+full page check runs stays quick; long work still has every idle moment of the CPU."""
+
+_thread = threading.local()
+
+
+def yield_to_the_window() -> None:
+    """Lower this pool thread's CPU priority, once (Linux sets a nice value per thread;
+    where that is not possible nothing changes)."""
+    if getattr(_thread, "lowered", False):
+        return
+    _thread.lowered = True
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid,
+                       max(os.getpriority(os.PRIO_PROCESS, tid), LONG_WORK_NICE))
+    except (AttributeError, OSError):  # not Linux, or not allowed: leave it as it is
+        pass
+
+
 class _Job(QRunnable):
     """Runs the work function on a pool thread."""
 
     def __init__(self, work: Callable[[Progress], Any], progress: Progress,
-                 bridge: _Bridge) -> None:
+                 bridge: _Bridge, long: bool = False) -> None:
         super().__init__()
         self._work, self._progress, self._bridge = work, progress, bridge
+        self._long = long
 
     def run(self) -> None:
+        if self._long:
+            yield_to_the_window()
         try:
             value = self._work(self._progress)
         except BaseException as exc:  # handed to the GUI thread and shown there
@@ -214,7 +240,7 @@ class Op(Generic[T]):
         if self._key is not None:
             self._tasks._latest[self._key] = self
         pool = self._tasks.long_pool if self._long else self._tasks.pool
-        pool.start(_Job(self._work, self.progress, self._bridge))
+        pool.start(_Job(self._work, self.progress, self._bridge, self._long))
         return self
 
     # ---------------------------------------------------------------- running
@@ -308,7 +334,7 @@ class Tasks(QObject):
     Quick work (loading a list, a page of rows, one save) runs in order on one thread,
     so it reuses one database connection and its warm cache, and a newer search never
     races an older one. Long work (``Op.long()``, or anything with a progress dialog)
-    has a pool of its own.
+    has a pool of its own, whose threads step back for the window (:data:`LONG_WORK_NICE`).
     """
 
     changed = Signal(object)

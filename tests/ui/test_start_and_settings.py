@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -359,3 +361,30 @@ def test_a_sound_file_raises_no_warning(qtbot: Any, db_url: str) -> None:
     w = open_window(qtbot, db_url)
     wait_idle(qtbot, w)
     assert w.integrity_warning == ""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_long_work_steps_back_for_the_window_and_quick_reads_do_not(qtbot: Any) -> None:
+    """The day's backup or the full page check must not slow a search typed meanwhile:
+    long work runs at a lower CPU priority than the window's quick reads."""
+    from probation_desk.ui.tasks import LONG_WORK_NICE, Tasks
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    tasks = Tasks(parent)
+    nice: dict[str, int] = {}
+
+    def niceness(kind: str) -> Any:
+        def work(_p: Any) -> None:
+            nice[kind] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return work
+
+    for kind in ("long", "quick", "long again"):
+        op = tasks.op(parent, niceness(kind))
+        if kind.startswith("long"):
+            op = op.long()
+        op.run_in_background()
+        qtbot.waitUntil(lambda kind=kind: kind in nice, timeout=5000)
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+    assert nice["long"] == nice["long again"] == max(base, LONG_WORK_NICE)
+    assert nice["quick"] == base < nice["long"]
