@@ -951,7 +951,10 @@ class _Importer:
             return self.settled if self.settled != settled else None
         if self.writer is None and self.path is not None \
                 and len(self.pending_lines) >= self.batch_size:
-            self._start_writer()
+            try:
+                self._start_writer()
+            except Exception as exc:  # e.g. the lock stayed taken: nothing is written
+                raise BatchFailed(self.pending_lines[0], exc) from exc
         if self.writer is not None:
             self._hand_over()
             return self.settled if self.settled != settled else None
