@@ -141,7 +141,42 @@ class Reusable:
         super().drawOn(canvas, x, y, _sW)  # type: ignore[misc]
 
 
-class PlainText(Reusable, Flowable):
+class _Lines(Flowable):
+    """A flowable drawn from its own line breaks, worked out once per width.
+
+    ``lines`` given (one side of a split) are kept as they are; otherwise
+    :meth:`_break` works them out for the width the frame offers, and again only when
+    that width changes. Each line is ``style.leading`` high.
+    """
+
+    def __init__(self, style: ParagraphStyle, lines: tuple[Any, ...] | None) -> None:
+        super().__init__()
+        self.style = style
+        self._lines: tuple[Any, ...] = lines or ()
+        self._fixed = lines is not None
+        self._for_width = -1.0
+        self.width = 0.0
+        self.height = 0.0
+
+    def _break(self, width: float) -> tuple[Any, ...]:
+        raise NotImplementedError
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if not self._fixed and availWidth != self._for_width:
+            self._lines = self._break(availWidth)
+            self._for_width = availWidth
+        self.width = availWidth
+        self.height = len(self._lines) * self.style.leading
+        return self.width, self.height
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+
+class PlainText(Reusable, _Lines):
     """A paragraph of template text in one font, reused across copies.
 
     Drawn as one text object, which is several times cheaper than a Paragraph (the text
@@ -152,14 +187,8 @@ class PlainText(Reusable, Flowable):
 
     def __init__(self, text: str, style: ParagraphStyle,
                  lines: tuple[str, ...] | None = None) -> None:
-        super().__init__()
+        super().__init__(style, lines)
         self.text = text
-        self.style = style
-        self._lines: tuple[str, ...] = lines or ()
-        self._fixed = lines is not None
-        self._for_width = -1.0
-        self.width = 0.0
-        self.height = 0.0
 
     def getPlainText(self) -> str:
         return self.text
@@ -195,14 +224,6 @@ class PlainText(Reusable, Flowable):
             lines.append(" ".join(line))
         return tuple(lines)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if not self._fixed and availWidth != self._for_width:
-            self._lines = self._break(availWidth)
-            self._for_width = availWidth
-        self.width = availWidth
-        self.height = len(self._lines) * self.style.leading
-        return self.width, self.height
-
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         fit = int((availHeight + 0.01) // self.style.leading)
@@ -210,12 +231,6 @@ class PlainText(Reusable, Flowable):
             return []
         return [PlainText(self.text, self.style, self._lines[:fit]),
                 PlainText(self.text, self.style, self._lines[fit:])]
-
-    def getSpaceBefore(self) -> float:
-        return float(self.style.spaceBefore)
-
-    def getSpaceAfter(self) -> float:
-        return float(self.style.spaceAfter)
 
     def write(self, text: Any, top: float) -> None:
         """Add the lines to a text object, the first line's top at ``top``."""
@@ -428,7 +443,7 @@ Run = tuple[str, str]
 """Text in one font on one line: (font name, text)."""
 
 
-class Detail(Flowable):
+class Detail(_Lines):
     """One of the person's details, "Label: value": the label bold, the value as typed.
 
     Drawn as one text object from plain strings, several times cheaper than a Paragraph
@@ -440,16 +455,10 @@ class Detail(Flowable):
 
     def __init__(self, label: str, value: str, style: ParagraphStyle, label_font: str,
                  lines: tuple[tuple[Run, ...], ...] | None = None) -> None:
-        super().__init__()
+        super().__init__(style, lines)
         self.label = label
         self.value = value
-        self.style = style
         self.label_font = label_font
-        self._lines: tuple[tuple[Run, ...], ...] = lines or ()
-        self._fixed = lines is not None
-        self._for_width = -1.0
-        self.width = 0.0
-        self.height = 0.0
 
     def getPlainText(self) -> str:
         return f"{self.label} {self.value}"
@@ -499,14 +508,6 @@ class Detail(Flowable):
         close()
         return tuple(lines)
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if not self._fixed and availWidth != self._for_width:
-            self._lines = self._break(availWidth)
-            self._for_width = availWidth
-        self.width = availWidth
-        self.height = len(self._lines) * self.style.leading
-        return self.width, self.height
-
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         self.wrap(availWidth, availHeight)
         # As a Paragraph without widows or orphans: one line left over takes another along.
@@ -515,12 +516,6 @@ class Detail(Flowable):
             return []
         return [Detail(self.label, self.value, self.style, self.label_font, self._lines[:fit]),
                 Detail(self.label, self.value, self.style, self.label_font, self._lines[fit:])]
-
-    def getSpaceBefore(self) -> float:
-        return float(self.style.spaceBefore)
-
-    def getSpaceAfter(self) -> float:
-        return float(self.style.spaceAfter)
 
     def draw(self) -> None:
         style = self.style
