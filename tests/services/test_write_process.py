@@ -10,7 +10,6 @@ its own death.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import signal
 import sqlite3
 import subprocess
@@ -24,6 +23,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from probation_desk.domain.catalogue import load_catalogue
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.check import check_database
@@ -60,19 +60,12 @@ def stored(path: Path) -> dict[str, list[tuple[Any, ...]]]:
 
 def records(cases: int, seed: int) -> list[tuple[int, Any]]:
     """A demo caseload as dicts, with a bad line and a CRN used twice among them."""
-    desk = desk_on(Path(os.environ["PROBATION_DESK_TEST_TMP"]) / "catalogue.sqlite3")
     out: list[tuple[int, Any]] = [(line, msgspec.to_builtins(rec)) for line, rec in
-                                  demo_records(cases, seed, desk.catalogue, TODAY)]
-    desk.engine.dispose()
+                                  demo_records(cases, seed, load_catalogue(), TODAY)]
     people = [i for i, (_l, r) in enumerate(out) if r["type"] == "person"]
     out.insert(people[len(people) // 2], (0, {"type": "person", "crn": "bad"}))
     out.append((0, dict(out[people[3]][1])))  # the same person again: refused
     return [(n, rec) for n, (_line, rec) in enumerate(out, 1)]
-
-
-@pytest.fixture(autouse=True)
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PROBATION_DESK_TEST_TMP", str(tmp_path))
 
 
 class Spy:
