@@ -13,7 +13,6 @@ a traceback) and exits with its own status:
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -37,34 +36,11 @@ def _print_json(data: Any) -> None:
 
 
 def _desk(args: argparse.Namespace, *, writes: bool = False) -> Any:
-    """Open the Desk; for a command that writes, refuse a file whose page check fails."""
-    from probation_desk.services.session import open_desk
+    """Open the Desk (``services.lifecycle``); a command that writes refuses a read-only
+    file, or one whose page check fails, first."""
+    from probation_desk.services.lifecycle import open_desk
 
-    if writes:
-        from probation_desk.paths import database_url
-        from probation_desk.store.engine import (
-            DatabaseProblem,
-            integrity_problem,
-            read_only_location,
-            sqlite_path,
-        )
-
-        url = database_url(args.db)
-        path = sqlite_path(url)
-        if path is not None and path.exists() and (
-                read_only_location(path) or not os.access(path, os.W_OK)
-                or not os.access(path.parent, os.W_OK)):
-            import errno
-
-            raise OSError(errno.EROFS if read_only_location(path) else errno.EACCES,
-                          "read-only", str(path))
-        problem = integrity_problem(url)
-        if problem is not None:
-            raise DatabaseProblem(
-                f"The database file is damaged ({problem}), so nothing was written to it. "
-                "Restore it from a backup (probation-desk restore PATH); 'probation-desk "
-                "export' still saves what can be read.")
-    return open_desk(args.db)
+    return open_desk(args.db, writes=writes)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -85,14 +61,13 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from probation_desk.paths import database_url
-    from probation_desk.settings import load_settings
-    from probation_desk.store.backup import backup
+    from probation_desk.services.lifecycle import back_up_now
+    from probation_desk.settings import database_url, load_settings
 
     url = database_url(args.db)
     _desk(args).engine.dispose()  # refuses a newer, half-built or unreachable database
-    path = backup(url, Path(args.path) if args.path else None, reason="manual",
-                  keep=load_settings().backup_keep)
+    path = back_up_now(url, Path(args.path) if args.path else None,
+                       keep=load_settings().backup_keep)
     if args.json:
         _print_json({"path": str(path)})
     else:
@@ -103,20 +78,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from probation_desk.paths import database_url
-    from probation_desk.settings import load_settings
-    from probation_desk.store.backup import list_backups, restore
+    from probation_desk.services.lifecycle import backups_of, restore_backup
+    from probation_desk.settings import database_url, load_settings
 
     url = database_url(args.db)
     if args.path is None:
-        found = list_backups(url)
+        found = backups_of(url)
         if not found:
             print("There are no backups of this database in the backup folder.")
             return 0
         for b in found:
             print(f"{b.taken:%Y-%m-%d %H:%M} UTC  {b.reason:<16} {b.size:>12,} bytes  {b.path}")
         return 0
-    safety = restore(url, Path(args.path), keep=load_settings().backup_keep)
+    safety = restore_backup(url, Path(args.path), keep=load_settings().backup_keep)
     _desk(args).engine.dispose()  # brings an older backup's schema up to date
     if args.json:
         _print_json({"restored": args.path, "previous": str(safety)})
@@ -451,13 +425,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def _admin_url(args: argparse.Namespace) -> str:
     from probation_desk.passwords import with_saved_password
-    from probation_desk.paths import database_url
+    from probation_desk.settings import database_url
 
     return with_saved_password(database_url(args.db))
 
 
 def cmd_admin_init(args: argparse.Namespace) -> int:
-    from probation_desk.services.team import init_team
+    from probation_desk.services.lifecycle import init_team
     from probation_desk.store.server import describe
 
     done = init_team(_admin_url(args))
@@ -717,36 +691,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def file_problem(exc: OSError) -> str:
-    """An operating-system error on a file, in plain words (what, where, what to do)."""
-    import errno
-
-    where = f" ({exc.filename})" if exc.filename else ""
-    if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return (f"The disk is full{where}: nothing more could be written. Free some space "
-                "and try again.")
-    if exc.errno == errno.EROFS:
-        return (f"The disk or folder is read-only{where}: nothing was written. It can be "
-                "read (export, reports) but not changed; choose a place you can write to.")
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return (f"You may not write or read there{where}: check the folder's permissions "
-                "or choose another.")
-    if exc.errno == errno.ENOENT:
-        return f"There is no such file or folder{where}."
-    if exc.errno == errno.EEXIST:
-        return f"A file already exists there{where}: nothing was overwritten."
-    if exc.errno == errno.ELOOP:
-        return (f"That path is a symbolic link{where}: Probation Desk does not write "
-                "through links. Choose the real file.")
-    return f"The file could not be read or written{where}: {exc.strerror or exc}."
-
-
-def _admin_problem() -> type[Exception]:
-    from probation_desk.store.server import AdminProblem
-
-    return AdminProblem
-
-
 def window_only(argv: Sequence[str]) -> tuple[bool, str | None]:
     """(True, the --db value) when the arguments only open the window: nothing, ``gui``,
     ``--db URL`` or ``--db=URL``. Then no parser is built before the window is shown."""
@@ -773,13 +717,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from probation_desk.ui.app import run_app
 
         return run_app(db=db)
-    from probation_desk.domain.errors import RuleViolation
+    from probation_desk.errors import Exit, explain
     from probation_desk.logs import setup_logging
 
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging()
-    import errno
     import logging
 
     _log = logging.getLogger("probation_desk.cli")
@@ -788,44 +731,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.func(args) or 0)
         _log.info("%s finished with status %d", command, status)
         return status
-    except RuleViolation as exc:
-        _log.info("%s refused by the rule %s", command, exc.rule)
-        if getattr(args, "json", False):
-            _print_json({"error": exc.message, "rule": exc.rule, "field": exc.field})
-        else:
-            print(_printable(f"Refused: {exc.message}"), file=sys.stderr)
-        return 2
-    except _admin_problem() as exc:
-        if getattr(args, "json", False):
-            _print_json({"error": str(exc)})
-        else:
-            print(f"Refused: {exc}", file=sys.stderr)
-        return 2
-    except ValueError as exc:  # option errors from printing and parsing, in plain words
-        print(_printable(f"Refused: {exc}"), file=sys.stderr)
-        return 2
     except Exception as exc:
-        from probation_desk.store.backup import BackupProblem
-        from probation_desk.store.engine import DatabaseProblem
-
-        if isinstance(exc, DatabaseProblem):
-            if getattr(args, "json", False):
-                _print_json({"error": str(exc), "rule": "database-unusable", "field": None})
-            else:
-                print(str(exc), file=sys.stderr)
-            return 3
-        if isinstance(exc, BackupProblem):
-            print(str(exc), file=sys.stderr)
-            return 5
-        if isinstance(exc, OSError):
-            _log.info("%s stopped by a file problem (%s)", command,
-                      errno.errorcode.get(exc.errno or 0, type(exc).__name__))
-            print(file_problem(exc), file=sys.stderr)
-            return 4
-        _log.exception("%s stopped by an unexpected error", command)
-        print("Something went wrong that Probation Desk did not expect. Nothing more was "
-              "changed. The details are in the log file.", file=sys.stderr)
-        return 1
+        said = explain(exc)
+        if not said.expected and isinstance(exc, ValueError):
+            # An option's value the command could not use (printing's and parsing's
+            # own checks): refused in their words.
+            print(_printable(f"Refused: {exc}"), file=sys.stderr)
+            return Exit.REFUSED
+        if not said.expected:
+            _log.exception("%s stopped by an unexpected error", command)
+        else:
+            _log.info("%s stopped: %s", command, said.code)
+        if getattr(args, "json", False):
+            _print_json({"error": said.text, "rule": said.code, "field": said.field})
+        elif said.status is Exit.REFUSED:
+            print(_printable(f"Refused: {said.text}"), file=sys.stderr)
+        else:
+            print(_printable(said.text), file=sys.stderr)
+        return int(said.status)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Settings shared by the window and the command line: identity, role, database, printing.
 
-Kept as a small JSON file in the user's config folder. Window geometry is kept by
-Qt's QSettings in the UI layer, not here.
+Kept as a small JSON file in the user's config folder (window geometry is Qt's, in the
+UI layer). Also chooses the database: ``--db``, else ``PROBATION_DESK_DB`` (a URL, or a
+SQLite file by its path), else the settings, else the SQLite file in the data folder.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from probation_desk.addresses import as_url
 from probation_desk.domain.roles import Role
+from probation_desk.paths import config_dir, default_db_path
 
 
 @dataclass
@@ -47,8 +50,6 @@ class Settings:
 
 def settings_path() -> Path:
     """The settings file."""
-    from probation_desk.paths import config_dir
-
     return config_dir() / "settings.json"
 
 
@@ -78,3 +79,19 @@ def save_settings(settings: Settings) -> None:
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(asdict(settings), fh, indent=2, ensure_ascii=False)
     os.replace(tmp, path)
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: ``--db``, else ``PROBATION_DESK_DB``, else settings, else SQLite.
+
+    A plain path given by ``--db`` or the environment is a SQLite file (:func:`as_url`).
+    """
+    if explicit:
+        return as_url(explicit)
+    env = os.environ.get("PROBATION_DESK_DB")
+    if env:
+        return as_url(env)
+    saved = load_settings().database_url
+    if saved:
+        return saved
+    return f"sqlite:///{default_db_path()}"

@@ -147,7 +147,7 @@ def desk(db_url: str) -> Iterator[object]:
     """A Desk on a fresh, migrated database, with today fixed at ``TODAY``."""
     from probation_desk.domain.dates import fixed_clock
     from probation_desk.services.desk import Desk
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
 
     engine = open_database(db_url)
     yield Desk(engine, actor="Test Practitioner", clock=fixed_clock(TODAY))

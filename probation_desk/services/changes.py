@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event
 
-from probation_desk.store.engine import sqlite_path
+from probation_desk.addresses import sqlite_file
 from probation_desk.store.server import NOTICE_CHANNEL
 
 log = logging.getLogger("probation_desk")
@@ -53,7 +53,7 @@ class ChangeWatcher:
             self._pg.autocommit = True
             self._pg.execute(f"LISTEN {NOTICE_CHANNEL}")
         else:
-            path = sqlite_path(engine.url.render_as_string(hide_password=False))
+            path = sqlite_file(engine.url.render_as_string(hide_password=False))
             if path is not None:
                 self._sqlite = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
                                                check_same_thread=False)

@@ -100,12 +100,17 @@ def _recount(s: Session) -> tuple[int, list[Drift], dict[int, int],
     return len(stored), drift, fix_counts, fix_states
 
 
-def check_database(desk: Desk, *, repair: bool = True) -> CheckReport:
-    """Check the file (SQLite page check) and the counters; repair drift unless told not to."""
-    url = desk.engine.url.render_as_string(hide_password=False)
-    damage = integrity_problem(url)
-    if damage is not None:
-        return CheckReport(damage=damage)
+def check_database(desk: Desk, *, repair: bool = True,
+                   pages_checked: bool = False) -> CheckReport:
+    """Check the file (SQLite page check) and the counters; repair drift unless told not to.
+
+    ``pages_checked``: the page check has just passed (the window's after-open steps),
+    so only the counters are checked.
+    """
+    if not pages_checked:
+        damage = integrity_problem(desk.engine.url.render_as_string(hide_password=False))
+        if damage is not None:
+            return CheckReport(damage=damage)
     if not repair:
         with desk._read() as s:
             people, drift, _c, _m = _recount(s)

@@ -5,7 +5,7 @@ it a little more; the window's first rows used to wait for both. For a SQLite fi
 window now asks :func:`read_first_page`, once its frame is painted, for the first page
 of the caseload it is about to show (the first window of ids and the rows to paint),
 read with ``sqlite3`` alone, read-only (a ``mode=ro`` URI). It paints those rows and only
-then opens the database through SQLAlchemy (``services.session.open_desk``); the
+then opens the database through SQLAlchemy (``services.lifecycle.open_desk``); the
 normal search then reads the list again, replaces the page with its own result (the
 same rows) and counts it.
 
@@ -40,9 +40,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
+from probation_desk.addresses import sqlite_file
 from probation_desk.domain import rar
 from probation_desk.domain.contacts import OutcomeType, Requirement
-from probation_desk.paths import sqlite_file
 
 
 @dataclass(frozen=True)
@@ -267,20 +267,22 @@ def read_first_page(url: str, f: CaseloadFilter, sort: str, descending: bool, *,
                     outcomes: Mapping[str, OutcomeType] | None = None) -> FirstPage | None:
     """The caseload's first page for ``f``, read-only with sqlite3; None when the file
     is not one the normal open would read as it is (see the module's notes)."""
-    path = sqlite_file(url)
+    path = sqlite_file(url, plain_only=True)
     if path is None or f.search.strip() or not path.is_file():
         return None
+    from probation_desk.errors import DatabaseProblem
     from probation_desk.store import engine as store  # its file checks need no SQLAlchemy
+    from probation_desk.store.schema_version import SCHEMA_HEAD
 
     try:
         sql, params = list_sql(f, sort, descending, limit)
         store.check_sqlite_file(path)
         con = sqlite3.connect(store.read_only_uri(path), uri=True, timeout=0.5)
-    except (ValueError, OSError, sqlite3.Error, store.DatabaseProblem):
+    except (ValueError, OSError, sqlite3.Error, DatabaseProblem):
         return None
     try:
         head = con.execute("SELECT version_num FROM alembic_version").fetchall()
-        if head != [(store.SCHEMA_HEAD,)]:
+        if head != [(SCHEMA_HEAD,)]:
             return None  # a migration is due, or a newer version wrote it: the open says
         con.execute("BEGIN")  # one snapshot for the list and its rows
         ids = [r[0] for r in con.execute(sql, params)]

@@ -18,7 +18,7 @@ from probation_desk.domain.errors import PermissionRefused
 from probation_desk.domain.roles import Role
 from probation_desk.services.views import TeamLogin
 from probation_desk.store import server
-from probation_desk.store.engine import DatabaseProblem, make_engine, open_database
+from probation_desk.store.engine import make_engine
 
 T = TypeVar("T")
 
@@ -96,13 +96,8 @@ def _as_owner(url: str, work: Callable[[Connection], T]) -> T:
         engine.dispose()
 
 
-def init_team(url: str) -> list[str]:
-    """Bring the schema up to date (as the owner) and create roles, grants and policies."""
-    try:
-        engine = open_database(url)
-    except DatabaseProblem:
-        raise
-    engine.dispose()
+def set_up_security(url: str) -> list[str]:
+    """Create the roles, grants and policies (as the owner; the schema is up to date)."""
     return _as_owner(url, server.init_security)
 
 

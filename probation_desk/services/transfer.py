@@ -40,6 +40,7 @@ import msgspec
 from sqlalchemy import Connection, bindparam, func, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from probation_desk.addresses import sqlite_file
 from probation_desk.domain import contacts, interventions, module, nsi, people
 from probation_desk.domain.contacts import ContactDetails, Requirement
 from probation_desk.domain.errors import RuleViolation
@@ -55,10 +56,11 @@ from probation_desk.domain.people import (
 from probation_desk.domain.review import SignOffKind, check_sign_off
 from probation_desk.domain.roles import Role
 from probation_desk.domain.text import NAME_MAX, NOTES_MAX, clean_text
+from probation_desk.errors import DatabaseProblem
 from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk, name_key, now_utc
 from probation_desk.store.bulk import JsonText, insert_sql, insert_tuples, sqlite_datetime
-from probation_desk.store.engine import WRITE_OPTION, DatabaseProblem, sqlite_path
+from probation_desk.store.engine import WRITE_OPTION
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -308,7 +310,7 @@ class _Importer:
         self.path: str | None = None
         """The SQLite file, when a second process may write this import's batches."""
         if self.sqlite and write_process:
-            found = sqlite_path(desk.engine.url.render_as_string(hide_password=False))
+            found = sqlite_file(desk.engine.url.render_as_string(hide_password=False))
             self.path = str(found) if found is not None else None
         self.writer: WriteProcess | None = None
         self.flight: _Flight | None = None
@@ -1255,9 +1257,10 @@ def _indexes_deferred(desk: Desk, con: Connection, *, empty: bool) -> Iterator[N
     if not empty or desk.engine.dialect.name != "sqlite":
         yield
         return
-    from probation_desk.store.engine import indexes_deferred_marker, sqlite_path
+    from probation_desk.addresses import sqlite_file
+    from probation_desk.store.engine import indexes_deferred_marker
 
-    path = sqlite_path(desk.engine.url.render_as_string(hide_password=False))
+    path = sqlite_file(desk.engine.url.render_as_string(hide_password=False))
     if path is None:  # in memory: nobody else can open it
         yield
         return

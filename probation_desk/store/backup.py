@@ -22,14 +22,13 @@ from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from probation_desk.errors import BackupProblem
+from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
+
 DEFAULT_KEEP = 14
 _STAMP = "%Y%m%d-%H%M%S"
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?-(?P<reason>[a-z0-9-]+)"
                    r"\.(?P<ext>sqlite3|pgdump)$")
-
-
-class BackupProblem(RuntimeError):
-    """A backup or restore could not be done; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -308,8 +307,6 @@ def taken_today(url: str) -> bool:
 
 def _sqlite_revision(path: Path) -> str:
     """The schema revision of a SQLite file, refusing one that is not ours or is damaged."""
-    from probation_desk.store.engine import KNOWN_REVISIONS, SCHEMA_HEAD
-
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -374,8 +371,6 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
 
 
 def _pg_restore(url: str, source: Path, keep: int) -> Path:
-    from probation_desk.store.engine import KNOWN_REVISIONS
-
     dump = pg_dump_path()
     tool = str(Path(dump).with_name("pg_restore")) if dump else shutil.which("pg_restore")
     if not tool or not Path(tool).exists():

@@ -20,28 +20,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from probation_desk.addresses import sqlite_file
+from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
+from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
-
-SCHEMA_HEAD = "0014"
-"""The newest migration this version knows. A test checks it matches Alembic's head."""
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008",
-                   "0009", "0010", "0011", "0012", "0013", "0014")
-
-
-class DatabaseProblem(RuntimeError):
-    """The database cannot be used; the message says why and what to do."""
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
-        return None
-    return Path(u.database)
-
 
 def read_only_location(path: Path) -> bool:
     """True when the file (or, for a new file, its folder) is on a read-only disk."""
@@ -86,7 +70,7 @@ def _check_sqlite_file(path: Path) -> None:
         ) from None
     if names & _OUR_TABLES and not stamped:
         # Checked here, read-only, so a half-built file is not touched at all.
-        raise _half_built(f"sqlite:///{path}", "tables created but no version recorded")
+        raise half_built(f"sqlite:///{path}", "tables created but no version recorded")
     if not row or row[0] != "ok":
         raise DatabaseProblem(
             f"The database file {path} failed its integrity check ({row[0] if row else '?'}). "
@@ -99,7 +83,7 @@ def integrity_problem(url: str) -> str | None:
 
     Slow on a big file (about 1.5 s at 100,000 people): run it in the background.
     """
-    path = sqlite_path(url)
+    path = sqlite_file(url)
     if path is None or not path.exists():
         return None
     try:
@@ -230,7 +214,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
     try:
-        path = sqlite_path(url)
+        make_url(url)
+        path = sqlite_file(url)
     except ArgumentError:
         raise DatabaseProblem(_bad_address(url, "it is not a database address")) from None
     read_only = False
@@ -292,10 +277,6 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
-class HalfBuiltSchema(DatabaseProblem):
-    """The schema was left half-built (say, an older version was stopped mid-upgrade)."""
-
-
 _OUR_TABLES = frozenset({"person", "sentence_order", "nsi", "nsi_status_history",
                          "rar_activity", "module_session", "audit", "sign_off",
                          "si_referral", "contact", "contact_correction"})
@@ -316,7 +297,7 @@ def _latest_backup_hint(url: str) -> str:
             f"restore it with: probation-desk restore \"{b.path}\".")
 
 
-def _half_built(url: str, detail: str) -> HalfBuiltSchema:
+def half_built(url: str, detail: str) -> HalfBuiltSchema:
     return HalfBuiltSchema(
         f"This database's structure is half-built ({detail}): an earlier version of "
         "Probation Desk was stopped while creating or upgrading it. It has been left as it "
@@ -334,7 +315,7 @@ def current_revision(engine: Engine) -> str | None:
             tables = set(inspect(con).get_table_names())
             if "alembic_version" not in tables:
                 if tables & _OUR_TABLES:
-                    raise _half_built(url, "tables without a version stamp")
+                    raise half_built(url, "tables without a version stamp")
                 if tables:
                     raise DatabaseProblem(
                         "This database has tables but no Probation Desk version stamp, so it "
@@ -343,7 +324,7 @@ def current_revision(engine: Engine) -> str | None:
                 return None
             rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if rev is None and tables & _OUR_TABLES:
-                raise _half_built(url, "tables created but no version recorded")
+                raise half_built(url, "tables created but no version recorded")
             return rev
     except SQLAlchemyError as exc:
         raise DatabaseProblem(
@@ -402,7 +383,7 @@ def import_running(path: Path) -> bool:
     return False
 
 
-def _restore_indexes(engine: Engine) -> None:
+def restore_indexes(engine: Engine) -> None:
     """Rebuild any index a bulk import dropped and could not rebuild (say, a crash).
 
     While an import into an empty file is running it has dropped them on purpose (it
@@ -419,7 +400,7 @@ def _restore_indexes(engine: Engine) -> None:
         present = set(con.execute(text(
             "SELECT name FROM sqlite_master WHERE type = 'index'")).scalars())
     missing = [ix for name, ix in wanted.items() if name not in present]
-    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if missing and path is not None and import_running(path):
         return
     if missing:
@@ -433,42 +414,7 @@ def _restore_indexes(engine: Engine) -> None:
             pass
 
 
-def _check_may_migrate(engine: Engine, rev: str | None) -> None:
-    """On a team database, say plainly when this login cannot bring the schema up to date."""
-    from sqlalchemy import text
-
-    from probation_desk.store.server import may_migrate
-
-    with engine.connect() as con:
-        allowed = may_migrate(con)
-        login = con.execute(text("SELECT session_user")).scalar()
-    if allowed:
-        return
-    state = ("has not been set up for Probation Desk yet" if rev is None else
-             f"is at an older version of Probation Desk's structure ({rev}; this version "
-             f"needs {SCHEMA_HEAD})")
-    raise DatabaseProblem(
-        f"This team database {state}, and your login ({login}) is not allowed to change its "
-        "structure. Nothing was changed. Ask IT to upgrade it: they run "
-        "'probation-desk --db URL admin init' connected as the database's owner.")
-
-
-def _after_upgrade(engine: Engine) -> None:
-    """Change notices for every table, and the team's policies on any new table."""
-    from probation_desk.store.server import (
-        init_security,
-        install_change_notices,
-        security_installed,
-    )
-
-    with engine.begin() as con:
-        if security_installed(con):
-            init_security(con)
-        else:
-            install_change_notices(con)
-
-
-def _missing_tables(engine: Engine) -> set[str]:
+def missing_tables(engine: Engine) -> set[str]:
     from sqlalchemy import inspect
 
     from probation_desk.store.models import Base
@@ -476,66 +422,3 @@ def _missing_tables(engine: Engine) -> set[str]:
     with engine.connect() as con:
         present = set(inspect(con).get_table_names())
     return set(Base.metadata.tables) - present
-
-
-def _backup_before_migrating(engine: Engine, rev: str, keep: int) -> None:
-    """Back the database up before a migration changes it (refusing to migrate if that fails)."""
-    from probation_desk.store.backup import BackupProblem, backup, pg_dump_path
-
-    url = engine.url.render_as_string(hide_password=False)
-    if engine.dialect.name != "sqlite" and pg_dump_path() is None:
-        import logging
-
-        logging.getLogger("probation_desk").warning(
-            "pg_dump is not installed: schema %s upgraded to %s without a backup "
-            "(PostgreSQL runs the upgrade in one transaction)", rev, SCHEMA_HEAD)
-        return
-    try:
-        backup(url, reason=f"before-{SCHEMA_HEAD}", keep=keep)
-    except BackupProblem as exc:
-        raise DatabaseProblem(
-            f"This database needs upgrading to this version's schema, and the backup "
-            f"taken first could not be made: {exc} Nothing was changed.") from None
-
-
-def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> Engine:
-    """Open ``url``, check it, and bring its schema up to date.
-
-    Before a migration changes an existing database it is backed up (the newest
-    ``backup_keep`` automatic backups are kept). A migration is one transaction: it is
-    saved whole or not at all. A schema found half-built (left so by an older version)
-    is refused in words, with the newest backup to restore.
-    """
-    from sqlalchemy.exc import SQLAlchemyError
-
-    engine = make_engine(url)
-    try:
-        rev = check_version(engine)
-        if rev != SCHEMA_HEAD and migrate:
-            from probation_desk.store.migrate import upgrade
-
-            if engine.dialect.name == "postgresql":
-                _check_may_migrate(engine, rev)
-            if rev is not None:
-                _backup_before_migrating(engine, rev, backup_keep)
-            try:
-                upgrade(engine)
-            except SQLAlchemyError as exc:
-                orig = getattr(exc, "orig", None) or exc
-                if "locked" in str(orig) or "busy" in str(orig):
-                    raise DatabaseProblem(
-                        "This database is being upgraded or written by another Probation "
-                        "Desk, and it did not finish within a few seconds. Nothing was "
-                        "changed here: try again in a moment.") from None
-                raise _half_built(url, f"the upgrade from {rev or 'empty'} to "
-                                       f"{SCHEMA_HEAD} failed on: {orig}") from None
-            if engine.dialect.name == "postgresql":
-                _after_upgrade(engine)
-        elif rev == SCHEMA_HEAD and (missing := _missing_tables(engine)):
-            raise _half_built(url, "missing tables: " + ", ".join(sorted(missing)))
-        if engine.dialect.name == "sqlite" and rev == SCHEMA_HEAD:
-            _restore_indexes(engine)
-    except Exception:
-        engine.dispose()
-        raise
-    return engine

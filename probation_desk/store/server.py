@@ -33,6 +33,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from probation_desk.errors import NotAllowed
+
 STAFF = "probation_desk_staff"
 AUDIT_OWNER = "probation_desk_audit_owner"
 ROLES = {
@@ -60,7 +62,7 @@ NOTICE_CHANNEL = "probation_desk_changes"
 LOGIN_PATTERN = re.compile(r"^[a-z_][a-z0-9_.@-]{0,62}$")
 
 
-class AdminProblem(RuntimeError):
+class AdminProblem(NotAllowed):
     """An admin command cannot be done; the message says why and what to do."""
 
 

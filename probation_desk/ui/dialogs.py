@@ -230,14 +230,15 @@ class SettingsDialog(OperationDialog):
 
 def test_open(url: str) -> None:
     """Open (and migrate) a database to prove it can be used; refuse it plainly if not."""
-    from probation_desk.services.session import open_desk
+    from probation_desk.errors import DatabaseProblem
+    from probation_desk.services.lifecycle import open_desk
 
     try:
         desk = open_desk(url)
     except RuleViolation:
         raise
     except Exception as exc:
-        if type(exc).__name__ == "DatabaseProblem":
+        if isinstance(exc, DatabaseProblem):
             raise RuleViolation("database-problem", str(exc), "database_url") from None
         raise RuleViolation(
             "database-problem",

@@ -14,34 +14,26 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from probation_desk.domain.errors import RuleViolation
+from probation_desk.errors import UNEXPECTED, explain
 
 if TYPE_CHECKING:  # imported where used: the window's shell is shown without them
     from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger("probation_desk")
 
-UNEXPECTED = ("Something went wrong that Probation Desk did not expect. Nothing more was "
-              "changed. The details are in the log file; if it keeps happening, tell your "
-              "administrator.")
+__all__ = ["UNEXPECTED", "plain_message", "show_error", "show_message"]
 
 shown: list[str] = []
 """Texts of the error messages shown this session, newest last (tests read it)."""
 
 
 def plain_message(exc: BaseException) -> str:
-    """What to tell a person about ``exc``: never a traceback."""
-    if isinstance(exc, RuleViolation):
-        return exc.message
-    names = {c.__name__ for c in type(exc).__mro__}
-    # store.engine.DatabaseProblem (and its kinds), store.backup.BackupProblem: plain words
-    # already, recognised without importing the store.
-    if names & {"DatabaseProblem", "BackupProblem"}:
-        return str(exc)
-    if isinstance(exc, OSError):
-        return (f"The file could not be used: {exc.strerror or exc}. Nothing was changed. "
-                "Check the location and try again.")
-    log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
-    return UNEXPECTED
+    """What to tell a person about ``exc`` (:func:`probation_desk.errors.explain`):
+    never a traceback; a bug is logged with its traceback."""
+    said = explain(exc)
+    if not said.expected:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    return said.text
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str | None = None) -> None:
@@ -87,7 +79,7 @@ def _hook(exc_type: type[BaseException], exc: BaseException,
     try:
         from PySide6.QtWidgets import QMessageBox
 
-        text = exc.message if isinstance(exc, RuleViolation) else UNEXPECTED
+        text = explain(exc).text
         shown.append(text)
         box = QMessageBox(QMessageBox.Icon.Warning, "Probation Desk", text,
                           QMessageBox.StandardButton.Ok)

@@ -3,7 +3,7 @@ the case record, menus, shortcuts and the status bar.
 
 The window is shown first, as a light shell (menus, sections, status bar); once it
 has been painted the pages are built and the database is opened in the background
-(``services.session.open_desk``), so nothing heavy (SQLAlchemy, Alembic when a
+(``services.lifecycle.open_desk``), so nothing heavy (SQLAlchemy, Alembic when a
 migration is due, the pages' widgets) sits between starting the app and seeing it. For
 a personal SQLite file the caseload's first page is read before that, with sqlite3
 alone (``services.first_page``), and painted; SQLAlchemy is imported after those rows
@@ -120,7 +120,7 @@ def _preload_services() -> None:
     def work() -> None:
         try:
             import probation_desk.services.caseload_search
-            import probation_desk.services.session  # noqa: F401
+            import probation_desk.services.lifecycle  # noqa: F401
         except Exception:  # the open reports any real problem in words
             log.debug("preloading the services failed", exc_info=True)
 
@@ -538,10 +538,10 @@ class MainWindow(QMainWindow):
         settings are read after the paint; their default is the SQLite file)."""
         import os
 
-        from probation_desk.paths import as_url, sqlite_file
+        from probation_desk.addresses import as_url, sqlite_file
 
         known = self.db_arg or os.environ.get("PROBATION_DESK_DB")
-        return not known or sqlite_file(as_url(known)) is not None
+        return not known or sqlite_file(as_url(known), plain_only=True) is not None
 
     def _read_first_page(self) -> bool:
         """A personal SQLite file: read the caseload's first page with sqlite3, read-only,
@@ -551,19 +551,20 @@ class MainWindow(QMainWindow):
         not on screen); a file it cannot read as it is is left to the normal open."""
         if self.nav.currentRow() != CASELOAD or not self.isVisible():
             return False
-        from probation_desk.paths import database_url, sqlite_file
+        from probation_desk.addresses import sqlite_file
+        from probation_desk.settings import database_url
 
         try:
             url = database_url(self.db_arg)
         except Exception:  # unreadable settings: the normal open says so in words
             return False
-        if sqlite_file(url) is None:
+        if sqlite_file(url, plain_only=True) is None:
             return False
         from probation_desk.domain.contacts import now_by
         from probation_desk.services import first_page
         from probation_desk.ui.caseload import ID_PAGE
 
-        # A personal file's Desk is the Settings' name (services.session.open_desk).
+        # A personal file's Desk is the Settings' name (services.lifecycle.open_desk).
         query = self.caseload.first_page_query(self.settings.region, self.settings.actor)
         visible, now, gen = self.caseload.visible_rows(), now_by(self.clock), self._open_gen
 
@@ -631,10 +632,10 @@ class MainWindow(QMainWindow):
             self.caseload.count_label.setText("Opening the database…")
 
         def work(_p: object) -> tuple[Desk, str, bool, Any]:
-            from probation_desk.paths import database_url
             from probation_desk.services.changes import ChangeWatcher
+            from probation_desk.services.lifecycle import open_desk
             from probation_desk.services.queries import has_people
-            from probation_desk.services.session import open_desk
+            from probation_desk.settings import database_url
 
             target = url or database_url(db_arg)
             desk = open_desk(target, settings=settings, clock=clock, backup=False)
@@ -661,7 +662,7 @@ class MainWindow(QMainWindow):
         self.tasks.op(self, work).success(done).failure(failed).run_in_background()
 
     def _opened(self, desk: Desk, url: str, empty: bool) -> None:
-        from probation_desk.services.session import describe_url
+        from probation_desk.addresses import describe_url
 
         old = self.desk
         self.desk, self.db_url = desk, url
@@ -703,80 +704,54 @@ class MainWindow(QMainWindow):
         self._once_after(self.caseload.search_done, 2000, then)
 
     def _background_checks(self, desk: Desk, url: str, empty: bool) -> None:
+        """The after-open steps (``services.lifecycle``: the day's backup, the page check,
+        the recount, the sweep), one after another on the long pool, once the caseload
+        is on screen: each can take seconds on a big file."""
         if desk is not self.desk:
             return  # another database was opened meanwhile
-        self._backup_in_background(url, self.settings.backup_keep)
-        if self.sweep_at_start and not empty and self._may_sweep(desk):
-            self._sweep_in_background(desk)
-        self._check_file_in_background(url)
+        from probation_desk.services import lifecycle
 
-    def _backup_in_background(self, url: str, keep: int) -> None:
-        """The day's backup (services.session.daily_backup: a SQLite file copied, a
-        PostgreSQL database dumped with pg_dump), on the long pool once the caseload is
-        on screen: it is a copy of the whole database. If none could be taken, the
-        status bar says why."""
-        def work(_p: object) -> str | None:
-            from probation_desk.services.session import daily_backup
+        steps = lifecycle.after_open_steps(desk, sweep=self.sweep_at_start and not empty)
+        keep = self.settings.backup_keep
 
-            return daily_backup(url, keep)
+        def run(index: int) -> None:
+            if index >= len(steps) or desk is not self.desk:
+                return
+            step = steps[index]
 
-        def done(note: str | None) -> None:
-            if note:  # say so: no backup was taken today
-                self.statusBar().showMessage(note, 30000)
+            def done(outcome: lifecycle.StepOutcome) -> None:
+                self._after_open_step(desk, url, outcome)
+                if not outcome.stops_the_rest:
+                    run(index + 1)
 
-        self.tasks.op(self, work).success(done).failure(lambda _exc: None).long() \
-            .run_in_background()
+            self.tasks.op(self, lambda _p: lifecycle.run_step(step, desk, url, keep=keep)) \
+                .success(done).failure(lambda _exc: run(index + 1)).long().run_in_background()
 
-    def _check_file_in_background(self, url: str) -> None:
-        """Run SQLite's full page check after opening (seconds on a big file), read-only.
+        run(0)
 
-        Opening only reads the header and schema so the caseload shows quickly; damage
-        deeper in the file is reported here, in plain words, with the file untouched.
-        """
-        def work(_p: object) -> str | None:
-            from probation_desk.store.engine import integrity_problem
-
-            return integrity_problem(url)
-
-        def done(problem: str | None) -> None:
-            if problem and url == self.db_url:
-                self.integrity_warning = (
-                    "Probation Desk found damage in the database file "
-                    f"({problem}). Nothing has been changed by this check. Make a copy of "
-                    "the file, then restore it from a backup or ask your administrator.")
-                QMessageBox.warning(self, "The database file may be damaged",
-                                    self.integrity_warning)
-            elif problem is None and url == self.db_url and self.desk is not None:
-                self._check_counters_in_background(self.desk)
-
-        # On the long pool: a second or more on a big file, it must not hold up the
-        # first count or searches on the quick pool.
-        self.tasks.op(self, work).success(done).long().run_in_background()
-
-    def _check_counters_in_background(self, desk: Desk) -> None:
-        """Once the file is known sound: recount the stored counters, repair any drift.
-
-        The status bar says what was repaired (by count; the audit trail lists people).
-        On a team database an administrator runs ``probation-desk check`` instead: a
-        practitioner's login may not change other regions' records.
-        """
-        if getattr(desk, "team", None) is not None:
-            return
-
-        def work(_p: object) -> object:
-            from probation_desk.services.check import check_database
-
-            return check_database(desk)
-
-        def done(report: Any) -> None:
-            self.counter_report = report
-            if report.repaired and desk is self.desk:
+    def _after_open_step(self, desk: Desk, url: str, outcome: Any) -> None:
+        """Say what an after-open step found or did (a ``lifecycle.StepOutcome``)."""
+        if outcome.note:  # the backup: none was taken today, and why
+            self.statusBar().showMessage(outcome.note, 30000)
+        if outcome.damage and url == self.db_url:
+            self.integrity_warning = (
+                "Probation Desk found damage in the database file "
+                f"({outcome.damage}). Nothing has been changed by this check. Make a copy "
+                "of the file, then restore it from a backup or ask your administrator.")
+            QMessageBox.warning(self, "The database file may be damaged",
+                                self.integrity_warning)
+        if outcome.report is not None:
+            self.counter_report = outcome.report
+            if outcome.report.repaired and desk is self.desk:
                 self.statusBar().showMessage(
-                    f"Repaired {len(report.drift):,} stored count(s) that did not match "
-                    "the records (the audit trail lists them).", 15000)
+                    f"Repaired {len(outcome.report.drift):,} stored count(s) that did not "
+                    "match the records (the audit trail lists them).", 15000)
                 self.refresh()
-
-        self.tasks.op(self, work).success(done).long().run_in_background()
+        if outcome.closed and desk is self.desk:
+            self.statusBar().showMessage(
+                f"Closed {outcome.closed:,} NSI(s) automatically: their toolkit was "
+                "withdrawn and its close-by date has passed.", 15000)
+            self.refresh()
 
     def back_up_now(self) -> None:
         """File > Back up now…: a manual backup, in the background; says where it went."""
@@ -785,7 +760,7 @@ class MainWindow(QMainWindow):
         url, keep = self.db_url, self.settings.backup_keep
 
         def work(_p: object) -> object:
-            from probation_desk.services.backups import back_up_now
+            from probation_desk.services.lifecycle import back_up_now
 
             return back_up_now(url, keep=keep)
 
@@ -798,7 +773,7 @@ class MainWindow(QMainWindow):
 
     def restore_from_backup(self) -> None:
         """File > Restore from backup…: choose one of the listed backups (with dates)."""
-        from probation_desk.services.backups import backups_of
+        from probation_desk.services.lifecycle import backups_of
 
         if not self.db_url:
             return
@@ -819,7 +794,7 @@ class MainWindow(QMainWindow):
             self.desk.engine.dispose()
 
         def work(_p: object) -> object:
-            from probation_desk.services.backups import restore_backup
+            from probation_desk.services.lifecycle import restore_backup
 
             return restore_backup(url, chosen, keep=keep)
 
@@ -830,14 +805,6 @@ class MainWindow(QMainWindow):
 
         self.tasks.op(self, work).success(done).failure(
             lambda exc: show_error(self, exc, "Not restored")).run_in_background()
-
-    @staticmethod
-    def _may_sweep(desk: Desk) -> bool:
-        """On a team database the start-up sweep is a regional lead's or an admin's."""
-        from probation_desk.domain.roles import Role
-
-        return desk.team is None or not desk.team.enforced or desk.role in (
-            Role.REGIONAL_LEAD, Role.ADMIN)
 
     def _watch(self, watcher: Any) -> None:
         """Watch the open database for changes committed by other people or processes."""
@@ -865,25 +832,6 @@ class MainWindow(QMainWindow):
         page = self.extra_pages.get(self.stack.currentIndex())
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
-
-    def _sweep_in_background(self, desk: Desk) -> None:
-        """Close NSIs still open past their toolkit's close-by date, as the rule says.
-
-        The sweep is idempotent, so it runs at every start, off the GUI thread; the
-        status bar says what it closed, and the lists refresh.
-        """
-        def work(_p: object) -> int:
-            return desk.sweep().closed
-
-        def done(closed: int) -> None:
-            if closed and desk is self.desk:
-                self.statusBar().showMessage(
-                    f"Closed {closed:,} NSI(s) automatically: their toolkit was withdrawn "
-                    "and its close-by date has passed.", 15000)
-                self.refresh()
-
-        # On the long pool, like the file check: not ahead of the first count.
-        self.tasks.op(self, work).success(done).long().run_in_background()
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
         self._first_page_url = None

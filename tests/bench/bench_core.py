@@ -48,8 +48,8 @@ from typing import Any
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.transfer import export_file, import_file, import_records
-from probation_desk.store.engine import open_database
 
 TODAY = dt.date(2026, 11, 22)
 

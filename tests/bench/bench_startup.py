@@ -316,8 +316,8 @@ def _demo_into(url: str, cases: int) -> None:
 def use_db(url: str, cases: int) -> str:
     """A given database (say PostgreSQL), filled with the demo when nobody is in it."""
     from probation_desk.services.desk import Desk
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.services.queries import has_people
-    from probation_desk.store.engine import open_database
 
     engine = open_database(url)
     try:
@@ -332,7 +332,7 @@ def use_db(url: str, cases: int) -> str:
 def build_db(cases: int) -> str:
     """The demo database for ``cases`` people, built once and kept (per schema, so an
     older checkout's file is never opened by a newer one or the other way round)."""
-    from probation_desk.store.engine import SCHEMA_HEAD
+    from probation_desk.store.schema_version import SCHEMA_HEAD
 
     path = Path(tempfile.gettempdir()) / f"probation-desk-bench-{cases}-{SCHEMA_HEAD}.sqlite3"
     url = f"sqlite:///{path}"

@@ -90,7 +90,7 @@ def test_workbook_command_every_variant(capsys: pytest.CaptureFixture[str], sqli
     from pypdf import PdfReader
 
     from probation_desk.domain.people import PersonDetails, PrintNeeds
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
 
     desk = open_desk(sqlite_url)
     desk.add_person(PersonDetails("W123456", "Gwenllïan Ŵyn & <Co>", None, "Wales", "Swansea",

@@ -80,7 +80,7 @@ def test_demo_goes_only_into_an_empty_database(capsys: pytest.CaptureFixture[str
     assert code == 2 and json.loads(out)["rule"] == "demo-needs-empty-database"
     from sqlalchemy import func, select
 
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.store.models import Person
 
     engine = open_database(sqlite_url)

@@ -46,8 +46,8 @@ def barrier(folder: Path, label: str, parties: int = 3) -> None:
 def run_import(url: str, folder: Path) -> dict[str, Any]:
     from probation_desk.services.demo import demo_records
     from probation_desk.services.desk import Desk
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.services.transfer import import_records
-    from probation_desk.store.engine import open_database
 
     desk = Desk(open_database(url), actor="Importer", clock=fixed_clock(TODAY))
     barrier(folder, "import")
@@ -75,7 +75,7 @@ def run_writer(url: str, folder: Path) -> dict[str, Any]:
     from sqlalchemy import select
 
     from probation_desk.services.desk import Desk
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.store.models import Person
 
     desk = Desk(open_database(url), actor="Writer", clock=fixed_clock(TODAY))
@@ -123,7 +123,8 @@ def run_writer(url: str, folder: Path) -> dict[str, Any]:
 def run_opener(url: str, folder: Path) -> dict[str, Any]:
     from sqlalchemy import func, select
 
-    from probation_desk.store.engine import DatabaseProblem, open_database
+    from probation_desk.errors import DatabaseProblem
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.store.models import Person
 
     barrier(folder, "opener")

@@ -23,7 +23,7 @@ from probation_desk.domain.module import ModuleSession, SupporterRole
 from probation_desk.domain.nsi import NsiFields, Outcome
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 
 TODAY = dt.date(2026, 11, 22)
 KITS = ("NMMOT", "MAPS", "CONCON", "STEPST")

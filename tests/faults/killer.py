@@ -32,7 +32,7 @@ def main() -> None:
     event.listen(Engine, "before_cursor_execute", _tick)
     event.listen(Engine, "commit", _tick)
     if action == "migrate":
-        from probation_desk.store.engine import open_database
+        from probation_desk.services.lifecycle import open_database
 
         open_database(url).dispose()
     else:

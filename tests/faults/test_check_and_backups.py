@@ -49,7 +49,7 @@ def test_check_finds_and_repairs_drift_saying_what_changed(desk: Any) -> None:
 
 def test_check_command_reports_and_exits(tmp_path: Path, capsys: Any) -> None:
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
 
     seed(open_desk(url))
     con = sqlite3.connect(tmp_path / "desk.sqlite3")
@@ -99,7 +99,7 @@ def test_no_command_writes_to_a_damaged_file(tmp_path: Path, capsys: Any,
 
 def test_backup_and_restore_round_trip_with_the_audit_trail(tmp_path: Path,
                                                             capsys: Any) -> None:
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
 
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     desk = open_desk(url)
@@ -123,7 +123,7 @@ def test_backup_and_restore_round_trip_with_the_audit_trail(tmp_path: Path,
 
 
 def test_restore_refuses_foreign_damaged_and_newer_files(tmp_path: Path, capsys: Any) -> None:
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
 
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     open_database(url).dispose()
@@ -149,7 +149,7 @@ def test_restore_refuses_foreign_damaged_and_newer_files(tmp_path: Path, capsys:
 
 
 def test_automatic_backups_are_daily_and_pruned(tmp_path: Path) -> None:
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
     from probation_desk.store.backup import backup, list_backups, prune
 
     url = f"sqlite:///{tmp_path / 'daily.sqlite3'}"
@@ -174,7 +174,7 @@ def test_a_backup_killed_mid_copy_leaves_nothing_behind_after_the_next_start(
     import subprocess
     import sys
 
-    from probation_desk.services.session import daily_backup, open_desk
+    from probation_desk.services.lifecycle import daily_backup, open_desk
     from probation_desk.store.backup import backup_dir
 
     url = big_enough(tmp_path)

@@ -185,7 +185,7 @@ def test_export_of_a_garbage_filled_file_says_what_it_could_read(tmp_path: Path,
 
 
 def test_newer_schema_exits_3_in_words(tmp_path: Path, capsys: Any) -> None:
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
 
     url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
     open_database(url).dispose()
@@ -199,7 +199,7 @@ def test_newer_schema_exits_3_in_words(tmp_path: Path, capsys: Any) -> None:
 
 @pytest.mark.skipif(not ROOT_USER, reason="needs root to give a file to another user")
 def test_another_users_file_or_open_folder_is_refused(tmp_path: Path, capsys: Any) -> None:
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
 
     path = tmp_path / "theirs" / "desk.sqlite3"
     open_database(f"sqlite:///{path}").dispose()

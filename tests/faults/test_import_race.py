@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.check import check_database
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from probation_desk.store.models import (
     AuditEntry,
     Contact,

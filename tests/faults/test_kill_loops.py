@@ -24,7 +24,7 @@ from sqlalchemy import func, select, text
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.check import check_database
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from probation_desk.store.models import AuditEntry, ModuleSessionRow, Nsi, NsiStatusHistory, Person
 from tests.faults.kill_worker import TODAY
 

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from probation_desk.store.engine import SCHEMA_HEAD, DatabaseProblem, open_database
+from probation_desk.errors import DatabaseProblem
+from probation_desk.services.lifecycle import open_database
 from probation_desk.store.migrate import upgrade
+from probation_desk.store.schema_version import SCHEMA_HEAD
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -35,7 +35,7 @@ def _counts(desk: Any) -> tuple[int, int]:
 
 
 def test_postgresql_is_backed_up_daily_and_restored(pg_server: Any, capsys: Any) -> None:
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
     from probation_desk.store.backup import list_backups
 
     url = pg_server.create_db()
@@ -77,7 +77,7 @@ def test_postgresql_is_backed_up_daily_and_restored(pg_server: Any, capsys: Any)
 def test_restore_refuses_a_file_that_is_not_a_postgresql_backup(pg_server: Any,
                                                                 tmp_path: Path,
                                                                 capsys: Any) -> None:
-    from probation_desk.services.session import open_desk
+    from probation_desk.services.lifecycle import open_desk
 
     url = pg_server.create_db()
     desk = open_desk(url)
@@ -95,7 +95,7 @@ def test_restore_refuses_a_file_that_is_not_a_postgresql_backup(pg_server: Any,
 def test_without_pg_dump_postgresql_backups_say_so(pg_server: Any, capsys: Any,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import probation_desk.store.backup as backup_module
-    from probation_desk.services.session import daily_backup, open_desk
+    from probation_desk.services.lifecycle import daily_backup, open_desk
     from probation_desk.store.backup import list_backups
 
     url = pg_server.create_db()

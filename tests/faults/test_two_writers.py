@@ -21,7 +21,7 @@ from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.nsi import NsiFields
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from probation_desk.store.models import AuditEntry, Nsi, Person
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ from probation_desk.domain.errors import ConflictError, RuleViolation
 from probation_desk.domain.nsi import NsiFields
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 
 TODAY = dt.date(2026, 11, 22)
 

@@ -33,7 +33,7 @@ from probation_desk.domain.review import SignOffKind
 from probation_desk.domain.roles import Role
 from probation_desk.services import review as review_svc
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from tests.corpus import hostile
 
 TODAY = dt.date(2026, 11, 22)

@@ -10,7 +10,7 @@ from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.nsi import NsiFields
 from probation_desk.services import queries
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from tests.services.conftest import make_person
 
 D = dt.date

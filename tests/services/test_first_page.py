@@ -31,8 +31,9 @@ from probation_desk.services import first_page
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
 from probation_desk.services.first_page import CaseloadFilter
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.queries import caseload_ids, caseload_rows
-from probation_desk.store.engine import SCHEMA_HEAD, open_database
+from probation_desk.store.schema_version import SCHEMA_HEAD
 from tests.conftest import TODAY
 from tests.corpus import hostile_values
 

@@ -24,9 +24,9 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import format as fmt
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.review import record_sign_off, sign_offs
 from probation_desk.services.transfer import export_file, import_file
-from probation_desk.store.engine import open_database
 from probation_desk.store.models import AuditEntry, Contact, Nsi, Order
 from probation_desk.store.models import SignOff as SignOffRow
 

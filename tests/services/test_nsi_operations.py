@@ -80,7 +80,7 @@ def test_historical_chemsex_import_accepted_then_swept(desk: Any, person: Any) -
 
 
 def test_in_flight_chemsex_may_finish_before_close_by(db_url: str) -> None:
-    from probation_desk.store.engine import open_database
+    from probation_desk.services.lifecycle import open_database
 
     desk = Desk(open_database(db_url), actor="PP", clock=fixed_clock(D(2022, 5, 10)))
     p = make_person(desk)

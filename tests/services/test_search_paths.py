@@ -23,9 +23,9 @@ from probation_desk.domain.people import PersonDetails
 from probation_desk.services import caseload_search as cq
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.queries import CaseloadFilter, caseload_count, caseload_ids
 from probation_desk.store import search_index
-from probation_desk.store.engine import open_database
 from tests.conftest import TODAY
 
 ODD_NAMES = ("Jo \"JJ\" Strauß", "Li", "Ánia 50%_\\ Price", "Zoë O'Brien-Ŵyn", "İlkay Öztürk",

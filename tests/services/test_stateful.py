@@ -38,9 +38,9 @@ from probation_desk.domain.review import SignOffKind
 from probation_desk.domain.roles import Role
 from probation_desk.services import format as fmt
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.review import record_sign_off
 from probation_desk.services.transfer import export_file, import_file
-from probation_desk.store.engine import open_database
 from probation_desk.store.models import AuditEntry, Nsi
 
 KITS = ("MAPS", "CPC", "NMMOT", "CHEMSEX")

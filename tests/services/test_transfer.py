@@ -13,8 +13,8 @@ from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
 from probation_desk.services.format import Person as Person_
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.transfer import export_file, import_file
-from probation_desk.store.engine import open_database
 from probation_desk.store.models import Nsi, Person
 
 D = dt.date

@@ -29,9 +29,9 @@ from probation_desk.domain.people import PersonDetails
 from probation_desk.services.check import check_database
 from probation_desk.services.demo import demo_records
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.services.transfer import ImportResult, import_records
 from probation_desk.store import write_process
-from probation_desk.store.engine import open_database
 
 TODAY = dt.date(2026, 11, 22)
 TABLES = ("person", "sentence_order", "nsi", "nsi_status_history", "module_session",
@@ -254,7 +254,7 @@ def test_a_killed_import_leaves_no_writing_process_behind(tmp_path: Path) -> Non
         from probation_desk.services.demo import demo_records
         from probation_desk.services.desk import Desk
         from probation_desk.services.transfer import import_records
-        from probation_desk.store.engine import open_database
+        from probation_desk.services.lifecycle import open_database
         desk = Desk(open_database("sqlite:///{path}"), actor="K",
                     clock=fixed_clock(dt.date(2026, 11, 22)))
         def progress(line):

@@ -7,15 +7,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from probation_desk.services import lifecycle
 from probation_desk.store import engine as engine_mod
-from probation_desk.store import search_index
+from probation_desk.store import schema_version, search_index
 from probation_desk.store.migrate import all_revisions, downgrade, head_revision, upgrade
 from probation_desk.store.models import Base
 
 
 def test_schema_head_constant_matches_alembic() -> None:
-    assert engine_mod.SCHEMA_HEAD == head_revision()
-    assert tuple(all_revisions()) == engine_mod.KNOWN_REVISIONS
+    assert schema_version.SCHEMA_HEAD == head_revision()
+    assert tuple(all_revisions()) == schema_version.KNOWN_REVISIONS
 
 
 def test_upgrade_from_empty_matches_the_models(db_url: str) -> None:
@@ -64,7 +65,7 @@ def test_audit_rows_cannot_be_changed_or_deleted(db_url: str) -> None:
 
     from sqlalchemy.exc import DBAPIError
 
-    eng = engine_mod.open_database(db_url)
+    eng = lifecycle.open_database(db_url)
     with eng.begin() as con:
         con.execute(text("INSERT INTO audit (at, actor, action, entity) VALUES "
                          "(:at, 'PP', 'open nsi', 'nsi')"), {"at": dt.datetime(2026, 1, 1)})
@@ -84,7 +85,7 @@ def test_audit_rows_cannot_be_replaced_or_truncated(db_url: str) -> None:
 
     from sqlalchemy.exc import DBAPIError
 
-    eng = engine_mod.open_database(db_url)
+    eng = lifecycle.open_database(db_url)
     with eng.begin() as con:
         con.execute(text("INSERT INTO audit (id, at, actor, action, entity) VALUES "
                          "(1, :at, 'PP', 'open nsi', 'nsi')"), {"at": dt.datetime(2026, 1, 1)})

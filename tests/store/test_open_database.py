@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from probation_desk.store.engine import DatabaseProblem, open_database
+from probation_desk.errors import DatabaseProblem
+from probation_desk.services.lifecycle import open_database
 
 
 def digest(path: Path) -> str:

@@ -25,11 +25,11 @@ from probation_desk.domain.module import ModuleSession, SupporterRole
 from probation_desk.domain.nsi import NsiFields
 from probation_desk.domain.review import SignOffKind
 from probation_desk.domain.roles import Role
+from probation_desk.errors import DatabaseProblem
 from probation_desk.services import review
 from probation_desk.services.desk import Desk
-from probation_desk.services.session import open_desk
+from probation_desk.services.lifecycle import open_database, open_desk
 from probation_desk.settings import Settings
-from probation_desk.store.engine import DatabaseProblem, open_database
 from tests.conftest import TODAY
 from tests.services.conftest import make_person
 

@@ -11,7 +11,7 @@ def test_back_up_now_then_restore_it_from_the_list(qtbot: Any, window: Any,
                                                    other_desk: Any,
                                                    monkeypatch: Any) -> None:
     from probation_desk.domain.people import PersonDetails
-    from probation_desk.services.backups import backups_of
+    from probation_desk.services.lifecycle import backups_of
     from probation_desk.ui import dialogs, errors
 
     window.backup_action.trigger()

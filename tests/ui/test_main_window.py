@@ -106,8 +106,8 @@ def test_caseload_window_matches_the_services_query(db_url: str) -> None:
     """The fast search keeps the meaning of queries.caseload_ids exactly."""
     from probation_desk.domain.dates import fixed_clock
     from probation_desk.services import caseload_search as cq
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.services.queries import CaseloadFilter, caseload_ids
-    from probation_desk.store.engine import open_database
 
     engine = open_database(db_url)
     desk = Desk(engine, actor="t", clock=fixed_clock(TODAY))
@@ -524,8 +524,8 @@ def test_typing_on_narrows_in_memory_to_the_same_people(db_url: str) -> None:
     last one, is exactly what queries.caseload_ids gives for that term."""
     from probation_desk.domain.dates import fixed_clock
     from probation_desk.services import caseload_search as cq
+    from probation_desk.services.lifecycle import open_database
     from probation_desk.services.queries import CaseloadFilter, caseload_ids
-    from probation_desk.store.engine import open_database
 
     engine = open_database(db_url)
     desk = Desk(engine, actor="t", clock=fixed_clock(TODAY))

@@ -22,7 +22,7 @@ from probation_desk.domain.review import BLOCKED_TEXT, SignOffKind
 from probation_desk.domain.roles import Role
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from probation_desk.ui.review import ReviewPage
 from tests.ui.conftest import discard_typed
 

@@ -20,8 +20,8 @@ import pytest
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.nsi import NsiFields, Status
 from probation_desk.services.desk import Desk
+from probation_desk.services.lifecycle import open_database
 from probation_desk.settings import Settings
-from probation_desk.store.engine import open_database
 from tests.conftest import TODAY
 from tests.services.conftest import make_person
 from tests.ui.conftest import open_window, show_everyone, wait_idle

@@ -212,7 +212,7 @@ def test_about_names_the_version_and_database(qtbot: Any, window: Any) -> None:
 
 
 def test_status_bar_hides_a_server_password() -> None:
-    from probation_desk.services.session import describe_url
+    from probation_desk.addresses import describe_url
 
     shown = describe_url("postgresql+psycopg://desk:s3cret@db.example/probation")
     assert "s3cret" not in shown and "***" in shown
@@ -344,9 +344,10 @@ def test_overdue_nsis_are_closed_automatically_at_start(qtbot: Any, db_url: str,
 def test_damage_deep_in_the_file_is_reported_after_opening(
         qtbot: Any, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """The full page check runs in the background and its finding is said plainly."""
-    from probation_desk.store import engine
+    from probation_desk.services import lifecycle
 
-    monkeypatch.setattr(engine, "integrity_problem", lambda url: "page 7: btreeInitPage error")
+    monkeypatch.setattr(lifecycle, "integrity_problem",
+                        lambda url: "page 7: btreeInitPage error")
     seen: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning",
                         lambda parent, title, text, *a: seen.append(f"{title}: {text}"))

@@ -21,7 +21,7 @@ from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services.desk import Desk
-from probation_desk.store.engine import open_database
+from probation_desk.services.lifecycle import open_database
 from probation_desk.ui.widgets import UkDateEdit
 
 TODAY = dt.date(2026, 11, 22)
