@@ -359,7 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from probation_desk.services.format import schema_text
+    from probation_desk.services.import_format import schema_text
 
     sys.stdout.write(schema_text())
     return 0

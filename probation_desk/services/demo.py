@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from probation_desk.domain.catalogue import Catalogue
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
-from probation_desk.services import format as fmt
+from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk
 from probation_desk.services.transfer import ImportResult, import_records
 from probation_desk.store.models import Person

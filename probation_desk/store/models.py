@@ -83,7 +83,7 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     kind: Mapped[str] = mapped_column(String(40))
@@ -101,7 +101,7 @@ class Nsi(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
@@ -155,7 +155,7 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     order_id: Mapped[int | None] = mapped_column(
         ForeignKey("sentence_order.id", ondelete="SET NULL"), index=True)
@@ -196,7 +196,7 @@ class ModuleSessionRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     session_date: Mapped[dt.date] = mapped_column(Date)
@@ -218,7 +218,7 @@ class SiReferral(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     need_area: Mapped[str] = mapped_column(String(30))
@@ -252,7 +252,7 @@ class SignOff(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ref: Mapped[str | None] = mapped_column(String(40))
-    """Stable reference (see ``services/format.py``), filled for every new row."""
+    """Stable reference (see ``services/import_format.py``), filled for every new row."""
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"),
                                            index=True)
     kind: Mapped[str] = mapped_column(String(20))

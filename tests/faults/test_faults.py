@@ -72,10 +72,9 @@ def test_full_disk_import_says_so_and_keeps_what_it_said(tmpfs: Path, capsys: An
 def test_injected_full_disk_on_import_and_on_a_save(desk: Any, monkeypatch: Any) -> None:
     from probation_desk.domain.errors import RuleViolation
     from probation_desk.domain.people import PersonDetails
-    from probation_desk.services import transfer
     from probation_desk.services.check import check_database
     from probation_desk.services.demo import demo_records, load_demo
-    from probation_desk.services.transfer import import_records
+    from probation_desk.services.transfer import import_records, pipeline
 
     first = load_demo(desk, 30, 1)
     assert first.stopped is None
@@ -83,7 +82,7 @@ def test_injected_full_disk_on_import_and_on_a_save(desk: Any, monkeypatch: Any)
     def full(*_a: Any, **_k: Any) -> None:
         raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
 
-    monkeypatch.setattr(transfer, "insert_tuples", full)
+    monkeypatch.setattr(pipeline, "insert_tuples", full)
     import msgspec
 
     more = ((line, {**(d := msgspec.to_builtins(rec)),

@@ -21,7 +21,7 @@ from probation_desk.domain.nsi import Outcome, Status
 from probation_desk.domain.people import Language, OrderKind, PrintNeeds
 from probation_desk.domain.review import SignOffKind
 from probation_desk.domain.roles import Role
-from probation_desk.services import format as fmt
+from probation_desk.services import import_format as fmt
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
 from probation_desk.services.lifecycle import open_database

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from probation_desk.services import format as fmt
+from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk
 from probation_desk.services.transfer import export_file, import_file
 from probation_desk.store.models import Contact, Nsi, Order, Person

@@ -36,7 +36,7 @@ from probation_desk.domain.nsi import NsiFields, Outcome, Status
 from probation_desk.domain.people import OrderDetails, OrderKind, PersonDetails
 from probation_desk.domain.review import SignOffKind
 from probation_desk.domain.roles import Role
-from probation_desk.services import format as fmt
+from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk
 from probation_desk.services.lifecycle import open_database
 from probation_desk.services.review import record_sign_off

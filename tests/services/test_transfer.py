@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from probation_desk.domain.dates import fixed_clock
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
-from probation_desk.services.format import Person as Person_
+from probation_desk.services.import_format import Person as Person_
 from probation_desk.services.lifecycle import open_database
 from probation_desk.services.transfer import export_file, import_file
 from probation_desk.store.models import Nsi, Person
@@ -189,7 +189,7 @@ def test_demo_books_rar_appointments_ahead_and_history_is_the_practitioners(
         desk: Any) -> None:
     from probation_desk.domain.catalogue import load_catalogue
     from probation_desk.services.demo import demo_records
-    from probation_desk.services.format import Contact as Contact_
+    from probation_desk.services.import_format import Contact as Contact_
     from probation_desk.store.models import Contact, NsiStatusHistory
 
     # Booked appointments come from their own random stream: everything else is the same.

@@ -7,7 +7,7 @@ are meant, dates as ``YYYY-MM-DD``, timestamps with their time zone, text within
 length limit, enum values spelled exactly, and no unknown fields or unknown ``type``\\ s.
 Parsing and type-checking happen in one pass (``msgspec.json.Decoder``); the domain
 rules (dates in order, toolkit withdrawal, the module...) are applied afterwards by
-``services/transfer.py``.
+``services/transfer/``.
 
 The JSON Schema in ``resources/import-format.schema.json`` (and ``probation-desk
 schema``) is generated from these classes by :func:`json_schema`; a test checks the
@@ -22,11 +22,11 @@ How to add a record type (say ``contact``):
    migration filling the refs of existing rows).
 2. Add it to ``RECORD_CLASSES`` (in file order: a record may only refer to records of
    earlier types) and so to ``Record``.
-3. In ``services/transfer.py``: a handler in ``_Importer`` that checks it with the domain
+3. In ``services/transfer/``: a handler in ``_Importer`` that checks it with the domain
    rules and returns its storage tuple (see ``_Importer.contact``), an entry in
    ``_Importer.HANDLERS`` and ``_TABLES``, and the export of its rows in
    ``export_records``.
-4. Run ``python -m probation_desk.services.format`` to regenerate the shipped schema
+4. Run ``python -m probation_desk.services.import_format`` to regenerate the shipped schema
    (``probation-desk schema`` prints it), and list its fields and enum values in the
    README's format section (a test checks every enum value is listed there).
 """
@@ -49,7 +49,7 @@ FORMAT: Final = "probation-desk"
 FORMAT_VERSION: Final = 3
 """3: strict typed records, stable refs on every record, sign-offs. 2 added contacts (for
 the ``activity`` lines of 1), order termination and session withdrawal. Files of versions
-1 and 2 are still read (``services/transfer.py`` upgrades their lines first)."""
+1 and 2 are still read (``services/transfer/`` upgrades their lines first)."""
 OLDEST_READ: Final = 1
 
 HISTORY_NOTE_MAX: Final = 200
