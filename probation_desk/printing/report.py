@@ -25,8 +25,8 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, Spacer, TableStyle
 
-from probation_desk.files import private_file
 from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, register_fonts
+from probation_desk.private_files import private_file
 
 
 class _NumberedCanvas(Canvas):

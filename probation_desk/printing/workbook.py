@@ -32,7 +32,6 @@ from typing import Any, BinaryIO
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import PageBreak
 
-from probation_desk.files import private_file
 from probation_desk.printing.booklet import BookletCanvas, booklet_order
 from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, register_fonts
 from probation_desk.printing.layout import (
@@ -56,6 +55,7 @@ from probation_desk.printing.template import (
     field_names,
     load_template,
 )
+from probation_desk.private_files import private_file
 
 __all__ = [
     "BOOKLET_FILLABLE_MESSAGE",

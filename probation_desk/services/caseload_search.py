@@ -66,14 +66,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
-from probation_desk.services.desk import Desk, name_key
-from probation_desk.services.first_page import (
+from probation_desk.services.caseload_sql import (
     CaseloadFilter,
     SearchResult,
     filter_sql,
     order_sql,
     sort_column,
 )
+from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.queries import escape_like
 from probation_desk.store import search_index
 from probation_desk.store.models import Nsi, Person

@@ -49,8 +49,7 @@ from probation_desk.domain.people import (
 from probation_desk.domain.roles import Role
 from probation_desk.services.contacts import ContactOps
 from probation_desk.services.module_ops import ModuleOps
-from probation_desk.services.team import server_refusal
-from probation_desk.services.views import (
+from probation_desk.services.records import (
     AuditView,
     HistoryView,
     NsiView,
@@ -60,6 +59,7 @@ from probation_desk.services.views import (
     SweepResult,
     TeamLogin,
 )
+from probation_desk.services.team import server_refusal
 from probation_desk.store.engine import writer
 from probation_desk.store.models import (
     AuditEntry,

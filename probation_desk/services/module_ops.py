@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from probation_desk.domain.errors import ConflictError
     from probation_desk.domain.rar import RarSummary
     from probation_desk.services.contacts import ContactView
-    from probation_desk.services.views import OrderView
+    from probation_desk.services.records import OrderView
     from probation_desk.store.models import Order
 
 from sqlalchemy import select
@@ -32,7 +32,7 @@ from probation_desk.domain.errors import (
 )
 from probation_desk.domain.interventions import NeedArea
 from probation_desk.domain.module import ModuleSession, ModuleState, ModuleStatus, SupporterRole
-from probation_desk.services.views import (
+from probation_desk.services.records import (
     RarView,
     SiReferralView,
 )

@@ -14,14 +14,14 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, t
 
 from probation_desk.domain.catalogue import Toolkit
 from probation_desk.domain.nsi import Status
+from probation_desk.services.caseload_sql import SORT_KEYS, read_rows
+from probation_desk.services.caseload_sql import CaseloadFilter as CaseloadFilter
+from probation_desk.services.caseload_sql import CaseRow as CaseRow
 from probation_desk.services.desk import Desk, name_key
-from probation_desk.services.first_page import SORT_KEYS, read_rows
-from probation_desk.services.first_page import CaseloadFilter as CaseloadFilter
-from probation_desk.services.first_page import CaseRow as CaseRow
 from probation_desk.store.models import Nsi, Person
 
 SORT_COLUMNS = {key: getattr(Person, column) for key, column in SORT_KEYS.items()}
-"""The caseload's sort keys as columns (``services.first_page.SORT_KEYS``)."""
+"""The caseload's sort keys as columns (``services.caseload_sql.SORT_KEYS``)."""
 
 
 def my_identity(desk: Desk) -> str:
@@ -108,7 +108,7 @@ def has_people(desk: Desk) -> bool:
 def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     """Rows for the given ids (the ones being painted), RAR figures included.
 
-    The reads and the row building are ``services.first_page.read_rows``, which the
+    The reads and the row building are ``services.caseload_sql.read_rows``, which the
     window's first page also runs through sqlite3 before SQLAlchemy is loaded.
     """
     if not ids:

@@ -351,7 +351,7 @@ def filter_description(f: ReviewFilter) -> str:
 
 def write_csv(rows: list[ReviewRow], out: str | Path) -> None:
     """UTF-8 with a byte order mark (so Excel reads it), formula cells neutralised."""
-    from probation_desk.files import private_file
+    from probation_desk.private_files import private_file
 
     with private_file(out, text=True, encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)

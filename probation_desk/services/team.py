@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from probation_desk.domain.errors import PermissionRefused
 from probation_desk.domain.roles import Role
-from probation_desk.services.views import TeamLogin
+from probation_desk.services.records import TeamLogin
 from probation_desk.store import server
 from probation_desk.store.engine import make_engine
 

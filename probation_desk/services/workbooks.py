@@ -15,7 +15,7 @@ from probation_desk.domain.people import PrintNeeds
 if TYPE_CHECKING:
     from probation_desk.printing.workbook import WorkbookOptions, WorkbookPerson
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import PersonView
+    from probation_desk.services.records import PersonView
 
 
 def options_for(person: PersonView | None, *, large_print: bool | None = None,

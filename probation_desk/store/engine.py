@@ -5,7 +5,7 @@ newer version of Probation Desk, is refused with a clear message before anything
 written to it.
 
 SQLAlchemy is imported inside the functions that need it: the file checks and
-``SCHEMA_HEAD`` are also used by the caseload's first page (``services.first_page``),
+``SCHEMA_HEAD`` are also used by the caseload's first page (``services.caseload_sql``),
 which is read with the standard library's sqlite3 before SQLAlchemy is loaded.
 """
 

@@ -44,7 +44,7 @@ from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, plain
 if TYPE_CHECKING:
     from probation_desk.services.contacts import ContactView
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import NsiView, OrderView, PersonView
+    from probation_desk.services.records import NsiView, OrderView, PersonView
 
 _TIME_RE = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

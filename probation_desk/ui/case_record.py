@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from probation_desk.domain.contacts import Enforcement
     from probation_desk.services.contacts import ContactView, TimelineEntry
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import NsiView, OrderView, PersonView, RarView
+    from probation_desk.services.records import NsiView, OrderView, PersonView, RarView
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from probation_desk.ui.widgets import NotesEdit, UkDateEdit, plain_text
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import PersonView
+    from probation_desk.services.records import PersonView
 
 
 class SessionDialog(OperationDialog):

@@ -34,7 +34,7 @@ from probation_desk.ui.widgets import NotesEdit, OptionalDate, UkDateEdit, confi
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import NsiView, OrderView, PersonView
+    from probation_desk.services.records import NsiView, OrderView, PersonView
 
 
 def toolkit_combo(desk: Desk, parent: QWidget, exclude: str = "") -> QComboBox:

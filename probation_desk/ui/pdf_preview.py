@@ -158,7 +158,7 @@ class PdfPreviewDialog(QDialog):
             QMessageBox.warning(self, "Not printed", str(exc))
 
     def save_as(self) -> None:
-        from probation_desk.ui import files
+        from probation_desk.ui import save_folders as files
 
         target = files.ask_save_path(self, "workbook", "Save the PDF as", self.path.name,
                                      "PDF files (*.pdf)", ".pdf")

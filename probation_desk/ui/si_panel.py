@@ -41,7 +41,7 @@ from probation_desk.ui.widgets import UkDateEdit, icon
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import PersonView, SiReferralView
+    from probation_desk.services.records import PersonView, SiReferralView
 
 SI_COLUMNS = ("Need area", "Intervention", "Referred", "State")
 AWAITING_TEXT = "Awaiting start"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import PrintNeeds
-from probation_desk.ui import files
+from probation_desk.ui import save_folders as files
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
@@ -34,7 +34,7 @@ from probation_desk.ui.widgets import path_row
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
-    from probation_desk.services.views import PersonView
+    from probation_desk.services.records import PersonView
 
 UNAVAILABLE = ("Printing workbooks is not available in this version of Probation Desk yet "
                "({detail}). Nothing was printed.")

@@ -48,7 +48,7 @@ from probation_desk.ui.widgets import confirm, icon
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
     from probation_desk.services.queries import WorklistRow
-    from probation_desk.services.views import SweepResult
+    from probation_desk.services.records import SweepResult
 
 COLUMNS = ("CRN", "Name", "Region", "PDU", "Practitioner", "Toolkit", "Status", "Referred",
            "Close by", "Attention")

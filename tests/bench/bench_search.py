@@ -71,8 +71,8 @@ def measure(db: str) -> dict[str, Any]:
     from sqlalchemy import select
 
     from probation_desk.services.caseload_search import CaseloadSearcher
+    from probation_desk.services.caseload_sql import CaseloadFilter
     from probation_desk.services.desk import Desk
-    from probation_desk.services.first_page import CaseloadFilter
     from probation_desk.services.lifecycle import open_database
     from probation_desk.services.queries import caseload_rows
     from probation_desk.store.models import Person

@@ -1,7 +1,7 @@
 """The caseload's first rows are painted before SQLAlchemy is loaded, and are the real list.
 
 For a personal SQLite file the window reads the first page with sqlite3
-(``services.first_page``) once its frame is painted, paints it, and opens the database
+(``services.caseload_sql``) once its frame is painted, paints it, and opens the database
 through SQLAlchemy afterwards. Here: the rows on screen before the database is open are
 exactly the rows the normal search shows once it is (cell for cell, the region from
 Settings applied); in a fresh process SQLAlchemy is not even imported when they are

@@ -13,7 +13,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from probation_desk.domain.roles import Role
-from probation_desk.ui import files
+from probation_desk.ui import save_folders as files
 from tests.ui.conftest import wait_idle
 from tests.ui.test_main_window import choose_person, gone, modal
 

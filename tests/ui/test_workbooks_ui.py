@@ -152,7 +152,7 @@ def test_the_save_path_shows_whole(qtbot: Any, window: Any, tmp_path: Path) -> N
     """The path box is wide enough for the whole path (it showed "…cuments/workbook-…");
     one too long for the screen is elided in the middle, the file name kept; the full path
     is its tooltip and accessible description."""
-    from probation_desk.ui import files
+    from probation_desk.ui import save_folders as files
     from probation_desk.ui.workbook_dialog import WorkbookDialog
 
     person = window.desk.person_by_crn("L900001")

@@ -120,7 +120,7 @@ def export_file(desk: Desk, path: str | Path) -> int:
     """
     from sqlalchemy.exc import DatabaseError
 
-    from probation_desk.files import private_file
+    from probation_desk.private_files import private_file
 
     n = 0
     damage: str | None = None

@@ -26,8 +26,8 @@ from PySide6.QtGui import QBrush
 from probation_desk.ui.tasks import Tasks
 
 if TYPE_CHECKING:
+    from probation_desk.services.caseload_sql import CaseRow, SearchResult
     from probation_desk.services.desk import Desk
-    from probation_desk.services.first_page import CaseRow, SearchResult
 
 from probation_desk.ui.caseload.state import (
     _ACCESSIBLE,

@@ -58,8 +58,8 @@ from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import fit_columns
 
 if TYPE_CHECKING:
+    from probation_desk.services.caseload_sql import CaseloadFilter, CaseRow, SearchResult
     from probation_desk.services.desk import Desk
-    from probation_desk.services.first_page import CaseloadFilter, CaseRow, SearchResult
 
 from probation_desk.ui.caseload.model import CaseloadModel
 from probation_desk.ui.caseload.state import (
@@ -311,7 +311,7 @@ class CaseloadPage(QWidget):
 
     def show_first_page(self, query: Query, result: SearchResult,
                         rows: dict[int, CaseRow]) -> None:
-        """Show the first page read before the database is open (``services.first_page``):
+        """Show the first page read before the database is open (``services.caseload_sql``):
         the same ids and rows the normal search gives; :meth:`set_desk` (with
         ``keep_rows``) then reads the list again and counts it."""
         if self.desk is not None:
@@ -327,7 +327,7 @@ class CaseloadPage(QWidget):
     # ---------------------------------------------------------------- filters
     def current_filter(self) -> CaseloadFilter:
         """The filter as set on screen."""
-        from probation_desk.services.first_page import CaseloadFilter
+        from probation_desk.services.caseload_sql import CaseloadFilter
 
         return CaseloadFilter(
             search=self.search.text(), region=self.region.currentData() or "",
@@ -450,7 +450,7 @@ class CaseloadPage(QWidget):
                 CaseloadSearcher,
                 caseload_window,
             )
-            from probation_desk.services.first_page import SearchResult as Found
+            from probation_desk.services.caseload_sql import SearchResult as Found
             from probation_desk.services.queries import caseload_rows
 
             if self._searcher is None:
@@ -515,7 +515,7 @@ class CaseloadPage(QWidget):
                 caseload_search,
                 caseload_total,
             )
-            from probation_desk.services.first_page import CaseloadFilter
+            from probation_desk.services.caseload_sql import CaseloadFilter
 
             for term in ("q", "qz", "q0"):  # a letter; a name term; a CRN prefix
                 f = CaseloadFilter(search=term)

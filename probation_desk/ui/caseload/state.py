@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor
 from probation_desk.domain.module import ModuleStatus
 
 if TYPE_CHECKING:
-    from probation_desk.services.first_page import CaseloadFilter, CaseRow
+    from probation_desk.services.caseload_sql import CaseloadFilter, CaseRow
 
 
 ID_PAGE = 200

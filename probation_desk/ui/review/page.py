@@ -43,7 +43,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.services import review as svc
 from probation_desk.services.desk import Desk
 from probation_desk.services.queries import distinct_values
-from probation_desk.ui import files
+from probation_desk.ui import save_folders as files
 from probation_desk.ui.errors import plain_message
 from probation_desk.ui.review import model as list_model
 from probation_desk.ui.review.dialogs import SignOffDialog

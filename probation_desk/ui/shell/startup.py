@@ -4,7 +4,7 @@ The window is shown first, as a light shell (menus, sections, status bar); once 
 been painted the pages are built and the database is opened in the background, so
 nothing heavy (SQLAlchemy, Alembic when a migration is due, the pages' widgets) sits
 between starting the app and seeing it. For a personal SQLite file the caseload's first
-page is read before that, with sqlite3 alone (``services.first_page``), and painted;
+page is read before that, with sqlite3 alone (``services.caseload_sql``), and painted;
 SQLAlchemy is imported after those rows are on screen.
 """
 
@@ -139,7 +139,7 @@ class StartupMixin(WindowPart):
     def _read_first_page(self) -> bool:
         """A personal SQLite file: read the caseload's first page with sqlite3, read-only,
         show it, and open the database through SQLAlchemy once those rows are painted
-        (``services.first_page``: importing SQLAlchemy no longer comes before the first
+        (``services.caseload_sql``: importing SQLAlchemy no longer comes before the first
         rows). False when this does not apply (another kind of database, the Caseload
         not on screen); a file it cannot read as it is is left to the normal open."""
         if self.nav.currentRow() != CASELOAD or not self.isVisible():
@@ -154,18 +154,18 @@ class StartupMixin(WindowPart):
         if sqlite_file(url, plain_only=True) is None:
             return False
         from probation_desk.domain.contacts import now_by
-        from probation_desk.services import first_page
+        from probation_desk.services import caseload_sql
         from probation_desk.ui.caseload import ID_PAGE
 
         # A personal file's Desk is the Settings' name (services.lifecycle.open_desk).
         query = self.caseload.first_page_query(self.settings.region, self.settings.actor)
         visible, now, gen = self.caseload.visible_rows(), now_by(self.clock), self._open_gen
 
-        def work(_p: object) -> first_page.FirstPage | None:
-            return first_page.read_first_page(url, query.filter, query.sort, query.descending,
+        def work(_p: object) -> caseload_sql.FirstPage | None:
+            return caseload_sql.read_first_page(url, query.filter, query.sort, query.descending,
                                               limit=ID_PAGE, visible=visible, now=now)
 
-        def done(page: first_page.FirstPage | None) -> None:
+        def done(page: caseload_sql.FirstPage | None) -> None:
             if gen != self._open_gen:
                 return  # a database was opened meanwhile
             if page is None:

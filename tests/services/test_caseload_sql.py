@@ -1,6 +1,6 @@
 """The window's first page, read with sqlite3 before SQLAlchemy, is the normal query's.
 
-``services.first_page.read_first_page`` reads the caseload's first window of ids and the
+``services.caseload_sql.read_first_page`` reads the caseload's first window of ids and the
 rows to paint with the standard library's sqlite3 (read-only), before SQLAlchemy is
 imported. Here its result is checked against the normal path (``caseload_search`` and
 ``caseload_rows``, through SQLAlchemy) and against ``queries.caseload_ids``, the plain
@@ -27,10 +27,10 @@ from probation_desk.domain.dates import fixed_clock
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import PersonDetails
 from probation_desk.services import caseload_search as cq
-from probation_desk.services import first_page
+from probation_desk.services import caseload_sql as first_page
+from probation_desk.services.caseload_sql import CaseloadFilter
 from probation_desk.services.demo import load_demo
 from probation_desk.services.desk import Desk
-from probation_desk.services.first_page import CaseloadFilter
 from probation_desk.services.lifecycle import open_database
 from probation_desk.services.queries import caseload_ids, caseload_rows
 from probation_desk.store.schema_version import SCHEMA_HEAD

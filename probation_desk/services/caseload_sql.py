@@ -144,7 +144,7 @@ def filter_sql(f: CaseloadFilter) -> list[tuple[str, dict[str, str]]]:
     unknown = [fl.name for fl in fields(f) if fl.name not in _KNOWN
                and getattr(f, fl.name) != fl.default]
     if unknown:
-        raise ValueError(f"services.first_page does not know the filter {unknown[0]!r}")
+        raise ValueError(f"services.caseload_sql does not know the filter {unknown[0]!r}")
     out: list[tuple[str, dict[str, str]]] = []
     for field, column in _PERSON_FILTERS:
         value = getattr(f, field)
