@@ -34,8 +34,8 @@ SQLite is asked:
   a result too big to be complete at once is read whole while it is being counted,
   after the first rows are on screen, when it is no bigger than ``PREFETCH``;
 - the toolkit and NSI-status filters use ``person.id IN (SELECT person_id ...)``:
-  ``queries.caseload_ids`` uses a correlated ``EXISTS`` that SQLite runs once per
-  person through the toolkit index (about 110 s at 100,000 people for "Chemsex").
+  a correlated ``EXISTS`` (as ``queries.caseload_ids`` has) would be run by SQLite once
+  per person through the toolkit index.
 """
 
 from __future__ import annotations

@@ -1,13 +1,11 @@
-"""The caseload's first page, read with the standard library's sqlite3 before SQLAlchemy.
+"""The caseload's one SQL definition, and its first page read with sqlite3 alone.
 
-Importing SQLAlchemy takes about a quarter of a second and opening the database through
-it a little more; the window's first rows used to wait for both. For a SQLite file the
-window now asks :func:`read_first_page`, once its frame is painted, for the first page
-of the caseload it is about to show (the first window of ids and the rows to paint),
-read with ``sqlite3`` alone, read-only (a ``mode=ro`` URI). It paints those rows and only
-then opens the database through SQLAlchemy (``services.lifecycle.open_desk``); the
-normal search then reads the list again, replaces the page with its own result (the
-same rows) and counts it.
+For a SQLite file the window asks :func:`read_first_page`, once its frame is painted, for
+the first page of the caseload it is about to show (the first window of ids and the rows
+to paint), read with ``sqlite3`` alone, read-only (a ``mode=ro`` URI), so the first rows
+need neither SQLAlchemy's import nor its open. It paints those rows and only then opens
+the database (``services.lifecycle.open_desk``); the normal search then reads the list
+again, replaces the page with its own result (the same rows) and counts it.
 
 This is not a second copy of the caseload's logic. This module is the one definition of
 
