@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,8 @@ def new_private(path: Path) -> int:
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
         getattr(os, "O_CLOEXEC", 0)
     fd = os.open(path, flags, PRIVATE)
-    os.fchmod(fd, PRIVATE)  # whatever the umask
+    if sys.platform != "win32":  # Windows: the user's own folders are private to them
+        os.fchmod(fd, PRIVATE)  # whatever the umask
     return fd
 
 

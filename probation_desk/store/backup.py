@@ -9,20 +9,20 @@ A backup is a whole database, so it carries the audit trail with everything else
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
 from probation_desk.errors import BackupProblem
+from probation_desk.store.locks import busy, held, lock_of
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 DEFAULT_KEEP = 14
@@ -58,35 +58,43 @@ def _stem(url: str) -> str:
 
 
 def _new_file(path: Path) -> int:
-    """Create ``path`` owner-only, refusing to follow a link or reuse a file."""
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    """Create ``path`` owner-only, refusing to follow a link or reuse a file (``O_EXCL``
+    refuses any existing path, a link or a Windows reparse point included)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) \
+        | getattr(os, "O_BINARY", 0)
+    return os.open(path, flags, 0o600)
 
 
-def _new_part(path: Path) -> int:
-    """Create a backup's ``.part`` file owner-only and lock it while it is being written.
-
-    The lock (``flock``) goes when the writer does, even when it is killed, so
-    :func:`remove_stale_parts` can tell a copy still being made from one left behind.
-    """
-    with _folder_lock(path.parent):  # so no cleaner sees it between creation and lock
-        fd = _new_file(path)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
-            raise
-    return fd
+def _lock_file(part: Path) -> Path:
+    return part.with_name(part.name + ".lock")
 
 
 @contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the folder itself (a brief one)."""
-    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+def _new_part(path: Path) -> Iterator[int]:
+    """Create a backup's ``.part`` file owner-only, locked while it is being written.
+
+    The lock (``store.locks``, in a ``.lock`` file beside it) goes when the writer does,
+    even when it is killed, so :func:`remove_stale_parts` can tell a copy still being
+    made from one left behind. Yields the new file's descriptor (the caller closes it).
+    """
+    with _folder_lock(path.parent):  # so no cleaner sees it between creation and lock
+        lock = lock_of(_lock_file(path))
+        lock.acquire(timeout=0)
+        try:
+            fd = _new_file(path)
+        except BaseException:
+            lock.release()
+            raise
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        yield fd
     finally:
-        os.close(fd)
+        lock.release()
+        _lock_file(path).unlink(missing_ok=True)
+
+
+def _folder_lock(folder: Path) -> AbstractContextManager[object]:
+    """Hold the backup folder's own lock (a brief one)."""
+    return held(folder / ".lock")
 
 
 def remove_stale_parts(folder: Path | None = None) -> list[Path]:
@@ -109,32 +117,26 @@ def remove_stale_parts(folder: Path | None = None) -> list[Path]:
 
 def _remove_unlocked(folder: Path, gone: list[Path]) -> None:
     names = sorted(p for p in folder.iterdir() if p.name.startswith(".")
-                   and p.name.endswith((".part", ".part-journal")))
+                   and p.name.endswith((".part", ".part-journal", ".part.lock")))
     for p in names:
-        if p.name.endswith("-journal"):
+        if not p.name.endswith(".part"):
             continue
-        try:
-            fd = os.open(p, os.O_RDONLY | os.O_NOFOLLOW)
-        except OSError:
-            continue
-        try:
+        if busy(_lock_file(p)):
+            continue  # a backup is writing it now
+        for stale in (p.with_name(p.name + "-journal"), p, _lock_file(p)):
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                continue  # a backup is writing it now
-            for stale in (p.with_name(p.name + "-journal"), p):
-                try:
-                    stale.unlink()
+                stale.unlink()
+                if stale.suffix != ".lock":
                     gone.append(stale)
-                except FileNotFoundError:
-                    pass
-        finally:
-            os.close(fd)
-    for p in names:  # a journal whose copy is gone
-        if p.name.endswith("-journal") and not p.with_name(p.name[:-8]).exists() \
-                and p not in gone:
+            except FileNotFoundError:
+                pass
+    for p in names:  # a journal or a lock whose copy is gone
+        base = p.with_name(p.name.removesuffix("-journal").removesuffix(".lock"))
+        if p.name.endswith(("-journal", ".lock")) and not base.exists() and p not in gone \
+                and not (p.name.endswith(".lock") and busy(p)):
             p.unlink(missing_ok=True)
-            gone.append(p)
+            if p.name.endswith("-journal"):
+                gone.append(p)
 
 
 def _target(url: str, reason: str, ext: str, folder: Path) -> Path:
@@ -156,27 +158,24 @@ def sqlite_backup(source: Path, dest: Path) -> None:
     The copy is a single self-contained file (rollback journal, not WAL).
     """
     tmp = dest.with_name(f".{dest.name}.part")
-    lock = -1
-    try:
-        lock = _new_part(tmp)  # held (locked) until the copy is renamed into place
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    with _new_part(tmp) as fd:  # locked until the copy is renamed into place
+        os.close(fd)
         try:
-            dst = sqlite3.connect(tmp)
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")
+                dst = sqlite3.connect(tmp)
+                try:
+                    src.backup(dst)
+                    dst.execute("PRAGMA journal_mode=DELETE")
+                finally:
+                    dst.close()
             finally:
-                dst.close()
-        finally:
-            src.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    finally:
-        if lock >= 0:
-            os.close(lock)
+                src.close()
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, dest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def pg_dump_path() -> str | None:
@@ -216,20 +215,20 @@ def pg_backup(url: str, dest: Path) -> None:
             "client tools (Debian: postgresql-client), or ask the database administrator, "
             "who backs up the server itself.")
     tmp = dest.with_name(f".{dest.name}.part")
-    try:
-        fd = _new_part(tmp)  # locked until closed, after the dump
-        with os.fdopen(fd, "wb") as out:
-            run = subprocess.run([tool, "--format=custom", "--no-owner", "--dbname",
-                                  _libpq_url(url)], stdout=out, stderr=subprocess.PIPE,
-                                 env=_libpq_env(url), timeout=3600, check=False)
-        if run.returncode != 0:
-            why = run.stderr.decode(errors="replace").strip().splitlines()
-            last = why[-1] if why else "no reason given"
-            raise BackupProblem(f"pg_dump could not back up the database ({last}).")
-        os.replace(tmp, dest)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _new_part(tmp) as fd:  # locked until the dump is renamed into place
+        try:
+            with os.fdopen(fd, "wb") as out:
+                run = subprocess.run([tool, "--format=custom", "--no-owner", "--dbname",
+                                      _libpq_url(url)], stdout=out, stderr=subprocess.PIPE,
+                                     env=_libpq_env(url), timeout=3600, check=False)
+            if run.returncode != 0:
+                why = run.stderr.decode(errors="replace").strip().splitlines()
+                last = why[-1] if why else "no reason given"
+                raise BackupProblem(f"pg_dump could not back up the database ({last}).")
+            os.replace(tmp, dest)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
 
 def backup(url: str, dest: Path | None = None, *, reason: str = "manual",

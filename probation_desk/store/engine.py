@@ -11,10 +11,10 @@ which is read with the standard library's sqlite3 before SQLAlchemy is loaded.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,14 +22,21 @@ from typing import TYPE_CHECKING, Any
 
 from probation_desk.addresses import sqlite_file
 from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
+from probation_desk.store.locks import busy, held
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 def read_only_location(path: Path) -> bool:
-    """True when the file (or, for a new file, its folder) is on a read-only disk."""
+    """True when the file (or, for a new file, its folder) is on a read-only disk.
+
+    Windows has no ``statvfs``: there a file or folder nobody may write to counts as
+    read-only (a read-only share or a locked-down folder is read, never written).
+    """
     probe = path if path.exists() else path.parent
+    if sys.platform == "win32":
+        return probe.exists() and not os.access(probe, os.W_OK)
     try:
         return bool(os.statvfs(probe).f_flag & os.ST_RDONLY)
     except OSError:
@@ -102,7 +109,16 @@ def _check_ownership(path: Path) -> None:
 
     Another user who can write the file, or replace it in its folder, could read or
     alter every record. A file of ours that others may merely read is made owner-only.
+    On Windows the per-user profile folders (``%LOCALAPPDATA%``) are private to their
+    user, and there is no owner id to compare: a link or other reparse point is refused
+    there as a symbolic link is here.
     """
+    if sys.platform == "win32":
+        if path.exists() and _reparse_point(path):
+            raise DatabaseProblem(
+                f"The database path {path} is a link (a reparse point). Nothing was "
+                "opened: Probation Desk opens only the real file.")
+        return
     me = os.geteuid()
     folder = path.parent
     if folder.exists():
@@ -134,6 +150,13 @@ def _check_ownership(path: Path) -> None:
                 "make it yours only (chmod 600), then open it again.")
         if st.st_mode & 0o044:
             os.chmod(path, 0o600)
+
+
+def _reparse_point(path: Path) -> bool:
+    """A Windows link, junction or other reparse point at ``path`` (a symlink elsewhere)."""
+    st = os.stat(path, follow_symlinks=False)
+    return stat.S_ISLNK(st.st_mode) or bool(
+        getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0))
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -354,33 +377,21 @@ def _import_marker(path: Path) -> Path:
 def indexes_deferred_marker(path: Path) -> Iterator[None]:
     """Say, to other processes opening the file, that an import has its indexes down.
 
-    An owner-only file beside the database, ``flock``-ed while the import runs: the lock
-    goes with the process, even when it is killed, so a file left unlocked means the
-    import is over (a crash), and opening then rebuilds the indexes.
+    An owner-only file beside the database, locked while the import runs: the lock goes
+    with the process, even when it is killed, so a file left unlocked means the import
+    is over (a crash), and opening then rebuilds the indexes.
     """
     marker = _import_marker(path)
-    fd = os.open(marker, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        with held(marker):
+            yield
     finally:
         marker.unlink(missing_ok=True)
-        os.close(fd)
 
 
 def import_running(path: Path) -> bool:
     """Whether another process is importing into ``path`` with its indexes deferred."""
-    try:
-        fd = os.open(_import_marker(path), os.O_RDONLY | os.O_NOFOLLOW)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except OSError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    return busy(_import_marker(path))
 
 
 def restore_indexes(engine: Engine) -> None:

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 if TYPE_CHECKING:  # imported where used: the window's shell is shown without them
     from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -134,16 +135,26 @@ _thread = threading.local()
 
 
 def yield_to_the_window() -> None:
-    """Lower this pool thread's CPU priority, once (Linux sets a nice value per thread;
-    where that is not possible nothing changes)."""
+    """Lower this pool thread's CPU priority, once.
+
+    Through Qt (``QThread.setPriority``) where Qt can: Windows and macOS map its
+    ``LowPriority`` to the system's lower thread priority. On Linux Qt's priorities are
+    no-ops for ordinary threads (``SCHED_OTHER`` has one priority), so the thread gets
+    a nice value of its own instead; where neither is allowed nothing changes.
+    """
     if getattr(_thread, "lowered", False):
         return
     _thread.lowered = True
+    if sys.platform != "linux":
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.setPriority(QThread.Priority.LowPriority)
+        return
     try:
         tid = threading.get_native_id()
         os.setpriority(os.PRIO_PROCESS, tid,
                        max(os.getpriority(os.PRIO_PROCESS, tid), LONG_WORK_NICE))
-    except (AttributeError, OSError):  # not Linux, or not allowed: leave it as it is
+    except OSError:  # not allowed: leave it as it is
         pass
 
 
