@@ -53,6 +53,13 @@ class BackupProblem(Problem):
     code = "backup-problem"
 
 
+class SettingsProblem(Problem):
+    """A settings file cannot be used (the machine-wide defaults IT set, say)."""
+
+    status = Exit.FILE
+    code = "settings-problem"
+
+
 class NotAllowed(Problem):
     """The login or role may not do this (a team database's administration, say)."""
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QPushButton,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from probation_desk import __version__
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
 from probation_desk.domain.roles import PERSONAL_ROLES
+from probation_desk.errors import SettingsProblem
 from probation_desk.settings import Settings
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
@@ -170,6 +172,7 @@ class SettingsDialog(OperationDialog):
                                  "postgresql+psycopg://user@server/probation")
         self.database.setAccessibleName("Database: file or PostgreSQL address")
         row = path_row(self, self.database, "Choose a database file", self._browse)
+        self.browse_button = row.findChild(QPushButton)
         self.add_row("&Database", row, "database_url")
         self.name = QLineEdit(settings.user_name, self)
         self.name.setPlaceholderText(settings.actor)
@@ -187,8 +190,41 @@ class SettingsDialog(OperationDialog):
         self.crn.setAccessibleName("Show the CRN on workbooks by default")
         self.add_row("", self.crn)
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
+        self._lock_machine_settings()
         if problem:
             self.errors.show("database_url", problem)
+
+    def _lock_machine_settings(self) -> None:
+        """What IT set for everyone on this computer, and locked, is shown but cannot be
+        changed; a line at the top says who set it."""
+        from probation_desk.paths import machine_defaults_path
+        from probation_desk.settings import machine_defaults
+
+        try:
+            machine = machine_defaults()
+        except SettingsProblem:
+            return  # said when the database is opened
+        widgets = {"database_url": (self.database, "Database"), "role": (self.role, "Your role"),
+                   "region": (self.region, "Your region"),
+                   "large_print_default": (self.large, "Large print"),
+                   "show_crn_default": (self.crn, "Show the CRN")}
+        locked = [(w, name) for key, (w, name) in widgets.items() if key in machine.locked]
+        if not locked:
+            return
+        why = (f"Set by {machine.set_by} for everyone using this computer "
+               f"({machine_defaults_path()}): it cannot be changed here.")
+        for widget, _name in locked:
+            widget.setEnabled(False)
+            widget.setToolTip(why)
+            widget.setAccessibleDescription(why)
+        if "database_url" in machine.locked and self.browse_button is not None:
+            self.browse_button.setEnabled(False)
+        self.locked_note = QLabel(
+            f"{', '.join(name for _w, name in locked)}: set by {machine.set_by} for "
+            "everyone using this computer, so not changed here.", self)
+        self.locked_note.setWordWrap(True)
+        self.locked_note.setAccessibleName("Settings set by IT")
+        self.form.insertRow(0, self.locked_note)
 
     def _browse(self) -> None:
         from probation_desk.paths import default_db_path

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import Clock, system_today
+from probation_desk.errors import SettingsProblem
 from probation_desk.ui.errors import plain_message, show_message
 from probation_desk.ui.shell.database import DatabaseMixin
 from probation_desk.ui.shell.menus import MenusMixin
@@ -113,11 +114,15 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
 
     @property
     def settings(self) -> Settings:
-        """The saved settings (read on first use)."""
+        """The saved settings (read on first use). Machine-wide defaults that cannot be
+        used leave the built-in ones in place; opening the database then says why."""
         if self._settings is None:
-            from probation_desk.settings import load_settings
+            from probation_desk.settings import Settings, load_settings
 
-            self._settings = load_settings()
+            try:
+                self._settings = load_settings()
+            except SettingsProblem:
+                self._settings = Settings()
         return self._settings
 
     @settings.setter
