@@ -67,7 +67,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     url = database_url(args.db)
     _desk(args).engine.dispose()  # refuses a newer, half-built or unreachable database
     path = back_up_now(url, Path(args.path) if args.path else None,
-                       keep=load_settings().backup_keep)
+                       keep=load_settings().backup_keep, replace=args.replace)
     if args.json:
         _print_json({"path": str(path)})
     else:
@@ -683,6 +683,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("backup", cmd_backup, "back up the database (SQLite backup API, or pg_dump)")
     p.add_argument("path", nargs="?", help="file or folder to write (default: the backup "
                    "folder in your data folder)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace an existing file at PATH (otherwise it is refused)")
     p = add("restore", cmd_restore, "restore a backup (the current database is backed up "
             "first); with no PATH, list the backups")
     p.add_argument("path", nargs="?")

@@ -270,12 +270,13 @@ def read_first_page(url: str, f: CaseloadFilter, sort: str, descending: bool, *,
         return None
     from probation_desk.errors import DatabaseProblem
     from probation_desk.store import engine as store  # its file checks need no SQLAlchemy
+    from probation_desk.store.read_only import read_only_uri
     from probation_desk.store.schema_version import SCHEMA_HEAD
 
     try:
         sql, params = list_sql(f, sort, descending, limit)
         store.check_sqlite_file(path)
-        con = sqlite3.connect(store.read_only_uri(path), uri=True, timeout=0.5)
+        con = sqlite3.connect(read_only_uri(path), uri=True, timeout=0.5)
     except (ValueError, OSError, sqlite3.Error, DatabaseProblem):
         return None
     try:

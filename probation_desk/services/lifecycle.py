@@ -40,9 +40,9 @@ from probation_desk.store.engine import (
     integrity_problem,
     make_engine,
     missing_tables,
-    read_only_location,
     restore_indexes,
 )
+from probation_desk.store.read_only import read_only_location
 from probation_desk.store.schema_version import SCHEMA_HEAD
 
 if TYPE_CHECKING:
@@ -139,9 +139,11 @@ def daily_backup(url: str, keep: int) -> str | None:
     return None
 
 
-def back_up_now(url: str, dest: Path | None = None, *, keep: int) -> Path:
-    """A manual backup of the database at ``url``; returns the file written."""
-    return backups.backup(url, dest, reason="manual", keep=keep)
+def back_up_now(url: str, dest: Path | None = None, *, keep: int,
+                replace: bool = False) -> Path:
+    """A manual backup of the database at ``url``; returns the file written (an existing
+    file at ``dest`` is refused unless ``replace``)."""
+    return backups.backup(url, dest, reason="manual", keep=keep, replace=replace)
 
 
 def backups_of(url: str) -> list[backups.BackupInfo]:

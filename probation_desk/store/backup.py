@@ -9,13 +9,14 @@ A backup is a whole database, so it carries the audit trail with everything else
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sqlalchemy.engine import make_url
 
 from probation_desk.errors import BackupProblem
 from probation_desk.store.locks import busy, held, lock_of
+from probation_desk.store.read_only import read_only_uri
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 DEFAULT_KEEP = 14
@@ -77,7 +79,10 @@ def _new_part(path: Path) -> Iterator[int]:
     even when it is killed, so :func:`remove_stale_parts` can tell a copy still being
     made from one left behind. Yields the new file's descriptor (the caller closes it).
     """
-    with _folder_lock(path.parent):  # so no cleaner sees it between creation and lock
+    # In the backup folder, under its lock: no cleaner sees it between creation and lock.
+    # (Elsewhere no cleaner runs, and no lock file is left in a folder the person chose.)
+    guard = _folder_lock(path.parent) if path.parent == backup_dir() else nullcontext()
+    with guard:
         lock = lock_of(_lock_file(path))
         lock.acquire(timeout=0)
         try:
@@ -161,12 +166,19 @@ def sqlite_backup(source: Path, dest: Path) -> None:
     with _new_part(tmp) as fd:  # locked until the copy is renamed into place
         os.close(fd)
         try:
-            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            src = sqlite3.connect(read_only_uri(source), uri=True)
             try:
                 dst = sqlite3.connect(tmp)
                 try:
                     src.backup(dst)
                     dst.execute("PRAGMA journal_mode=DELETE")
+                except sqlite3.OperationalError as exc:
+                    if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL \
+                            or "disk is full" in str(exc):
+                        # The copy's disk is full, not the database unreadable.
+                        raise OSError(errno.ENOSPC, "No space left on device",
+                                      str(dest.parent)) from None
+                    raise
                 finally:
                     dst.close()
             finally:
@@ -174,7 +186,8 @@ def sqlite_backup(source: Path, dest: Path) -> None:
             os.chmod(tmp, 0o600)
             os.replace(tmp, dest)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            for left in (tmp, tmp.with_name(tmp.name + "-journal")):
+                left.unlink(missing_ok=True)
             raise
 
 
@@ -232,11 +245,12 @@ def pg_backup(url: str, dest: Path) -> None:
 
 
 def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
-           keep: int | None = None) -> Path:
+           keep: int | None = None, replace: bool = False) -> Path:
     """Back up the database at ``url``; returns the file written.
 
     Without ``dest`` the backup goes to :func:`backup_dir`; ``keep`` then prunes the
-    older automatic backups of the same database down to that many.
+    older automatic backups of the same database down to that many. An existing file at
+    ``dest`` is refused unless ``replace`` (a folder is never replaced).
     """
     u = make_url(url)
     sqlite = u.get_backend_name() == "sqlite"
@@ -248,6 +262,9 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
         dest = _target(url, reason, ext, folder)
     elif dest.is_dir():
         dest = _target(url, reason, ext, dest)
+    elif os.path.lexists(dest) and not replace:
+        raise BackupProblem(f"{dest} already exists, so nothing was overwritten. Give "
+                            "another name, or add --replace to replace it with the backup.")
     try:
         if sqlite:
             if not u.database or u.database == ":memory:":
@@ -264,6 +281,10 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
     except sqlite3.DatabaseError as exc:
         raise BackupProblem(f"The database could not be read for the backup ({exc}).") from None
     except OSError as exc:
+        if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+            raise BackupProblem(f"The disk the backup was going to ({dest.parent}) is "
+                                "full, so no backup was written and nothing was left "
+                                "behind. Free some space or choose another folder.") from None
         raise BackupProblem(f"The backup could not be written ({exc.strerror or exc}). "
                             "Free some disk space or choose another folder.") from None
     if folder is not None and keep is not None:

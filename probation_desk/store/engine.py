@@ -23,31 +23,11 @@ from typing import TYPE_CHECKING, Any
 from probation_desk.addresses import sqlite_file
 from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
 from probation_desk.store.locks import busy, held
+from probation_desk.store.read_only import read_only_location, read_only_uri
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
-
-def read_only_location(path: Path) -> bool:
-    """True when the file (or, for a new file, its folder) is on a read-only disk.
-
-    Windows has no ``statvfs``: there a file or folder nobody may write to counts as
-    read-only (a read-only share or a locked-down folder is read, never written).
-    """
-    probe = path if path.exists() else path.parent
-    if sys.platform == "win32":
-        return probe.exists() and not os.access(probe, os.W_OK)
-    try:
-        return bool(os.statvfs(probe).f_flag & os.ST_RDONLY)
-    except OSError:
-        return False
-
-
-def read_only_uri(path: Path) -> str:
-    """A read-only URI; on a read-only disk also immutable (no -shm file can be made)."""
-    extra = "&immutable=1" if read_only_location(path) else ""
-    return f"file:{path}?mode=ro{extra}"
-
 
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a damaged file without writing to it (read-only open).

@@ -314,3 +314,39 @@ def test_message_for_an_unwritable_output_path_is_plain(tmp_path: Path, capsys: 
     err = capsys.readouterr().err
     assert "did not expect" not in err and "folder" in err
 
+
+
+def test_a_backup_onto_a_full_disk_says_the_disk_is_full_and_leaves_nothing(
+        tmpfs: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    assert cli("demo", "--db", url, "--cases", "300")[0] == 0
+    status, said = cli("backup", "--db", url, str(tmpfs / "copy.sqlite3"))
+    assert status == 5, said
+    assert "is full" in said and "could not be read" not in said and "Traceback" not in said
+    assert list(tmpfs.iterdir()) == []  # no copy, no .part, no journal, no lock
+
+
+def test_a_database_on_a_read_only_disk_can_still_be_backed_up(tmpfs: Path,
+                                                              tmp_path: Path) -> None:
+    url = f"sqlite:///{tmpfs / 'desk.sqlite3'}"
+    remount(tmpfs, "size=64m")
+    assert cli("demo", "--db", url, "--cases", "20")[0] == 0
+    remount(tmpfs, "ro")
+    status, said = cli("backup", "--db", url, str(tmp_path / "copy.sqlite3"))
+    assert status == 0, said
+    con = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert con.execute("SELECT count(*) FROM person").fetchone()[0] == 20
+    con.close()
+
+
+def test_a_backup_never_overwrites_an_existing_file_unless_asked(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'desk.sqlite3'}"
+    assert main(["demo", "--db", url, "--cases", "5"]) == 0
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    assert main(["backup", "--db", url, str(notes)]) == 5
+    assert notes.read_text() == "my notes\n"
+    assert main(["backup", "--db", url, "--replace", str(notes)]) == 0
+    con = sqlite3.connect(notes)
+    assert con.execute("SELECT count(*) FROM person").fetchone()[0] == 5
+    con.close()
