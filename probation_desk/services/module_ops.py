@@ -81,6 +81,14 @@ class ModuleOps:
             ModuleSessionRow.person_id == person_id, ModuleSessionRow.withdrawn_on.is_(None)))
         return module.module_state(self._session(r) for r in rows)
 
+    def module_session(self, session_id: int) -> tuple[int, ModuleSession]:
+        """A recorded (not withdrawn) module session and whose it is: (person id, session)."""
+        with self._read() as s:
+            row = s.get(ModuleSessionRow, session_id)
+            if row is None or row.withdrawn_on is not None:
+                raise NotFoundError("The module session")
+            return row.person_id, self._session(row)
+
     def _module_completed_on(self, s: Session, person_id: int) -> dt.date | None:
         return self._module_state(s, person_id).completed_on
 
