@@ -47,7 +47,7 @@ def test_an_nsi_from_opening_to_closing(capsys: pytest.CaptureFixture[str], db: 
     assert code == 0 and closed["status"] == "COMPLETED" and closed["outcome"] == "COMPLETED"
     assert closed["actual_end"] == "2026-11-30"
     # A withdrawn toolkit is refused in the rule's words, exit 2, nothing opened.
-    code, out, err = run(capsys, "nsi", "open", "--crn", "W100001", "--toolkit", "CHEMSEX",
+    code, _out, err = run(capsys, "nsi", "open", "--crn", "W100001", "--toolkit", "CHEMSEX",
                          "--db", db)
     assert code == 2 and "withdrawn" in err and "Traceback" not in err
     code, refused, _ = run(capsys, "nsi", "close", nsi["ref"], "--outcome", "COMPLETED",
@@ -82,7 +82,7 @@ def test_module_sessions_structured_intervention_and_sign_off(
                          "--name", "Building Better Relationships", "--date", "2026-10-06",
                          "--json", "--db", db)
     assert code == 0 and refer["ref"].startswith("R")
-    code, out, err = run(capsys, "si", "start", refer["ref"], "--date", "2026-10-07",
+    code, _out, err = run(capsys, "si", "start", refer["ref"], "--date", "2026-10-07",
                          "--db", db)
     assert code == 2 and "Pre-Intervention Module" in err  # not complete yet
     code, state, _ = run(capsys, "module", "edit", first, "--completed", "--json", "--db", db)
@@ -92,7 +92,7 @@ def test_module_sessions_structured_intervention_and_sign_off(
                            "--json", "--db", db)
     assert code == 0 and started["start_date"] == "2026-10-07"
     # Only a treatment manager signs off.
-    code, out, err = run(capsys, "sign-off", "--crn", "W100003", "--db", db)
+    code, _out, err = run(capsys, "sign-off", "--crn", "W100003", "--db", db)
     assert code == 2 and "treatment manager" in err
     save_settings(Settings(user_name="Tom Evans", role="TREATMENT_MANAGER"))
     code, signed, _ = run(capsys, "sign-off", "--crn", "W100003", "--date", "2026-10-08",
