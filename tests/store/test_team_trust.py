@@ -10,6 +10,7 @@ that name no person.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -358,3 +359,25 @@ def test_an_upgrade_by_its_owner_closes_each_gap_on_a_team_database(pg_server: A
     assert catalogue(old) == catalogue(new)
     assert base.admin(old, "init") == 0  # and so admin init changes nothing
     assert catalogue(old) == catalogue(new)
+
+
+def test_admin_init_takes_back_a_delete_granted_by_hand(team: Team, capsys: Any) -> None:
+    login = team.logins["practitioner"]
+    con = owner_sql(team)
+    con.execute(f'GRANT DELETE, TRUNCATE ON person TO "{login}"')
+    con.execute(f'GRANT UPDATE ON nsi_status_history TO "{login}"')
+    con.commit()
+    con.close()
+    capsys.readouterr()
+    assert base.admin(team.url, "init", "--json") == 0
+    changes = json.loads(capsys.readouterr().out)["changes"]
+    assert sorted(changes) == [f"nsi_status_history: no UPDATE for {login}",
+                               f"person: no DELETE for {login}",
+                               f"person: no TRUNCATE for {login}"]
+    con = team.connect("practitioner")
+    try:
+        assert "permission denied" in refused(con, "DELETE FROM person WHERE id = %s",
+                                              team.wales)
+        assert "permission denied" in refused(con, "UPDATE nsi_status_history SET note = 'x'")
+    finally:
+        con.close()
