@@ -11,9 +11,15 @@ init``), so running it twice changes nothing the second time. What each role may
   regions (``desk_staff.read_all_regions``); admins read and change every region;
 - all staff insert audit rows; nobody is granted UPDATE, DELETE or TRUNCATE on it, its
   triggers refuse those for everyone, and it is owned by ``probation_desk_audit_owner``,
-  a role nobody logs in as;
-- practitioners, treatment managers and regional leads insert, update and delete the
-  records of people in their own region only (the person's region);
+  a role nobody logs in as; the server stamps each row's time and login;
+- an audit row with no person (a database-wide event, such as ``check`` repairing
+  counters) is read only by the login that wrote it and by logins that read all regions;
+- practitioners, treatment managers and regional leads insert and update the records of
+  people in their own region only (the person's region); the NSI status history they
+  only insert, as the audit;
+- no staff login deletes anything (the app never deletes: a withdrawal is a status), so
+  no DELETE can cascade away records the login may not even read; ``init_security``
+  takes back any DELETE or TRUNCATE it finds granted to a staff login;
 - only treatment managers write sign-offs (and "not ready yet");
 - closing NSIs automatically (the sweep) or by a toolkit switch is refused to anyone
   below a regional lead; row-level security keeps a regional lead to their region, so
@@ -56,6 +62,10 @@ LINKED: dict[str, tuple[str, str]] = {
 NO_POLICY = {"alembic_version", "desk_staff"}
 """Tables without rows about a person: read by all staff, written by nobody but IT."""
 INSERT_ONLY = {"audit"}
+APPEND_ONLY = {"audit", "nsi_status_history"}
+"""Tables whose rows are never changed once written (their triggers refuse it to anyone)."""
+NEVER_GRANTED = ("DELETE", "TRUNCATE")
+"""Privileges no staff login holds on any table (nor UPDATE on ``APPEND_ONLY``)."""
 SIGNERS_ONLY = {"sign_off"}
 NOTICE_CHANNEL = "probation_desk_changes"
 
@@ -194,7 +204,8 @@ $$"""),  # noqa: S608 (constants only)
 CREATE OR REPLACE FUNCTION probation_desk_check_sweep() RETURNS trigger LANGUAGE plpgsql
 SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 BEGIN
-  IF NEW.outcome IS DISTINCT FROM OLD.outcome AND NEW.outcome IN ('AUTO_CLOSED', 'TRANSFERRED')
+  IF NEW.outcome IN ('AUTO_CLOSED', 'TRANSFERRED')
+     AND (TG_OP = 'INSERT' OR NEW.outcome IS DISTINCT FROM OLD.outcome)
      AND pg_has_role(session_user, '{STAFF}', 'MEMBER') AND NOT ({sweepers}) THEN
     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE =
       'only a regional lead (for their own region) or an admin may close NSIs by the '
@@ -209,6 +220,8 @@ def _person_filter(con: Connection, table: str, cols: set[str], everyone: str) -
     """The row-level security condition for ``table``, or None if it is not about people.
 
     ``everyone`` is the function that lets a login past the region (reads_all/writes_all).
+    An audit row with no person any staff login may write; it is read back by the login
+    that wrote it (the server stamps ``actor``) and by logins that read all regions.
     """
     mine = "(SELECT probation_desk_my_region())"
     all_regions = f"(SELECT {everyone}())"
@@ -220,7 +233,10 @@ def _person_filter(con: Connection, table: str, cols: set[str], everyone: str) -
         return (f"{all_regions} OR {q(column)} IN (SELECT id FROM {q(parent)} "  # noqa: S608 (constants and quoted names only)
                 f"WHERE person_id {in_region})")
     if "person_id" in cols:
-        nullable = " OR person_id IS NULL" if table == "audit" else ""
+        nullable = ""
+        if table == "audit":
+            nullable = (" OR person_id IS NULL" if everyone == "probation_desk_writes_all"
+                        else " OR (person_id IS NULL AND actor = session_user)")
         return f"{all_regions} OR person_id {in_region}{nullable}"
     return None
 
@@ -234,9 +250,27 @@ def _grants(table: str, policed: bool) -> list[tuple[str, str]]:
         out += [("INSERT, UPDATE", r) for r in SIGNERS]
     elif table == "desk_staff":
         out.append(("UPDATE", ROLES["admin"]))
+    elif table in APPEND_ONLY:
+        out += [("INSERT", r) for r in WRITERS]
     elif policed:
-        out += [("INSERT, UPDATE, DELETE", r) for r in WRITERS]
+        out += [("INSERT, UPDATE", r) for r in WRITERS]
     return out
+
+
+def _revoke_forbidden(con: Connection, table: str) -> list[str]:
+    """Take back what no staff login may hold on ``table`` (granted by an older version,
+    or by hand): DELETE and TRUNCATE anywhere, UPDATE on an append-only table."""
+    forbidden = [*NEVER_GRANTED, *(("UPDATE",) if table in APPEND_ONLY else ())]
+    rows = con.execute(text(
+        "SELECT DISTINCT a.privilege_type, r.rolname FROM pg_class c "
+        "CROSS JOIN LATERAL aclexplode(c.relacl) a JOIN pg_roles r ON r.oid = a.grantee "
+        "WHERE c.oid = to_regclass(:t) AND a.privilege_type = ANY(:p) "
+        "AND pg_has_role(r.oid, :staff, 'MEMBER') AND NOT r.rolsuper "
+        "AND r.oid <> c.relowner ORDER BY 2, 1"),
+        {"t": q(table), "p": forbidden, "staff": STAFF}).all()
+    for privilege, role in rows:
+        con.exec_driver_sql(f"REVOKE {privilege} ON {q(table)} FROM {q(role)}")
+    return [f"{table}: no {privilege} for {role}" for privilege, role in rows]
 
 
 def init_security(con: Connection) -> list[str]:
@@ -285,8 +319,8 @@ def init_security(con: Connection) -> list[str]:
         done.append("audit owned by a role nobody logs in as")
     done += _table_security(con)
     if not _has_trigger(con, "nsi", "nsi_check_sweep"):
-        con.exec_driver_sql("CREATE TRIGGER nsi_check_sweep BEFORE UPDATE ON nsi FOR EACH ROW "
-                            "EXECUTE FUNCTION probation_desk_check_sweep()")
+        con.exec_driver_sql("CREATE TRIGGER nsi_check_sweep BEFORE INSERT OR UPDATE ON nsi "
+                            "FOR EACH ROW EXECUTE FUNCTION probation_desk_check_sweep()")
         done.append("sweep and switch limited to regional leads and admins")
     if install_change_notices(con):
         done.append("change notices")
@@ -311,6 +345,7 @@ def _table_security(con: Connection) -> list[str]:
             if _privilege_missing(con, table, privileges, role):
                 con.exec_driver_sql(f"GRANT {privileges} ON {q(table)} TO {q(role)}")
                 done.append(f"{table}: {privileges} to {role}")
+        done += _revoke_forbidden(con, table)
         if "id" in cols:
             seq = _scalar(con, "SELECT pg_get_serial_sequence(:t, 'id')", t=table)
             if seq and not _scalar(con, "SELECT has_sequence_privilege(:r, :s, 'USAGE')",
@@ -327,12 +362,14 @@ def _table_security(con: Connection) -> list[str]:
             ("pd_read", f"FOR SELECT TO {q(STAFF)} USING ({read})"),
             ("pd_insert", f"FOR INSERT TO {q(STAFF)} WITH CHECK ({write})"),
             ("pd_update", f"FOR UPDATE TO {q(STAFF)} USING ({write}) WITH CHECK ({write})"),
-            ("pd_delete", f"FOR DELETE TO {q(STAFF)} USING ({write})"),
         ]
         for name, body in policies:
             if not _has_policy(con, table, name):
                 con.exec_driver_sql(f"CREATE POLICY {name} ON {q(table)} {body}")
                 done.append(f"{table}: policy {name}")
+        if _has_policy(con, table, "pd_delete"):  # an older version's: nobody deletes now
+            con.exec_driver_sql(f"DROP POLICY pd_delete ON {q(table)}")
+            done.append(f"{table}: no delete policy")
     return done
 
 

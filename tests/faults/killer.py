@@ -3,7 +3,8 @@
 Used by the kill tests as ``python -m tests.faults.killer ACTION URL N``: the process
 counts every statement sent to the database (and every COMMIT) and kills itself, with
 no chance to clean up, when the count reaches N. N = 0 runs to the end and prints the
-count, so a test can pick kill points across the whole action.
+count, so a test can pick kill points across the whole action (after the number of
+the last call that stamped a schema version, so it can aim at the migration itself).
 """
 
 from __future__ import annotations
@@ -16,13 +17,16 @@ from sqlalchemy import Engine, event
 
 _count = 0
 _kill_at = 0
+_stamped = 0
 
 
-def _tick(*_args: object) -> None:
-    global _count
+def _tick(*args: object) -> None:
+    global _count, _stamped
     _count += 1
     if _count == _kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
+    if len(args) > 2 and "alembic_version SET" in str(args[2]):
+        _stamped = _count
 
 
 def main() -> None:
@@ -37,7 +41,7 @@ def main() -> None:
         open_database(url).dispose()
     else:
         raise SystemExit(f"unknown action {action}")
-    print(_count)
+    print(_stamped, _count)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -159,3 +160,44 @@ def test_half_built_message_offers_the_newest_backup(tmp_path: Path) -> None:
     with pytest.raises(DatabaseProblem) as exc:
         open_database(url)
     assert str(taken) in str(exc.value) and "probation-desk restore" in str(exc.value)
+
+
+@pytest.mark.postgres
+def test_sigkill_anywhere_in_a_team_databases_upgrade_leaves_it_as_it_was(
+        pg_server: Any) -> None:
+    """0015 on a team database the previous version set up: killed at any statement of
+    the upgrade, the server rolls it back whole (grants, policies, triggers); the next
+    open finishes it."""
+    from probation_desk.cli import main
+    from probation_desk.store.engine import make_engine
+    from probation_desk.store.migrate import downgrade
+    from tests.store.test_team_trust import catalogue
+
+    url = pg_server.create_db()
+    assert main(["--db", url, "admin", "init"]) == 0
+    upgraded = catalogue(url)
+
+    def to_0014() -> None:
+        eng = make_engine(url)
+        downgrade(eng, "0014")  # as the previous version's migrations and admin init left it
+        eng.dispose()
+
+    to_0014()
+    before = catalogue(url)
+    done = run_killer("migrate", url, 0)
+    assert done.returncode == 0, done.stderr
+    stamped = int(done.stdout.split()[-2])  # the call that stamps 0015, just before COMMIT
+    assert catalogue(url) == upgraded
+    kills = 0
+    for n in sorted({stamped // 4, stamped // 2, (3 * stamped) // 4, stamped, stamped + 1,
+                     stamped + 2}):
+        to_0014()
+        run = run_killer("migrate", url, n)
+        assert run.returncode == -9, (n, run.stdout, run.stderr)
+        kills += 1
+        # The whole upgrade or none of it (the server's own check may follow, apart).
+        assert catalogue(url) == (upgraded if n > stamped + 1 else before), n
+        eng = open_database(url)
+        eng.dispose()
+        assert catalogue(url) == upgraded
+    assert kills == 6

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -201,4 +203,62 @@ def test_0014_my_caseload_reads_a_practitioners_people_from_one_index(db_url: st
             assert "ix_person_practitioner_crn_name_key" in plan and "TEMP B-TREE" not in plan
     downgrade(eng, "0013")
     assert "ix_person_practitioner" in {i["name"] for i in inspect(eng).get_indexes("person")}
+    eng.dispose()
+
+
+def _person_nsi_history(con: Any) -> None:
+    con.execute(text(
+        "INSERT INTO person (id, crn, name, name_key, region, pdu, practitioner, language, "
+        "print_needs, open_nsis, module_status) VALUES (1, 'X123456', 'P', 'p', 'Wales', "
+        "'Cardiff', 'PP', 'WELSH', 'STANDARD', 1, 'NOT_STARTED')"))
+    con.execute(text(
+        "INSERT INTO nsi (id, person_id, toolkit, status, status_date, referral_date, active, "
+        "version) VALUES (1, 1, 'MAPS', 'REFERRED', '2022-05-01', '2022-05-01', true, 1)"))
+    con.execute(text(
+        "INSERT INTO nsi_status_history (id, nsi_id, status, status_date, recorded_by, "
+        "recorded_at) VALUES (1, 1, 'REFERRED', '2022-05-01', 'PP', '2022-05-01 10:00:00')"))
+
+
+def test_0015_nsi_history_rows_cannot_be_changed_or_deleted(db_url: str) -> None:
+    from sqlalchemy.exc import DBAPIError
+
+    eng = engine_mod.make_engine(db_url)
+    upgrade(eng, "0014")
+    with eng.begin() as con:
+        _person_nsi_history(con)
+    upgrade(eng)
+    pg = eng.dialect.name == "postgresql"
+    statements = [
+        "UPDATE nsi_status_history SET recorded_by = 'Someone Else', "
+        "recorded_at = '2020-01-01 00:00:00'",
+        "DELETE FROM nsi_status_history",
+        "DELETE FROM nsi",  # the history would go with it (ON DELETE CASCADE)
+        "TRUNCATE nsi_status_history" if pg else
+        "INSERT OR REPLACE INTO nsi_status_history (id, nsi_id, status, status_date, "
+        "recorded_by, recorded_at) VALUES (1, 1, 'ENDED', '2020-01-01', 'x', '2020-01-01')"]
+    for statement in statements:
+        with pytest.raises(DBAPIError) as exc, eng.begin() as con:
+            con.execute(text(statement))
+        assert "append-only" in str(exc.value), statement
+    with eng.begin() as con:  # adding to it is what every status change does
+        con.execute(text(
+            "INSERT INTO nsi_status_history (id, nsi_id, status, status_date, recorded_by, "
+            "recorded_at) VALUES (2, 1, 'STARTED', '2022-05-02', 'PP', '2022-05-02 10:00:00')"))
+        assert [tuple(r) for r in con.execute(text(
+            "SELECT id, recorded_by FROM nsi_status_history ORDER BY id"))] == [
+                (1, "PP"), (2, "PP")]
+    downgrade(eng, "0014")  # and the way back leaves it as 0014 had it
+    with eng.begin() as con:
+        con.execute(text("UPDATE nsi_status_history SET note = 'x' WHERE id = 2"))
+    eng.dispose()
+
+
+@pytest.mark.postgres
+def test_0015_the_server_stamps_the_audit_time_for_the_owner_too(pg_server: Any) -> None:
+    eng = lifecycle.open_database(pg_server.create_db())
+    with eng.begin() as con:
+        at, now = con.execute(text(
+            "INSERT INTO audit (at, actor, action, entity) VALUES "
+            "(now() - interval '3 years', 'PP', 'open nsi', 'nsi') RETURNING at, now()")).one()
+    assert at == now
     eng.dispose()
