@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for the README and tests)."""
     import argparse
 
-    from probation_desk.cli import admin, cases, casework, data, database
+    from probation_desk.cli import admin, cases, casework, data, database, day
     from probation_desk.cli.common import Parsers
 
     parser = argparse.ArgumentParser(
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print JSON for scripts (before or after the command)")
     parser.set_defaults(func=cmd_gui)
     kit = Parsers(parser.add_subparsers(title="commands"))
-    for group in (data, cases, casework, database):
+    for group in (data, cases, casework, day, database):
         group.register(kit)
     kit.add("gui", cmd_gui, "open the window (the default)")
     admin.register(kit)

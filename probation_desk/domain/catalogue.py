@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cache
 from pathlib import Path
@@ -123,6 +123,33 @@ class Toolkit:
             else:
                 text += f"; open NSIs had to close by {uk_long(self.close_by)}"
         return text
+
+
+def proposed_withdrawal(kit: Toolkit, withdrawn_on: dt.date, close_by: dt.date,
+                        today: dt.date) -> Toolkit:
+    """The toolkit as it would be if withdrawn on ``withdrawn_on`` with NSIs to close by
+    ``close_by`` (a question about the future: nothing is changed); refused in words when
+    the dates cannot be a withdrawal."""
+    if kit.withdrawn_from is not None and kit.withdrawn_from <= today:
+        raise RuleViolation(
+            "already-withdrawn", f"The {kit.titled} was already withdrawn on "
+            f"{uk_long(kit.withdrawn_from)}: the Worklist lists its open NSIs.", "toolkit")
+    if withdrawn_on < kit.available_from:
+        raise RuleViolation(
+            "dates-out-of-order", f"The {kit.titled} is only available from "
+            f"{uk_long(kit.available_from)}, so it cannot be withdrawn before then.",
+            "withdrawn_on")
+    if close_by < withdrawn_on:
+        raise RuleViolation(
+            "dates-out-of-order", f"The close-by date ({uk_long(close_by)}) is before the "
+            f"withdrawal ({uk_long(withdrawn_on)}).", "close_by")
+    return replace(kit, withdrawn_from=withdrawn_on, close_by=close_by)
+
+
+def finishes_by(expected_end: dt.date | None, close_by: dt.date) -> bool:
+    """Whether an open NSI is expected to end by the close-by date (it may finish as
+    planned); any other open NSI would need closing or switching to an approved toolkit."""
+    return expected_end is not None and expected_end <= close_by
 
 
 def _outcome_rules(data: dict[str, Any]) -> tuple[OutcomeRule, ...]:
