@@ -86,7 +86,7 @@ def test_history_says_who_changed_what_from_what(capsys: pytest.CaptureFixture[s
 def test_what_if_counts_what_a_withdrawal_would_touch_and_changes_nothing(
         capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
     assert run(capsys, "demo", "--cases", "120", "--db", db)[0] == 0
-    code, before, _ = run(capsys, "export", str(tmp_path / "before.jsonl"), "--db", db)
+    code, _before, _ = run(capsys, "export", str(tmp_path / "before.jsonl"), "--db", db)
     assert code == 0
     soon = dt.date.today() + dt.timedelta(days=30)
     later = soon + dt.timedelta(days=60)
