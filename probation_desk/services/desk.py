@@ -654,6 +654,15 @@ class Desk(ContactOps, ModuleOps):
     # ------------------------------------------------------------------ module
 
     # ------------------------------------------------------------------ audit
+    def record_prints(self, person_ids: Sequence[int], details: dict[str, Any]) -> None:
+        """Record in the audit trail that workbooks were printed for these people (who
+        printed which workbook, which edition, when): one transaction, a row each."""
+        if not person_ids:
+            return
+        with self._tx() as s:
+            for pid in person_ids:
+                self._audit(s, "print workbook", "person", pid, pid, None, details)
+
     def audit(self, person_id: int | None = None, limit: int = 500) -> list[AuditView]:
         """Audit entries, newest first (read-only: nothing edits or deletes them)."""
         with self._read() as s:

@@ -73,7 +73,16 @@ def print_workbook(desk: Desk | None, *, crn: str | None, out: str | Path,
     opts = options_for(person, large_print=large_print, booklet=booklet, fillable=fillable,
                        show_crn=show_crn)
     who = workbook_person(desk, person) if (person is not None and desk is not None) else None
-    return int(render_workbook(who, opts, out))
+    pages = int(render_workbook(who, opts, out))
+    if person is not None and desk is not None:
+        desk.record_prints([person.id], print_details(opts))
+    return pages
+
+
+def print_details(opts: WorkbookOptions) -> dict[str, object]:
+    """What the audit trail records of a print: which workbook and which edition."""
+    return {"workbook": "Pre-Intervention Module", "large_print": opts.large_print,
+            "booklet": opts.booklet, "fillable": opts.fillable}
 
 
 def print_many(desk: Desk, person_ids: Sequence[int], out: str | Path, *, one_file: bool,
@@ -89,4 +98,7 @@ def print_many(desk: Desk, person_ids: Sequence[int], out: str | Path, *, one_fi
                        show_crn=show_crn)
     paths: list[Path] = render_many([workbook_person(desk, p) for p in people], opts, out,
                                     one_file=one_file, progress=progress)
+    if paths:  # those printed (all of them, unless Cancel stopped it part-way)
+        printed = people if one_file else people[:len(paths)]
+        desk.record_prints([p.id for p in printed], print_details(opts))
     return paths

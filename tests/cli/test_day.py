@@ -114,3 +114,17 @@ def test_what_if_counts_what_a_withdrawal_would_touch_and_changes_nothing(
     code, _o, err = run(capsys, "what-if", "--toolkit", "MAPS", "--withdrawn-on",
                         later.isoformat(), "--close-by", soon.isoformat(), "--db", db)
     assert code == 2 and "before the withdrawal" in err
+
+
+def test_a_printed_workbook_is_in_the_persons_history(capsys: pytest.CaptureFixture[str],
+                                                      db: str, tmp_path: Path) -> None:
+    assert run(capsys, "person", "add", "--crn", "W200004", "--name", "Alys Bowen",
+               "--region", "Wales", "--pdu", "Cardiff", "--print-needs", "LARGE",
+               "--db", db)[0] == 0
+    assert run(capsys, "workbook", "--crn", "W200004", "--out", str(tmp_path / "wb.pdf"),
+               "--db", db)[0] == 0
+    newest = run(capsys, "history", "W200004", "--json", "--db", db)[1]["history"][0]
+    assert newest["what"] == "Printed a workbook"
+    assert {"field": "Large print", "before": "", "after": "Yes"} in newest["changes"]
+    assert {"field": "Workbook", "before": "", "after": "Pre-Intervention Module"} in \
+        newest["changes"]
