@@ -16,14 +16,21 @@ if TYPE_CHECKING:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from probation_desk.services.demo import load_demo
+    from probation_desk.services.demo import load_demo, mine_count
+    from probation_desk.settings import load_settings
 
     desk = _desk(args, writes=True)
-    result = load_demo(desk, args.cases, args.seed)
+    region = desk.team.region if desk.team is not None else load_settings().region
+    result = load_demo(desk, args.cases, args.seed, mine=True, region=region or "")
+    mine = mine_count(args.cases, region or "") \
+        if result.counts.get("person") == args.cases else 0
     if args.json:
-        _print_json(result.as_json() | {"refusals": [r.__dict__ for r in result.refused[:50]]})
+        _print_json(result.as_json() | {"refusals": [r.__dict__ for r in result.refused[:50]],
+                                        "on_my_caseload": mine, "managed_by": desk.actor})
     else:
         print(f"Loaded a synthetic caseload: {dict(result.counts)}.")
+        if mine:
+            print(f"{mine} of the people are on your own caseload (managed by {desk.actor}).")
         for r in result.refused[:20]:
             print(f"  refused record {r.line}: {r.reason}")
         if result.stopped:

@@ -24,6 +24,7 @@ from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.people import REGIONS
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk
+from probation_desk.services.queries import my_identity
 from probation_desk.services.transfer import ImportResult, import_records
 from probation_desk.store.models import Person
 
@@ -202,12 +203,16 @@ BOOKED_SHARE = 0.4
 
 
 def demo_records(cases: int, seed: int, catalogue: Catalogue,
-                 today: dt.date | None = None) -> Iterator[tuple[int, fmt.Record]]:
+                 today: dt.date | None = None, *, mine: str | None = None,
+                 mine_region: str = "") -> Iterator[tuple[int, fmt.Record]]:
     """Yield (line number, record) pairs for a synthetic caseload, as format records.
 
     With ``today``, some people with an order running on have one to three RAR
     appointments booked in the four weeks after it (no outcome yet). Those come from
     their own random stream, so every other record is the same with or without them.
+    With ``mine``, the last :data:`MINE` people (of ``mine_region``, if given) are managed
+    by that practitioner (the person loading the demo), so their own caseload is not
+    empty; everything else is as without it.
     """
     rng = random.Random(seed)
     book = random.Random(seed * 7919 + 1)
@@ -236,12 +241,15 @@ def demo_records(cases: int, seed: int, catalogue: Catalogue,
                 yield line, rec
             group.clear()
 
+    ours = frozenset(_mine_indices(cases, mine_region)) if mine is not None else frozenset()
     for i in range(cases):
         serial = ((i // len(CRN_LETTERS)) * 7 + seed) % 1_000_000
         crn = f"{CRN_LETTERS[i % len(CRN_LETTERS)]}{serial:06d}"
         region = REGIONS[i % len(REGIONS)]
         pdu = _pick(rng, PDUS[region])
         pp = _practitioners(pdu)[rng.randrange(3)]
+        if i in ours:
+            pp = mine or pp
         welsh = region == "Wales" and rng.random() < 0.3
         people.append(fmt.Person(
             crn=crn, name=_name(rng),
@@ -392,14 +400,32 @@ def log_path() -> str | None:
     return None
 
 
+MINE = 5
+"""How many demo people are put on the loader's own caseload (``load_demo(mine=True)``)."""
+
+
+def _mine_indices(cases: int, region: str = "") -> list[int]:
+    """Which demo people go on the loader's own caseload: the last few (in their region)."""
+    found = [i for i in range(cases) if not region or REGIONS[i % len(REGIONS)] == region]
+    return found[-MINE:]
+
+
+def mine_count(cases: int, region: str = "") -> int:
+    """How many of ``cases`` demo people ``load_demo(mine=True)`` puts on one's own caseload."""
+    return len(_mine_indices(cases, region if region in REGIONS else ""))
+
+
 def load_demo(desk: Desk, cases: int, seed: int = 1,
-              progress: Callable[[int], bool] | None = None) -> ImportResult:
+              progress: Callable[[int], bool] | None = None, *,
+              mine: bool = False, region: str = "") -> ImportResult:
     """Generate a synthetic caseload and import it through the normal import rules.
 
     Refused (nothing added) unless the database is empty: demo records added to a real
     caseload would sit among real people, and a second load re-adds records and reopens
     NSIs that were closed. Every refused demo record is logged with its line and rule
     (no names, CRNs or notes), so a message that points to the log finds the reason there.
+    ``mine``: put a handful of the people (:func:`mine_count`) on the loader's own caseload,
+    in their ``region`` when it is one of the regions.
     """
     with Session(desk.engine) as s:
         people = s.scalar(select(func.count()).select_from(Person)) or 0
@@ -410,7 +436,10 @@ def load_demo(desk: Desk, cases: int, seed: int = 1,
             f"{people:,} {'person' if people == 1 else 'people'}, so nothing was added. To "
             "try the demo, open a new database file (File > Settings in the window, or "
             "--db NEW-FILE on the command line).")
-    result = import_records(desk, demo_records(cases, seed, desk.catalogue, desk.today),
+    me = my_identity(desk) if mine else None
+    result = import_records(desk, demo_records(cases, seed, desk.catalogue, desk.today,
+                                               mine=me,
+                                               mine_region=region if region in REGIONS else ""),
                             source="demo",
                             progress=progress)
     for r in result.refused:

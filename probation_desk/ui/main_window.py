@@ -352,11 +352,13 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         desk = self.desk
         if desk is None:
             return
+        region = (desk.team.region if desk.team is not None else self.settings.region) or ""
 
         def work(p: Any) -> Any:
             from probation_desk.services.demo import load_demo
 
-            return load_demo(desk, cases, progress=lambda line: p(line, 0))
+            return load_demo(desk, cases, progress=lambda line: p(line, 0), mine=True,
+                             region=region)
 
         def done(result: Any) -> None:
             people = result.counts.get("person", 0)
@@ -365,7 +367,11 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
             elif result.cancelled:
                 text = f"Stopped: {people:,} demo people were added before Cancel."
             else:
-                text = f"Added {people:,} demo people (synthetic: no real data)."
+                from probation_desk.services.demo import mine_count
+
+                text = (f"Added {people:,} demo people (synthetic: no real data). "
+                        f"{mine_count(cases, region)} of them are on your own caseload "
+                        f"(managed by {desk.actor}).")
             if result.refused:
                 from probation_desk.services.demo import log_path
 

@@ -128,3 +128,21 @@ def test_a_printed_workbook_is_in_the_persons_history(capsys: pytest.CaptureFixt
     assert {"field": "Large print", "before": "", "after": "Yes"} in newest["changes"]
     assert {"field": "Workbook", "before": "", "after": "Pre-Intervention Module"} in \
         newest["changes"]
+
+
+def test_the_demo_puts_a_handful_of_people_on_my_own_caseload(
+        capsys: pytest.CaptureFixture[str], db: str) -> None:
+    from sqlalchemy import func, select
+
+    from probation_desk.services.lifecycle import open_desk
+    from probation_desk.store.models import Person
+
+    code, loaded, _ = run(capsys, "demo", "--cases", "40", "--json", "--db", db)
+    assert code == 0 and loaded["on_my_caseload"] == 5
+    desk = open_desk(db)
+    with desk.engine.connect() as con:
+        mine = con.execute(select(func.count()).where(
+            Person.practitioner == loaded["managed_by"])).scalar_one()
+        everyone = con.execute(select(func.count()).select_from(Person)).scalar_one()
+    desk.engine.dispose()
+    assert (mine, everyone) == (5, 40)
