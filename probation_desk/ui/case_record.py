@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtGui import QFont, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -46,7 +46,7 @@ from probation_desk.ui.nsi_dialogs import (
 )
 from probation_desk.ui.si_panel import SiPanel
 from probation_desk.ui.tasks import Change, Tasks
-from probation_desk.ui.widgets import icon
+from probation_desk.ui.widgets import icon, row_menu
 
 if TYPE_CHECKING:
     from probation_desk.domain.contacts import Enforcement
@@ -222,6 +222,12 @@ class CaseRecord(QWidget):
         self.tabs.addTab(self.si, "Structured &Interventions")
         self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
         self.tabs.addTab(self._build_log(), "Contact lo&g")
+        # Ctrl+Tab and Ctrl+Shift+Tab move between the record's tabs wherever the focus is
+        # in the record (a table would otherwise take them as a move to the next field).
+        for keys, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1), ("Ctrl+Backtab", -1)):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda step=step: self.next_tab(step))
 
         # When the record has little room, it scrolls rather than squeezing its tables
         # to a row or two (each page keeps the room it needs to be read).
@@ -303,6 +309,8 @@ class CaseRecord(QWidget):
         self.contact_table = QTableWidget(0, len(CONTACT_COLUMNS), inner)
         self.contact_table.setHorizontalHeaderLabels(list(CONTACT_COLUMNS))
         self.contact_table.setAccessibleName("Appointments and contacts")
+        row_menu(self.contact_table, lambda: [self.outcome_button, self.correction_button,
+                                              None, self.book_button])
         self.contact_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.contact_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.contact_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -395,6 +403,9 @@ class CaseRecord(QWidget):
             "copy.", page))
         text.setAccessibleName("About workbooks")
         self.print_button = QPushButton("Print workbook…", page)
+        row_menu(self.nsi_table, lambda: [self.update_button, self.close_button,
+                                          self.switch_button, None, self.new_button,
+                                          self.print_button])
         self.print_button.setToolTip("Print workbook (Ctrl+P)")
         self.print_button.setAccessibleName("Print workbook")
         self.print_button.clicked.connect(self.print_workbook)
@@ -638,12 +649,36 @@ class CaseRecord(QWidget):
         self._open(ContactDialog(self.desk, self.tasks, self.data.person, self.data.orders,
                                  self.data.nsis, self))
 
+    def next_tab(self, step: int) -> None:
+        """The next (1) or previous (-1) tab of the record, round the end."""
+        count = self.tabs.count()
+        if count:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
+            self.tabs.setFocus()
+
     def record_outcome(self) -> None:
         """Record what happened at the chosen appointment."""
         from probation_desk.ui.case_dialogs import OutcomeDialog
+        from probation_desk.ui.errors import show_message
 
+        if self.desk is None:
+            return
         c = self.selected_contact()
-        if self.desk is None or c is None or c.cancelled_on is not None:
+        if c is None or c.cancelled_on is not None:
+            # Say what to choose, and go there: the appointments list on Orders & RAR.
+            self.tabs.setCurrentIndex(1)
+            self.contact_table.setFocus()
+            if self.data is None:
+                text = self.tr("Open a person's record first: choose them in the caseload "
+                               "and press Return, then choose the appointment.")
+            elif c is None:
+                text = self.tr("Choose the appointment first: pick it in the list of "
+                               "appointments and contacts on the Orders && RAR tab (now "
+                               "shown), then press Ctrl+Shift+O again.").replace("&&", "&")
+            else:
+                text = self.tr("That appointment was cancelled, so it has no outcome to "
+                               "record. Choose another appointment.")
+            self.outcome_hint = show_message(self, self.tr("Record outcome"), text)
             return
         self._open(OutcomeDialog(self.desk, self.tasks, c, self))
 

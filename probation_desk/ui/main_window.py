@@ -202,6 +202,14 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         self._share_pending = False
         self.case_split.installEventFilter(self)  # the share is applied once it is shown
         self.caseload.search_done.connect(self._fit_split)
+        from probation_desk.ui.widgets import row_menu
+
+        self.open_record_action = QAction(self.tr("&Open the record"), self)
+        self.open_record_action.triggered.connect(self._focus_record)
+        row_menu(self.caseload.table, lambda: [
+            self.open_record_action, None, self.new_nsi_action, self.book_action,
+            self.outcome_action, self.session_action, None, self.print_action,
+            self.batch_print_action])
         self.worklist: WorklistPage = WorklistPage(self.tasks, self)
         self.worklist.open_case.connect(self.open_case)
         for index, page in ((CASELOAD, self.case_split), (WORKLIST, self.worklist)):

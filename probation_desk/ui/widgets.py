@@ -12,13 +12,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QIcon, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QIcon, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QApplication,
     QCalendarWidget,
     QCheckBox,
@@ -239,8 +241,8 @@ class OptionalDate(QWidget):
         self.check.toggled.connect(lambda _on: self.changed.emit())
         self.edit.dateChanged.connect(lambda _d: self.changed.emit())
         self.setFocusProxy(self.check)
-        # Not a Tab stop itself, but a label's mnemonic may move here (to "Set").
-        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # A Tab stop (Qt gives its focus to "Set"), and a label's mnemonic moves here too.
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(name)
 
     def set_field(self, field: str) -> None:
@@ -506,3 +508,36 @@ def fit_columns(view: QTableView) -> None:
         wanted.append(max(header.sectionSize(c), least[-1]))
     for c, width in enumerate(fit_widths(wanted, least, view.viewport().width())):
         header.resizeSection(c, width)
+
+
+def row_menu(view: QAbstractItemView, entries: Callable[[], Sequence[QAction | QAbstractButton
+                                                                      | None]]) -> None:
+    """Give a list its rows' actions on right click and on the menu key, as any desktop
+    list has: ``entries()`` gives the actions (or the page's buttons, offered with their
+    own words and enabled state) for the current row; None is a separator. A right click
+    first makes the row under the pointer current."""
+    view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show(pos: QPoint) -> None:
+        index = view.indexAt(pos)
+        if index.isValid() and index != view.currentIndex():
+            view.setCurrentIndex(index)
+        elif not index.isValid() and view.currentIndex().isValid():
+            pos = view.visualRect(view.currentIndex()).center()  # the menu key: at the row
+        menu = QMenu(view)
+        menu.setAccessibleName(view.accessibleName() + ": actions")
+        for entry in entries():
+            if entry is None:
+                menu.addSeparator()
+            elif isinstance(entry, QAction):
+                menu.addAction(entry)
+            else:
+                button = entry
+                action = menu.addAction(button.text().replace("&&", "\0").replace("&", "")
+                                        .replace("\0", "&&"))
+                action.setEnabled(button.isEnabled() and button.isVisible())
+                action.triggered.connect(lambda _c=False, b=button: b.click())
+        view.last_menu = menu  # type: ignore[attr-defined]  # tests read what it offered
+        menu.popup(view.viewport().mapToGlobal(pos))
+
+    view.customContextMenuRequested.connect(show)

@@ -43,7 +43,7 @@ from probation_desk.ui.errors import show_message
 from probation_desk.ui.nsi_dialogs import CloseNsiDialog, SwitchToolkitDialog
 from probation_desk.ui.rows import Cell, cell_data, flagged
 from probation_desk.ui.tasks import Change, Tasks
-from probation_desk.ui.widgets import confirm, icon
+from probation_desk.ui.widgets import confirm, icon, row_menu
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
@@ -190,6 +190,8 @@ class WorklistPage(QWidget):
         self.switch_button = QPushButton("Switch toolki&t…", self)
         self.switch_button.clicked.connect(self.switch_selected)
         self.sweep_button = QPushButton("Close all overdue (s&weep)…", self)
+        row_menu(self.table, lambda: [self.open_button, None, self.close_button,
+                                      self.switch_button])
         self.sweep_button.setToolTip("Count, then close, every NSI still open past its "
                                      "toolkit's close-by date, in every region")
         self.sweep_button.clicked.connect(self.sweep)

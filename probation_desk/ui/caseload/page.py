@@ -95,6 +95,8 @@ class CaseloadPage(QWidget):
         self.setAccessibleName("Caseload")
         self._search_gen = 0
         self._rows_painted = False
+        self._open_single = False
+        """Return was pressed in the search box: open the one match when the list comes."""
         self._reveal: int | None = None
         """A person made current from elsewhere, being looked for in (or put into) the list."""
         self._revealed_by_crn = False
@@ -131,7 +133,7 @@ class CaseloadPage(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Search by CRN or name")
         self.search.textEdited.connect(self._typed)
-        self.search.returnPressed.connect(self._search_now)
+        self.search.returnPressed.connect(self._return_in_search)
         search_label = QLabel("&Search", self)
         search_label.setBuddy(self.search)
 
@@ -411,6 +413,21 @@ class CaseloadPage(QWidget):
         self._debounce.stop()
         self.reload()
 
+    def _return_in_search(self) -> None:
+        """Return in the search box: search now; when exactly one person matches, open
+        their record (as Return on their row would)."""
+        if self._debounce.isActive() or self.model.query != self.query():
+            self._open_single = True
+            self._search_now()
+            return
+        self._open_if_single()
+
+    def _open_if_single(self) -> None:
+        self._open_single = False
+        if self.model.counted and self.model.total == 1:
+            self._select_row(0)
+            self.open_record.emit()
+
     def _sort(self, column: int, order: Qt.SortOrder) -> None:
         key = COLUMNS[column][1]
         header = self.table.horizontalHeader()
@@ -496,6 +513,8 @@ class CaseloadPage(QWidget):
                 self._count(gen, query)
             if not self._warmed:
                 self._warm_up()
+            if self._open_single:
+                self._open_if_single()
             self.search_done.emit()
 
         self.tasks.op(self, work).success(done).run_in_background()

@@ -50,6 +50,7 @@ from probation_desk.ui.review.dialogs import SignOffDialog
 from probation_desk.ui.review.filters import ReviewFilters, empty_text
 from probation_desk.ui.review.model import COLUMNS, ReviewModel, ReviewTable
 from probation_desk.ui.tasks import Change, Progress, Tasks
+from probation_desk.ui.widgets import row_menu
 
 T = TypeVar("T")
 
@@ -201,6 +202,8 @@ class ReviewPage(QWidget):
         self.sign_button = QPushButton("Sign off co&mpletion…", self)
         self.sign_button.setAccessibleName("Sign off completion")
         self.not_ready_button = QPushButton("Mark &not ready…", self)
+        row_menu(self.table, lambda: [self.open_button, None, self.sign_button,
+                                      self.not_ready_button])
         self.not_ready_button.setAccessibleName("Mark not ready")
         self.csv_button = QPushButton("E&xport CSV…", self)
         self.csv_button.setAccessibleName("Export CSV")

@@ -129,7 +129,7 @@ class MenusMixin(WindowPart):
         for act in (self.new_nsi_action, self.session_action, self.print_action,
                     self.edit_person_action, self.add_order_action, self.book_action):
             act.setEnabled(has_person)
-        self.outcome_action.setEnabled(has_person)
+        self.outcome_action.setEnabled(self.pages_built and self.desk is not None)
         self.new_person_action.setEnabled(self.desk is not None)
         for act in (self.update_nsi_action, self.close_nsi_action, self.switch_action):
             act.setEnabled(open_nsi)
