@@ -24,6 +24,12 @@ from typing import NamedTuple
 from sqlalchemy import Connection, text
 
 HISTORY_NOTE = "closed automatically: toolkit withdrawn"
+
+
+def recorded_by(actor: str) -> str:
+    """Who the NSI's history says closed it: Probation Desk itself, run by ``actor`` (the
+    history's own time says when it was done; its date, when the closing takes effect)."""
+    return f"Probation Desk, automatically (run by {actor})"
 ACTION = "sweep close nsi"
 
 
@@ -72,7 +78,8 @@ def _sqlite(con: Connection, chunk: Sequence[Closing], status: str, outcome: str
     con.exec_driver_sql(
         "INSERT INTO nsi_status_history (nsi_id, status, status_date, recorded_by, "
         "recorded_at, note) VALUES (?, ?, ?, ?, ?, ?)",
-        [(c.nsi_id, status, iso[c.actual_end], actor, when, HISTORY_NOTE) for c in chunk])
+        [(c.nsi_id, status, iso[c.actual_end], recorded_by(actor), when, HISTORY_NOTE)
+         for c in chunk])
     # The audit's JSON, made once per distinct value (a few statuses, a few dates).
     after = {d: f'{{"status": "{status}", "outcome": "{outcome}", "actual_end": "{s}"}}'
              for d, s in iso.items()}
@@ -106,7 +113,7 @@ WITH v AS (
 ), history AS (
     INSERT INTO nsi_status_history (nsi_id, status, status_date, recorded_by, recorded_at,
                                     note)
-    SELECT id, :status, actual_end, :actor, :at, :note FROM closed
+    SELECT id, :status, actual_end, :by, :at, :note FROM closed
 ), audited AS (
     INSERT INTO audit (at, actor, action, entity, entity_id, person_id, before, after)
     SELECT :at, :actor, :action, 'nsi', id, person_id,
@@ -129,5 +136,6 @@ def _postgresql(con: Connection, chunk: Sequence[Closing], status: str, outcome:
         "ids": [c.nsi_id for c in chunk], "versions": [c.version for c in chunk],
         "befores": [c.status_before for c in chunk],
         "starts": [c.actual_start for c in chunk], "ends": [c.actual_end for c in chunk],
-        "status": status, "outcome": outcome, "actor": actor, "at": at,
+        "status": status, "outcome": outcome, "actor": actor, "by": recorded_by(actor),
+        "at": at,
         "note": HISTORY_NOTE, "action": ACTION}).scalar() or 0)

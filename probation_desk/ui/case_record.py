@@ -10,6 +10,7 @@ Signals:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -730,8 +731,11 @@ class CaseRecord(QWidget):
             return
         for h in n.history:
             note = f"; {h.note}" if h.note else ""
+            # The date it takes effect, then who recorded it and when it was done.
+            at = h.recorded_at  # stored in UTC
+            done = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone()
             self.history.addItem(f"{uk(h.status_date)}  {h.status.value} (recorded by "
-                                 f"{h.recorded_by}{note})")
+                                 f"{h.recorded_by} on {uk(done.date())}{note})")
 
     # ---------------------------------------------------------------- actions
     def _open(self, dialog: QWidget) -> None:

@@ -66,3 +66,19 @@ def test_caseload_query_filters_and_sorts_in_the_database(desk: Any) -> None:
     assert [queries.caseload_rows(desk, by_name)[i].crn for i in by_name] == [
         "C000003", "A000001"]
     assert queries.caseload_ids(desk, f(search="100%_")) == []
+
+
+def test_the_sweep_records_probation_desk_as_the_one_who_closed_and_when(desk: Any) -> None:
+    import datetime as dt
+
+    a = make_person(desk, "A000011", "Siân Llŷr", "Wales")
+    nsi = desk.open_nsi(a.id, NsiFields("CHEMSEX", referral_date=D(2022, 5, 2)),
+                        historical=True)
+    before = dt.datetime.now(dt.UTC)
+    desk.sweep()
+    last = desk.nsi(nsi.id).history[-1]
+    assert last.status_date == D(2022, 7, 29)  # when it takes effect: the close-by date
+    assert last.recorded_by == f"Probation Desk, automatically (run by {desk.actor})"
+    at = last.recorded_at if last.recorded_at.tzinfo else last.recorded_at.replace(
+        tzinfo=dt.UTC)
+    assert at >= before - dt.timedelta(seconds=5)  # when it was actually done
