@@ -1,0 +1,344 @@
+"""Tagged PDF (the PDF/UA-1 shape) on top of ReportLab, which writes no structure itself.
+
+While a page is drawn, every piece of text is wrapped in marked content with a marked
+content id (``/P <</MCID 3>> BDC … EMC``), and everything that is not content (the
+running header, page numbers, ruled writing lines, table rules and shading) is marked
+``/Artifact``. Each page keeps a short log of what it tagged (:class:`Tags`): a new
+structure element with its content, more content for the last element, a grouping
+element opened or closed, a form field. When the document is saved the logs become
+the structure tree (``Document`` and its headings, paragraphs, lists, tables and form
+fields, in drawing order, which is reading order), the ``ParentTree`` that maps each
+page's marked content and each field back to its element, each page's
+``/StructParents`` (``/Tabs /S`` where the page has fields), and the catalogue's
+``MarkInfo``, ``ViewerPreferences /DisplayDocTitle`` and XMP metadata (``dc:title``,
+``pdfuaid:part 1``). These objects are written by ReportLab in the same pass as the
+pages (as preformatted bytes), so the file is written once, not rewritten afterwards.
+
+Marked content ids count from 0 on each page, so a page drawn again from recorded
+operators (``layout.ReplayPage``) brings its log along and keeps its bytes; the tree
+is built for each document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase.pdfdoc import PDFObject
+from reportlab.pdfgen.canvas import Canvas
+
+__all__ = ["ARTIFACT", "END", "FOOTER", "HEADER", "Log", "TaggedCanvas", "Tags", "tags_of"]
+
+ARTIFACT = "/Artifact BMC"
+"""Begins drawing that is not content (ruled lines, table rules and shading)."""
+HEADER = "/Artifact <</Type /Pagination /Subtype /Header>> BDC"
+"""Begins a running header."""
+FOOTER = "/Artifact <</Type /Pagination /Subtype /Footer>> BDC"
+"""Begins a running footer (page numbers)."""
+PAGINATION = "/Artifact <</Type /Pagination>> BDC"
+"""Begins something repeated for the page break (a table's header row on later pages)."""
+END = "EMC"
+"""Ends marked content or an artifact."""
+
+Log = tuple[tuple[Any, ...], ...]
+"""What one page tagged, in order (see :class:`Tags`)."""
+
+_ATTRIBUTES = {"TH": b" /A << /O /Table /Scope /Column >>"}
+"""Attributes written for elements of a role."""
+
+
+class Tags:
+    """What a document's pages tag, page by page, until the structure tree is written.
+
+    The log of a page is a list of steps: ``("M", role, mcid)`` a new element of
+    ``role`` holding that content; ``("+", mcid)`` more content for the last such
+    element (a paragraph carried over a page break); ``("O", role)`` and ``("C",)``
+    open and close a grouping element (a list, a list item, a table, a row);
+    ``("F", widget)`` a ``Form`` element for the document's ``widget``-th field.
+    """
+
+    def __init__(self) -> None:
+        self.pages: list[list[tuple[Any, ...]]] = []
+        self.log: list[tuple[Any, ...]] = []
+        self.mcid = 0
+        self.widgets: list[tuple[str, _Number]] = []
+        self.last_role = ""
+
+    def begin(self, role: str, *, more: bool = False) -> str:
+        """The operator that begins content of ``role``: a new element, or (``more``)
+        more content for the last element begun."""
+        n = self.mcid
+        self.mcid = n + 1
+        if more:
+            self.log.append(("+", n))
+        else:
+            self.log.append(("M", role, n))
+            self.last_role = role
+        return f"/{role} <</MCID {n}>> BDC"
+
+    def open(self, role: str) -> None:
+        """Open a grouping element (closed by :meth:`close`)."""
+        self.log.append(("O", role))
+
+    def close(self) -> None:
+        """Close the grouping element opened last."""
+        self.log.append(("C",))
+
+    def field(self, canvas: Canvas) -> None:
+        """Put the form field just added to ``canvas`` in the tree, as a ``Form`` element."""
+        ref = canvas.acroForm.fields[-1]
+        widget = canvas._doc.idToObject[ref.name]
+        number = _Number()
+        widget.dict["StructParent"] = number
+        self.log.append(("F", len(self.widgets)))
+        self.widgets.append((ref.name, number))
+
+    def end_page(self) -> None:
+        """The page is finished: keep its log, and count content ids from 0 again."""
+        self.pages.append(self.log)
+        self.log = []
+        self.mcid = 0
+
+    @property
+    def page_is_fresh(self) -> bool:
+        """Nothing has been tagged on this page yet."""
+        return not self.log and self.mcid == 0
+
+    def replay(self, log: Log) -> None:
+        """Add a recorded page's log to this page, which must be fresh (the content ids
+        in the recorded operators count from 0)."""
+        if not self.page_is_fresh:
+            raise RuntimeError("a recorded page can only be replayed on a fresh page")
+        self.log.extend(log)
+        self.mcid = sum(1 for step in log if step[0] in "M+")
+        for step in reversed(log):
+            if step[0] == "M":
+                self.last_role = step[1]
+                break
+
+    def recorded(self) -> Log:
+        """This page's log so far (to be replayed with the page's operators)."""
+        return tuple(self.log)
+
+    def write(self, canvas: Canvas, *, title: str, lang: str) -> None:
+        """Add the structure tree and the catalogue's tagged-PDF entries to the document
+        (the pages are all finished); ReportLab writes them when it saves."""
+        document = canvas._doc
+        pages = document.Pages.pages
+        tree = _build(self.pages)
+        _register(document, pages, tree, self.widgets)
+        catalog = document.Catalog
+        catalog.StructTreeRoot = tree.root_object
+        catalog.MarkInfo = _Raw(lambda _d: b"<< /Marked true >>")
+        catalog.ViewerPreferences = _Raw(lambda _d: b"<< /DisplayDocTitle true >>")
+        catalog.Metadata = _Raw(lambda _d: _stream(b"/Type /Metadata /Subtype /XML",
+                                                    xmp(title, lang)))
+        with_fields = {page for page, steps in enumerate(self.pages)
+                       if any(step[0] == "F" for step in steps)}
+        for index, page in enumerate(pages):
+            extra = []
+            if index < len(tree.parents) and tree.parents[index]:
+                page.StructParents = index
+                extra.append("StructParents")
+            if index in with_fields:
+                page.Tabs = pdfdoc.PDFName("S")
+                extra.append("Tabs")
+            if extra:
+                page.__NoDefault__ = [*pdfdoc.PDFPage.__NoDefault__, *extra]
+
+
+def tags_of(canvas: Canvas) -> Tags | None:
+    """The tags of a canvas that writes a tagged PDF (None for a print-only one)."""
+    tags: Tags | None = getattr(canvas, "_pd_tags", None)
+    return tags
+
+
+class TaggedCanvas(Canvas):
+    """A canvas that keeps :class:`Tags` and writes the structure tree when saved.
+
+    Mixed in before a canvas class (``class C(TaggedCanvas, CachingCanvas)``); the
+    document's title and language are read from ReportLab's own settings.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pd_tags = Tags()
+
+    def showPage(self) -> None:
+        self._pd_tags.end_page()
+        super().showPage()
+
+    def save(self) -> None:
+        if len(self._code):
+            self.showPage()
+        lang = self._doc.Catalog.Lang
+        self._pd_tags.write(self, title=str(self._doc.info.title or ""),
+                            lang=str(getattr(lang, "s", lang) or ""))
+        super().save()
+
+
+class _Raw(PDFObject):
+    """An indirect object written as the bytes ``make(document)`` returns."""
+
+    __RefOnly__ = 1
+
+    def __init__(self, make: Callable[[Any], bytes]) -> None:
+        self.make = make
+
+    def format(self, document: Any) -> bytes:
+        return self.make(document)
+
+
+class _Number(PDFObject):
+    """A number known only when the document is saved (a field's ``/StructParent``)."""
+
+    value = 0
+
+    def format(self, document: Any) -> bytes:
+        return b"%d" % self.value
+
+
+def _stream(entries: bytes, data: bytes) -> bytes:
+    return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (entries, len(data), data)
+
+
+def xmp(title: str, lang: str) -> bytes:
+    """The XMP metadata packet: the title, the language, and the PDF/UA-1 claim."""
+    language = (f"<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag>"
+                "</dc:language>" if lang else "")
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li>'
+            f"</rdf:Alt></dc:title>{language}</rdf:Description>\n"
+            '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
+            "<pdfuaid:part>1</pdfuaid:part></rdf:Description>\n"
+            "</rdf:RDF>\n</x:xmpmeta>\n"
+            '<?xpacket end="r"?>').encode()
+
+
+class _Element:
+    """One structure element while the tree is built."""
+
+    __slots__ = ("kids", "name", "page", "parent", "role")
+
+    def __init__(self, role: str, parent: _Element | None) -> None:
+        self.role = role
+        self.parent = parent
+        self.page = -1
+        self.kids: list[Any] = []
+        self.name = ""
+        if parent is not None:
+            parent.kids.append(self)
+
+    def content(self, page: int, mcid: int) -> None:
+        if self.page < 0:
+            self.page = page
+        self.kids.append((page, mcid))
+
+
+class _Tree:
+    """The structure built from the pages' logs."""
+
+    def __init__(self) -> None:
+        self.document = _Element("Document", None)
+        self.elements: list[_Element] = [self.document]
+        self.parents: list[list[_Element]] = []
+        """For each page, the element of each content id."""
+        self.forms: dict[int, _Element] = {}
+        """The Form element of each field (by the field's place in the document)."""
+        self.root_object: _Raw | None = None
+
+
+def _build(pages: Iterable[list[tuple[Any, ...]]]) -> _Tree:
+    tree = _Tree()
+    stack = [tree.document]
+    last = tree.document
+    for number, steps in enumerate(pages):
+        marked: list[_Element] = []
+        for step in steps:
+            kind = step[0]
+            if kind == "M":
+                last = _Element(step[1], stack[-1])
+                tree.elements.append(last)
+                last.content(number, step[2])
+                marked.append(last)
+            elif kind == "+":
+                last.content(number, step[1])
+                marked.append(last)
+            elif kind == "O":
+                stack.append(_Element(step[1], stack[-1]))
+                tree.elements.append(stack[-1])
+            elif kind == "C":
+                if len(stack) > 1:
+                    stack.pop()
+            elif kind == "F":
+                form = _Element("Form", stack[-1])
+                form.page = number
+                form.kids.append(("OBJR", step[1]))
+                tree.elements.append(form)
+                tree.forms[step[1]] = form
+        tree.parents.append(marked)
+    return tree
+
+
+def _register(document: Any, pages: list[Any], tree: _Tree,
+              widgets: list[tuple[str, _Number]]) -> None:
+    """Give every object of the tree its object number and the bytes it is written as."""
+    numbers = document.idToObjectNumberAndVersion
+
+    def ref(name: str) -> bytes:
+        return b"%d 0 R" % numbers[name][0]
+
+    page_names = [p.__InternalName__ for p in pages]
+    root = _Raw(lambda _d: b"")
+    tree.root_object = root
+    root_name = document.Reference(root).name
+    for element in tree.elements:
+        element.name = document.Reference(_Raw(_element_bytes(element, ref, page_names,
+                                                              widgets, root_name))).name
+    count = len(pages)
+    for index, (_name, number) in enumerate(widgets):
+        number.value = count + index
+
+    def parent_tree(_d: Any) -> bytes:
+        nums = [b"%d [%s]" % (i, b" ".join(ref(e.name) for e in marked))
+                for i, marked in enumerate(tree.parents) if marked]
+        nums += [b"%d %s" % (count + i, ref(tree.forms[i].name))
+                 for i in range(len(widgets)) if i in tree.forms]
+        return b"<< /Nums [%s] >>" % b"\n".join(nums)
+
+    parents_name = document.Reference(_Raw(parent_tree)).name
+    root.make = lambda _d: (b"<< /Type /StructTreeRoot /K %s /ParentTree %s "
+                            b"/ParentTreeNextKey %d >>"
+                            % (ref(tree.document.name), ref(parents_name),
+                               count + len(widgets)))
+
+
+def _element_bytes(element: _Element, ref: Callable[[str], bytes], page_names: list[str],
+                   widgets: list[tuple[str, _Number]],
+                   root_name: str) -> Callable[[Any], bytes]:
+    def make(_document: Any) -> bytes:
+        kids: list[bytes] = []
+        for kid in element.kids:
+            if isinstance(kid, _Element):
+                kids.append(ref(kid.name))
+            elif kid[0] == "OBJR":
+                kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>"
+                            % (ref(widgets[kid[1]][0]), ref(page_names[element.page])))
+            elif kid[0] == element.page:
+                kids.append(b"%d" % kid[1])
+            else:
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>"
+                            % (ref(page_names[kid[0]]), kid[1]))
+        parent = element.parent.name if element.parent is not None else root_name
+        page = b" /Pg %s" % ref(page_names[element.page]) if element.page >= 0 else b""
+        return b"<< /Type /StructElem /S /%s /P %s%s%s /K %s >>" % (
+            element.role.encode("ascii"), ref(parent), page,
+            _ATTRIBUTES.get(element.role, b""),
+            kids[0] if len(kids) == 1 else b"[%s]" % b" ".join(kids))
+
+    return make
