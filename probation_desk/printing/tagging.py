@@ -29,7 +29,8 @@ from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFObject
 from reportlab.pdfgen.canvas import Canvas
 
-__all__ = ["ARTIFACT", "END", "FOOTER", "HEADER", "Log", "TaggedCanvas", "Tags", "tags_of"]
+__all__ = ["ARTIFACT", "END", "FOOTER", "HEADER", "PAGINATION", "Log", "TaggedCanvas", "Tags",
+           "tags_of"]
 
 ARTIFACT = "/Artifact BMC"
 """Begins drawing that is not content (ruled lines, table rules and shading)."""
@@ -173,10 +174,14 @@ class TaggedCanvas(Canvas):
     def save(self) -> None:
         if len(self._code):
             self.showPage()
+        self.write_tags()
+        super().save()
+
+    def write_tags(self) -> None:
+        """Add the structure tree (every page is finished; the document not yet saved)."""
         lang = self._doc.Catalog.Lang
         self._pd_tags.write(self, title=str(self._doc.info.title or ""),
                             lang=str(getattr(lang, "s", lang) or ""))
-        super().save()
 
 
 class _Raw(PDFObject):
