@@ -357,6 +357,9 @@ def _table(columns: list[str], rows: list[list[str]], usable: float) -> list[Flo
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        # The cells are paragraphs with their own fonts; this is the table's own, which
+        # it selects before each cell: the embedded font, not an unembedded Helvetica.
+        ("FONT", (0, 0), (-1, -1), BODY_FONT, size),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
     ]))
