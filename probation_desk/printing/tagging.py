@@ -21,7 +21,7 @@ is built for each document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -128,14 +128,24 @@ class Tags:
         (the pages are all finished); ReportLab writes them when it saves."""
         document = canvas._doc
         pages = document.Pages.pages
-        tree = _build(self.pages)
-        _register(document, pages, tree, self.widgets)
+        numbers = document.idToObjectNumberAndVersion
+        page_numbers = [numbers[p.__InternalName__][0] for p in pages]
+        widget_numbers = [numbers[name][0] for name, _n in self.widgets]
+        first = document.objectcounter + 1  # the numbers the tree's objects will get
+        tree = _build(self.pages, first + 1)
+        for index, (_name, number) in enumerate(self.widgets):
+            number.value = len(pages) + index
+        objects = [_tree_root(tree, first, len(pages), len(self.widgets))]
+        objects += [_element_bytes(e, first, page_numbers, widget_numbers)
+                    for e in tree.elements]
+        objects.append(_parent_tree(tree, len(pages)))
+        for data in objects:
+            _add(document, _Raw(data))
         catalog = document.Catalog
-        catalog.StructTreeRoot = tree.root_object
-        catalog.MarkInfo = _Raw(lambda _d: b"<< /Marked true >>")
-        catalog.ViewerPreferences = _Raw(lambda _d: b"<< /DisplayDocTitle true >>")
-        catalog.Metadata = _Raw(lambda _d: _stream(b"/Type /Metadata /Subtype /XML",
-                                                    xmp(title, lang)))
+        catalog.StructTreeRoot = pdfdoc.PDFObjectReference(document.numberToId[first])
+        catalog.MarkInfo = _Raw(b"<< /Marked true >>")
+        catalog.ViewerPreferences = _Raw(b"<< /DisplayDocTitle true >>")
+        catalog.Metadata = _Raw(_stream(b"/Type /Metadata /Subtype /XML", xmp(title, lang)))
         with_fields = {page for page, steps in enumerate(self.pages)
                        if any(step[0] == "F" for step in steps)}
         for index, page in enumerate(pages):
@@ -185,15 +195,26 @@ class TaggedCanvas(Canvas):
 
 
 class _Raw(PDFObject):
-    """An indirect object written as the bytes ``make(document)`` returns."""
+    """An indirect object written as the bytes it was made with."""
 
     __RefOnly__ = 1
 
-    def __init__(self, make: Callable[[Any], bytes]) -> None:
-        self.make = make
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
     def format(self, document: Any) -> bytes:
-        return self.make(document)
+        return self.data
+
+
+def _add(document: Any, obj: PDFObject) -> None:
+    """Register ``obj`` as the document's next object (as ``document.Reference`` does
+    for an unnamed object, without its checks: the tree's objects are new)."""
+    number = document.objectcounter = document.objectcounter + 1
+    name = f"R{number}"
+    obj.__InternalName__ = name  # type: ignore[attr-defined]
+    document.idToObjectNumberAndVersion[name] = (number, 0)
+    document.numberToId[number] = name
+    document.idToObject[name] = obj
 
 
 class _Number(PDFObject):
@@ -226,40 +247,36 @@ def xmp(title: str, lang: str) -> bytes:
 
 
 class _Element:
-    """One structure element while the tree is built."""
+    """One structure element while the tree is built (``number``: its object number)."""
 
-    __slots__ = ("kids", "name", "page", "parent", "role")
+    __slots__ = ("kids", "number", "page", "parent", "role")
 
-    def __init__(self, role: str, parent: _Element | None) -> None:
+    def __init__(self, role: str, parent: _Element | None, number: int) -> None:
         self.role = role
         self.parent = parent
+        self.number = number
         self.page = -1
         self.kids: list[Any] = []
-        self.name = ""
         if parent is not None:
             parent.kids.append(self)
-
-    def content(self, page: int, mcid: int) -> None:
-        if self.page < 0:
-            self.page = page
-        self.kids.append((page, mcid))
 
 
 class _Tree:
     """The structure built from the pages' logs."""
 
-    def __init__(self) -> None:
-        self.document = _Element("Document", None)
+    def __init__(self, first: int) -> None:
+        self.document = _Element("Document", None, first)
         self.elements: list[_Element] = [self.document]
         self.parents: list[list[_Element]] = []
         """For each page, the element of each content id."""
         self.forms: dict[int, _Element] = {}
         """The Form element of each field (by the field's place in the document)."""
-        self.root_object: _Raw | None = None
 
 
-def _build(pages: Iterable[list[tuple[Any, ...]]]) -> _Tree:
-    tree = _Tree()
+def _build(pages: Iterable[list[tuple[Any, ...]]], first: int) -> _Tree:
+    """The tree the logs describe, its elements numbered from ``first`` in order."""
+    tree = _Tree(first)
+    elements = tree.elements
     stack = [tree.document]
     last = tree.document
     for number, steps in enumerate(pages):
@@ -267,83 +284,61 @@ def _build(pages: Iterable[list[tuple[Any, ...]]]) -> _Tree:
         for step in steps:
             kind = step[0]
             if kind == "M":
-                last = _Element(step[1], stack[-1])
-                tree.elements.append(last)
-                last.content(number, step[2])
+                last = _Element(step[1], stack[-1], first + len(elements))
+                elements.append(last)
+                last.page = number
+                last.kids.append((number, step[2]))
                 marked.append(last)
             elif kind == "+":
-                last.content(number, step[1])
+                last.kids.append((number, step[1]))
                 marked.append(last)
             elif kind == "O":
-                stack.append(_Element(step[1], stack[-1]))
-                tree.elements.append(stack[-1])
+                stack.append(_Element(step[1], stack[-1], first + len(elements)))
+                elements.append(stack[-1])
             elif kind == "C":
                 if len(stack) > 1:
                     stack.pop()
             elif kind == "F":
-                form = _Element("Form", stack[-1])
+                form = _Element("Form", stack[-1], first + len(elements))
+                elements.append(form)
                 form.page = number
                 form.kids.append(("OBJR", step[1]))
-                tree.elements.append(form)
                 tree.forms[step[1]] = form
         tree.parents.append(marked)
     return tree
 
 
-def _register(document: Any, pages: list[Any], tree: _Tree,
-              widgets: list[tuple[str, _Number]]) -> None:
-    """Give every object of the tree its object number and the bytes it is written as."""
-    numbers = document.idToObjectNumberAndVersion
-
-    def ref(name: str) -> bytes:
-        return b"%d 0 R" % numbers[name][0]
-
-    page_names = [p.__InternalName__ for p in pages]
-    root = _Raw(lambda _d: b"")
-    tree.root_object = root
-    root_name = document.Reference(root).name
-    for element in tree.elements:
-        element.name = document.Reference(_Raw(_element_bytes(element, ref, page_names,
-                                                              widgets, root_name))).name
-    count = len(pages)
-    for index, (_name, number) in enumerate(widgets):
-        number.value = count + index
-
-    def parent_tree(_d: Any) -> bytes:
-        nums = [b"%d [%s]" % (i, b" ".join(ref(e.name) for e in marked))
-                for i, marked in enumerate(tree.parents) if marked]
-        nums += [b"%d %s" % (count + i, ref(tree.forms[i].name))
-                 for i in range(len(widgets)) if i in tree.forms]
-        return b"<< /Nums [%s] >>" % b"\n".join(nums)
-
-    parents_name = document.Reference(_Raw(parent_tree)).name
-    root.make = lambda _d: (b"<< /Type /StructTreeRoot /K %s /ParentTree %s "
-                            b"/ParentTreeNextKey %d >>"
-                            % (ref(tree.document.name), ref(parents_name),
-                               count + len(widgets)))
+def _tree_root(tree: _Tree, number: int, pages: int, widgets: int) -> bytes:
+    """The StructTreeRoot (object ``number``; the parent tree is the tree's last object)."""
+    parent_tree = number + len(tree.elements) + 1
+    return (b"<< /Type /StructTreeRoot /K %d 0 R /ParentTree %d 0 R /ParentTreeNextKey %d >>"
+            % (tree.document.number, parent_tree, pages + widgets))
 
 
-def _element_bytes(element: _Element, ref: Callable[[str], bytes], page_names: list[str],
-                   widgets: list[tuple[str, _Number]],
-                   root_name: str) -> Callable[[Any], bytes]:
-    def make(_document: Any) -> bytes:
-        kids: list[bytes] = []
-        for kid in element.kids:
-            if isinstance(kid, _Element):
-                kids.append(ref(kid.name))
-            elif kid[0] == "OBJR":
-                kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>"
-                            % (ref(widgets[kid[1]][0]), ref(page_names[element.page])))
-            elif kid[0] == element.page:
-                kids.append(b"%d" % kid[1])
-            else:
-                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>"
-                            % (ref(page_names[kid[0]]), kid[1]))
-        parent = element.parent.name if element.parent is not None else root_name
-        page = b" /Pg %s" % ref(page_names[element.page]) if element.page >= 0 else b""
-        return b"<< /Type /StructElem /S /%s /P %s%s%s /K %s >>" % (
-            element.role.encode("ascii"), ref(parent), page,
-            _ATTRIBUTES.get(element.role, b""),
-            kids[0] if len(kids) == 1 else b"[%s]" % b" ".join(kids))
+def _parent_tree(tree: _Tree, pages: int) -> bytes:
+    """Each page's content ids and each field, mapped to their elements."""
+    nums = [b"%d [%s]" % (i, b" ".join(b"%d 0 R" % e.number for e in marked))
+            for i, marked in enumerate(tree.parents) if marked]
+    nums += [b"%d %d 0 R" % (pages + i, form.number) for i, form in sorted(tree.forms.items())]
+    return b"<< /Nums [%s] >>" % b"\n".join(nums)
 
-    return make
+
+def _element_bytes(element: _Element, root: int, pages: list[int], widgets: list[int]) -> bytes:
+    kids: list[bytes] = []
+    page = element.page
+    for kid in element.kids:
+        if type(kid) is _Element:
+            kids.append(b"%d 0 R" % kid.number)
+        elif kid[0] == page:
+            kids.append(b"%d" % kid[1])
+        elif kid[0] == "OBJR":
+            kids.append(b"<< /Type /OBJR /Obj %d 0 R /Pg %d 0 R >>"
+                        % (widgets[kid[1]], pages[page]))
+        else:
+            kids.append(b"<< /Type /MCR /Pg %d 0 R /MCID %d >>" % (pages[kid[0]], kid[1]))
+    parent = element.parent.number if element.parent is not None else root
+    return b"<< /Type /StructElem /S /%s /P %d 0 R%s%s /K %s >>" % (
+        element.role.encode("ascii"), parent,
+        b" /Pg %d 0 R" % pages[page] if page >= 0 else b"",
+        _ATTRIBUTES.get(element.role, b""),
+        kids[0] if len(kids) == 1 else b"[%s]" % b" ".join(kids))
