@@ -22,6 +22,7 @@ is built for each document.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -132,13 +133,10 @@ class Tags:
         page_numbers = [numbers[p.__InternalName__][0] for p in pages]
         widget_numbers = [numbers[name][0] for name, _n in self.widgets]
         first = document.objectcounter + 1  # the numbers the tree's objects will get
-        tree = _build(self.pages, first + 1)
         for index, (_name, number) in enumerate(self.widgets):
             number.value = len(pages) + index
-        objects = [_tree_root(tree, first, len(pages), len(self.widgets))]
-        objects += [_element_bytes(e, first, page_numbers, widget_numbers)
-                    for e in tree.elements]
-        objects.append(_parent_tree(tree, len(pages)))
+        objects, marked = _tree_objects(tuple(map(tuple, self.pages)), first,
+                                        tuple(page_numbers), tuple(widget_numbers))
         for data in objects:
             _add(document, _Raw(data))
         catalog = document.Catalog
@@ -150,7 +148,7 @@ class Tags:
                        if any(step[0] == "F" for step in steps)}
         for index, page in enumerate(pages):
             extra = []
-            if index < len(tree.parents) and tree.parents[index]:
+            if index < len(marked) and marked[index]:
                 page.StructParents = index
                 extra.append("StructParents")
             if index in with_fields:
@@ -273,7 +271,7 @@ class _Tree:
         """The Form element of each field (by the field's place in the document)."""
 
 
-def _build(pages: Iterable[list[tuple[Any, ...]]], first: int) -> _Tree:
+def _build(pages: Iterable[Iterable[tuple[Any, ...]]], first: int) -> _Tree:
     """The tree the logs describe, its elements numbered from ``first`` in order."""
     tree = _Tree(first)
     elements = tree.elements
@@ -308,6 +306,20 @@ def _build(pages: Iterable[list[tuple[Any, ...]]], first: int) -> _Tree:
     return tree
 
 
+@lru_cache(maxsize=64)
+def _tree_objects(pages: tuple[tuple[tuple[Any, ...], ...], ...], first: int,
+                  page_numbers: tuple[int, ...],
+                  widget_numbers: tuple[int, ...]) -> tuple[tuple[bytes, ...], tuple[bool, ...]]:
+    """The bytes of the tree's objects, numbered from ``first`` (the root, the elements,
+    the parent tree), and which pages have marked content. Kept: copies of a workbook
+    laid out alike have the same logs and numbers, so the same tree bytes."""
+    tree = _build(pages, first + 1)
+    objects = [_tree_root(tree, first, len(page_numbers), len(widget_numbers))]
+    objects += [_element_bytes(e, first, page_numbers, widget_numbers) for e in tree.elements]
+    objects.append(_parent_tree(tree, len(page_numbers)))
+    return tuple(objects), tuple(bool(m) for m in tree.parents)
+
+
 def _tree_root(tree: _Tree, number: int, pages: int, widgets: int) -> bytes:
     """The StructTreeRoot (object ``number``; the parent tree is the tree's last object)."""
     parent_tree = number + len(tree.elements) + 1
@@ -323,7 +335,8 @@ def _parent_tree(tree: _Tree, pages: int) -> bytes:
     return b"<< /Nums [%s] >>" % b"\n".join(nums)
 
 
-def _element_bytes(element: _Element, root: int, pages: list[int], widgets: list[int]) -> bytes:
+def _element_bytes(element: _Element, root: int, pages: tuple[int, ...],
+                   widgets: tuple[int, ...]) -> bytes:
     kids: list[bytes] = []
     page = element.page
     for kid in element.kids:
