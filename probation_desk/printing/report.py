@@ -143,7 +143,7 @@ class _TableTags(TableRenderCB):
         self.row = -1
         self.open = False
         self.marking = False
-        self.drawn_headers: set[int] = set()
+        self.drawn_headers: set[tuple[int, int]] = set()
 
     def _tags(self, table: Any) -> Any:
         return tags_of(table.canv)

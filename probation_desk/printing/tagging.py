@@ -209,7 +209,7 @@ def _add(document: Any, obj: PDFObject) -> None:
     for an unnamed object, without its checks: the tree's objects are new)."""
     number = document.objectcounter = document.objectcounter + 1
     name = f"R{number}"
-    obj.__InternalName__ = name  # type: ignore[attr-defined]
+    obj.__InternalName__ = name
     document.idToObjectNumberAndVersion[name] = (number, 0)
     document.numberToId[number] = name
     document.idToObject[name] = obj
