@@ -135,7 +135,7 @@ class Tags:
         first = document.objectcounter + 1  # the numbers the tree's objects will get
         for index, (_name, number) in enumerate(self.widgets):
             number.value = len(pages) + index
-        objects, marked = _tree_objects(tuple(map(tuple, self.pages)), first,
+        objects, marked, with_fields = _tree_objects(tuple(map(tuple, self.pages)), first,
                                         tuple(page_numbers), tuple(widget_numbers))
         for data in objects:
             _add(document, _Raw(data))
@@ -144,14 +144,12 @@ class Tags:
         catalog.MarkInfo = _Raw(b"<< /Marked true >>")
         catalog.ViewerPreferences = _Raw(b"<< /DisplayDocTitle true >>")
         catalog.Metadata = _Raw(_stream(b"/Type /Metadata /Subtype /XML", xmp(title, lang)))
-        with_fields = {page for page, steps in enumerate(self.pages)
-                       if any(step[0] == "F" for step in steps)}
         for index, page in enumerate(pages):
             extra = []
             if index < len(marked) and marked[index]:
                 page.StructParents = index
                 extra.append("StructParents")
-            if index in with_fields:
+            if with_fields[index]:
                 page.Tabs = pdfdoc.PDFName("S")
                 extra.append("Tabs")
             if extra:
@@ -309,15 +307,18 @@ def _build(pages: Iterable[Iterable[tuple[Any, ...]]], first: int) -> _Tree:
 @lru_cache(maxsize=64)
 def _tree_objects(pages: tuple[tuple[tuple[Any, ...], ...], ...], first: int,
                   page_numbers: tuple[int, ...],
-                  widget_numbers: tuple[int, ...]) -> tuple[tuple[bytes, ...], tuple[bool, ...]]:
+                  widget_numbers: tuple[int, ...]) -> tuple[tuple[bytes, ...], tuple[bool, ...],
+                                                            tuple[bool, ...]]:
     """The bytes of the tree's objects, numbered from ``first`` (the root, the elements,
-    the parent tree), and which pages have marked content. Kept: copies of a workbook
-    laid out alike have the same logs and numbers, so the same tree bytes."""
+    the parent tree), which pages have marked content and which have fields. Kept:
+    copies of a workbook laid out alike have the same logs and numbers, so the same
+    tree bytes."""
     tree = _build(pages, first + 1)
     objects = [_tree_root(tree, first, len(page_numbers), len(widget_numbers))]
     objects += [_element_bytes(e, first, page_numbers, widget_numbers) for e in tree.elements]
     objects.append(_parent_tree(tree, len(page_numbers)))
-    return tuple(objects), tuple(bool(m) for m in tree.parents)
+    return (tuple(objects), tuple(bool(m) for m in tree.parents),
+            tuple(any(step[0] == "F" for step in steps) for steps in pages))
 
 
 def _tree_root(tree: _Tree, number: int, pages: int, widgets: int) -> bytes:
