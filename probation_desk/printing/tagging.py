@@ -129,6 +129,8 @@ class Tags:
         (the pages are all finished); ReportLab writes them when it saves."""
         document = canvas._doc
         pages = document.Pages.pages
+        if len(pages) != len(self.pages):
+            raise RuntimeError(f"{len(self.pages)} pages tagged for {len(pages)} pages drawn")
         numbers = document.idToObjectNumberAndVersion
         page_numbers = [numbers[p.__InternalName__][0] for p in pages]
         widget_numbers = [numbers[name][0] for name, _n in self.widgets]
@@ -146,7 +148,7 @@ class Tags:
         catalog.Metadata = _Raw(_stream(b"/Type /Metadata /Subtype /XML", xmp(title, lang)))
         for index, page in enumerate(pages):
             extra = []
-            if index < len(marked) and marked[index]:
+            if marked[index]:
                 page.StructParents = index
                 extra.append("StructParents")
             if with_fields[index]:
