@@ -18,6 +18,10 @@ font subsets are seeded with the template's own letters in one fixed order
 whatever the person's name adds after it. Rendering holds
 :data:`RENDER_LOCK` (ReportLab's fonts cannot serve two documents at once anyway),
 which is what makes the reuse safe.
+
+In the A4 copies every piece of text is tagged for screen readers as it is drawn (its
+structure role and marked content, :mod:`.tagging`), and the header, page numbers and
+ruled lines are artifacts; a recorded page keeps what it tagged and replays it too.
 """
 
 from __future__ import annotations
