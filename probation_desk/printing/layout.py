@@ -18,6 +18,10 @@ font subsets are seeded with the template's own letters in one fixed order
 whatever the person's name adds after it. Rendering holds
 :data:`RENDER_LOCK` (ReportLab's fonts cannot serve two documents at once anyway),
 which is what makes the reuse safe.
+
+In the A4 copies every piece of text is tagged for screen readers as it is drawn (its
+structure role and marked content, :mod:`.tagging`), and the header, page numbers and
+ruled lines are artifacts; a recorded page keeps what it tagged and replays it too.
 """
 
 from __future__ import annotations
@@ -27,21 +31,19 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
+from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
-    BaseDocTemplate,
     Flowable,
-    Frame,
     PageBreak,
-    PageTemplate,
 )
 
 from probation_desk.printing.fonts import BODY_BOLD_FONT, BODY_FONT, FIELD_FONT
+from probation_desk.printing.tagging import ARTIFACT, END, Log, Tags, tags_of
 from probation_desk.printing.template import DETAIL_FIELD_PREFIX, FILL, Template
 
 RENDER_LOCK = threading.RLock()
@@ -182,13 +184,17 @@ class PlainText(Reusable, _Lines):
     Drawn as one text object, which is several times cheaper than a Paragraph (the text
     has no markup to parse, and its line breaks are kept for the next copy). Left-aligned;
     words longer than the line are broken between letters. Splits between lines over a
-    page break, keeping at least two lines on each side.
+    page break, keeping at least two lines on each side. In a tagged document it is one
+    structure element of ``role`` (H1, H2, P, Lbl); the part after a split is more of it.
     """
 
     def __init__(self, text: str, style: ParagraphStyle,
-                 lines: tuple[str, ...] | None = None) -> None:
+                 lines: tuple[str, ...] | None = None, role: str = "P",
+                 more: bool = False) -> None:
         super().__init__(style, lines)
         self.text = text
+        self.role = role
+        self.more = more
 
     def getPlainText(self) -> str:
         return self.text
@@ -207,7 +213,7 @@ class PlainText(Reusable, _Lines):
             w = measure(word)
             while w > width:  # a word longer than the line: break it between letters
                 if line:
-                    lines.append(" ".join(line))
+                    lines.append(" ".join(line) + " ")
                     line, used = [], 0.0
                 cut = len(word) - 1
                 while cut > 1 and measure(word[:cut]) > width:
@@ -216,7 +222,7 @@ class PlainText(Reusable, _Lines):
                 word = word[cut:]
                 w = measure(word)
             if line and used + space + w > width:
-                lines.append(" ".join(line))
+                lines.append(" ".join(line) + " ")
                 line, used = [], 0.0
             used = used + space + w if line else w
             line.append(word)
@@ -229,20 +235,25 @@ class PlainText(Reusable, _Lines):
         fit = int((availHeight + 0.01) // self.style.leading)
         if fit < 2 or len(self._lines) - fit < 2:
             return []
-        return [PlainText(self.text, self.style, self._lines[:fit]),
-                PlainText(self.text, self.style, self._lines[fit:])]
+        return [PlainText(self.text, self.style, self._lines[:fit], self.role, self.more),
+                PlainText(self.text, self.style, self._lines[fit:], self.role, True)]
 
-    def write(self, text: Any, top: float) -> None:
-        """Add the lines to a text object, the first line's top at ``top``."""
+    def write(self, text: Any, top: float, tags: Tags | None = None) -> None:
+        """Add the lines to a text object, the first line's top at ``top`` (as marked
+        content of this paragraph's element when ``tags`` are kept)."""
         style = self.style
+        if tags is not None:
+            text._code.append(tags.begin(self.role, more=self.more))
         text.setTextOrigin(0, top - style.fontSize)
         text.setFont(style.fontName, style.fontSize, style.leading)
         for line in self._lines:
             text.textLine(line)
+        if tags is not None:
+            text._code.append(END)
 
     def draw(self) -> None:
         text = self.canv.beginText()
-        self.write(text, self.height)
+        self.write(text, self.height, tags_of(self.canv))
         self.canv.drawText(text)
 
 
@@ -283,8 +294,9 @@ class Stack(Reusable, Flowable):
 
     def draw(self) -> None:
         text = self.canv.beginText()
+        tags = tags_of(self.canv)
         for part, top in zip(self.parts, self._tops, strict=True):
-            part.write(text, top)
+            part.write(text, top, tags)
         self.canv.drawText(text)
 
 
@@ -300,15 +312,18 @@ class WritingSpace(Reusable, Flowable):
     of the page (the last space of each section does, so no page ends half empty), and
     :data:`~template.FILL` means at least three lines, growing. With ``field`` set, a
     multi-line form field covers the lines (for filling in on screen); it is always
-    left empty.
+    left empty. In a tagged document the question is its own element, the lines are an
+    artifact and the field a ``Form`` element; with ``item`` (a line for one of the
+    person's details) the whole is a list item: its label, then the field in its body.
     """
 
     MIN_FILL = 3
 
     def __init__(self, question: PlainText, lines: int, look: Look,
-                 field: str | None = None, *, grow: bool = False) -> None:
+                 field: str | None = None, *, grow: bool = False, item: bool = False) -> None:
         super().__init__()
         self.question = question
+        self.item = item
         self.grow = grow or lines == FILL
         self.lines = self.MIN_FILL if lines == FILL else lines
         self.look = look
@@ -349,8 +364,11 @@ class WritingSpace(Reusable, Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
+        tags = tags_of(canvas)
+        if tags is not None and self.item:
+            tags.open("LI")
         text = canvas.beginText()
-        self.question.write(text, self.height)
+        self.question.write(text, self.height, tags)
         canvas.drawText(text)
         top = self.height - self._qh - self._space_between()
         canvas.setStrokeColorRGB(0, 0, 0)
@@ -365,14 +383,23 @@ class WritingSpace(Reusable, Flowable):
                 fontSize=min(12, self.look.body), borderWidth=0, fillColor=None,
                 borderColor=None, fieldFlags="multiline", value="",
                 relative=True)
+            if tags is not None:
+                if self.item:
+                    tags.open("LBody")
+                tags.field(canvas)
+                if self.item:
+                    tags.close()
+        if tags is not None and self.item:
+            tags.close()
 
 
 @lru_cache(maxsize=1024)
 def _rules(width: float, top: float, gap: float, count: int) -> str:
-    """PDF path operators for ``count`` ruled lines below ``top`` (kept: they recur)."""
+    """PDF path operators for ``count`` ruled lines below ``top``, marked as an artifact
+    (kept: they recur)."""
     ops = [f"0 {top - i * gap:.2f} m {width:.2f} {top - i * gap:.2f} l"
            for i in range(1, count + 1)]
-    return "\n".join([*ops, "S"])
+    return "\n".join([ARTIFACT, *ops, "S", END])
 
 
 class PersonStart(Flowable):
@@ -411,8 +438,8 @@ def section_parts(template: Template, look: Look, fillable: bool) -> tuple[Secti
     for i, section in enumerate(template.sections):
         texts: list[PlainText] = []
         if i == 0:
-            texts.append(PlainText(template.title, st.title))
-        texts.append(PlainText(section.heading, st.heading))
+            texts.append(PlainText(template.title, st.title, role="H1"))
+        texts.append(PlainText(section.heading, st.heading, role="H2"))
         texts.extend(PlainText(t, st.body) for t in section.text)
         head: tuple[Flowable, ...] = (Stack(tuple(texts)),)
         last = len(section.prompts) - 1
@@ -424,18 +451,41 @@ def section_parts(template: Template, look: Look, fillable: bool) -> tuple[Secti
     return tuple(parts)
 
 
+class Group(Flowable):
+    """Zero-size marker that opens (``role``) or closes (None) a grouping element, such
+    as the list of the person's details, in a tagged document; draws nothing."""
+
+    def __init__(self, role: str | None) -> None:
+        super().__init__()
+        self.role = role
+        self.width = self.height = 0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return 0, 0
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        tags = tags_of(canvas)
+        if tags is not None:
+            if self.role is None:
+                tags.close()
+            else:
+                tags.open(self.role)
+
+
 def details(values: dict[str, str | None], labels: tuple[tuple[str, str], ...], look: Look,
             fillable: bool) -> list[Flowable]:
-    """The person's details: printed where known, a ruled line to write on where not."""
+    """The person's details: printed where known, a ruled line to write on where not
+    (a list, each detail an item: its label, then the value or the field)."""
     st = styles(look)
-    out: list[Flowable] = []
+    out: list[Flowable] = [Group("L")]
     for key, label in labels:
         value = values.get(key)
         if value:
             out.append(Detail(f"{label}:", value, st.body, st.prompt.fontName))
         else:
             field = DETAIL_FIELD_PREFIX + key if fillable else None
-            out.append(WritingSpace(_label(label, look), 1, look, field))
+            out.append(WritingSpace(_label(label, look), 1, look, field, item=True))
+    out.append(Group(None))
     return out
 
 
@@ -450,15 +500,20 @@ class Detail(_Lines):
     (there is no markup to parse, so & < > ' " need no escaping to print as typed).
     Left-aligned and wrapped as the Paragraph was: between words, and a word longer than
     the line between letters, starting on the label's line; splits between lines over a
-    page break, keeping at least two lines on each side.
+    page break, keeping at least two lines on each side. In a tagged document it is a
+    list item: the label (``Lbl``, in the label's font) and the value (``LBody``); the
+    parts of a split are the first and last of the same item.
     """
 
     def __init__(self, label: str, value: str, style: ParagraphStyle, label_font: str,
-                 lines: tuple[tuple[Run, ...], ...] | None = None) -> None:
+                 lines: tuple[tuple[Run, ...], ...] | None = None, *, first: bool = True,
+                 last: bool = True) -> None:
         super().__init__(style, lines)
         self.label = label
         self.value = value
         self.label_font = label_font
+        self.first = first
+        self.last = last
 
     def getPlainText(self) -> str:
         return f"{self.label} {self.value}"
@@ -471,9 +526,11 @@ class Detail(_Lines):
         line: list[Run] = []
         used = 0.0
 
-        def close() -> None:
+        def close(between_words: bool) -> None:
             nonlocal line, used
             if line:
+                if between_words:  # an unseen space, so the words stay apart when read
+                    line[-1] = (line[-1][0], line[-1][1] + " ")
                 lines.append(tuple(line))
             line, used = [], 0.0
 
@@ -499,13 +556,13 @@ class Detail(_Lines):
                     add(font, word[:cut], stringWidth(word[:cut], font, size), space)
                     word = word[cut:]
                     w = stringWidth(word, font, size)
-                close()
+                close(not cut)
             space = stringWidth(" ", font, size) if line else 0.0
             if line and used + space + w > width:
-                close()
+                close(True)
                 space = 0.0
             add(font, word, w, space)
-        close()
+        close(False)
         return tuple(lines)
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
@@ -514,30 +571,56 @@ class Detail(_Lines):
         fit = min(int((availHeight + 0.01) // self.style.leading), len(self._lines) - 2)
         if fit < 2:
             return []
-        return [Detail(self.label, self.value, self.style, self.label_font, self._lines[:fit]),
-                Detail(self.label, self.value, self.style, self.label_font, self._lines[fit:])]
+        return [Detail(self.label, self.value, self.style, self.label_font, self._lines[:fit],
+                       first=self.first, last=False),
+                Detail(self.label, self.value, self.style, self.label_font, self._lines[fit:],
+                       first=False, last=self.last)]
 
     def draw(self) -> None:
         style = self.style
+        tags = tags_of(self.canv)
+        role = ""
+        if tags is not None:
+            if self.first:
+                tags.open("LI")
+            else:
+                role = tags.last_role
         text = self.canv.beginText()
         y = self.height - style.fontSize
+        marking = False
         for line in self._lines:
             text.setTextOrigin(0, y)
             for font, chunk in line:
                 text.setFont(font, style.fontSize, style.leading)
+                now = "Lbl" if font == self.label_font else "LBody"
+                if tags is not None and (now != role or not marking):
+                    if marking:
+                        if chunk.startswith(" "):  # the space after the label is the label's
+                            text.textOut(" ")
+                            chunk = chunk[1:]
+                        text._code.append(END)
+                    text._code.append(tags.begin(now, more=now == role))
+                    marking, role = True, now
                 text.textOut(chunk)
             y -= style.leading
+        if marking:
+            text._code.append(END)
         self.canv.drawText(text)
+        if tags is not None and self.last:
+            tags.close()
 
 
 @cache
 def _label(label: str, look: Look) -> PlainText:
-    return PlainText(f"{label}:", styles(look).prompt)
+    return PlainText(f"{label}:", styles(look).prompt, role="Lbl")
 
 
-_PAGES: dict[tuple[Any, int], tuple[tuple[str, ...], ...]] = {}
+Recorded = tuple[tuple[str, ...], Log | None]
+"""One recorded page: its drawing operators, and what it tagged (None: not tagged)."""
+
+_PAGES: dict[tuple[Any, int], tuple[Recorded, ...]] = {}
 """Recorded pages of the sections without personal details: (key, section) -> each
-page's drawing operators. ``key`` is (template, look) of print-only copies."""
+page. ``key`` is (template, look, tagged) of print-only copies."""
 
 
 class SectionMark(Flowable):
@@ -561,12 +644,13 @@ class ReplayPage(Flowable):
 
     Its height fills the frame (less a point), so each replayed page takes a page of its
     own, as the laid-out section did; its operators are whole ``q … Q`` blocks in page
-    coordinates, so they are added as they are, without the frame's translation.
+    coordinates, so they are added as they are, without the frame's translation. What
+    the page tagged is added to the document's tags with them.
     """
 
-    def __init__(self, ops: tuple[str, ...], height: float) -> None:
+    def __init__(self, page: Recorded, height: float) -> None:
         super().__init__()
-        self.ops = ops
+        self.ops, self.log = page
         self.height = height
         self.width = 0.0
 
@@ -578,7 +662,12 @@ class ReplayPage(Flowable):
         return []
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        tags = tags_of(canvas)
+        if (tags is None) != (self.log is None):
+            raise RuntimeError("a page recorded with tags replayed without them, or back")
         canvas._code.extend(self.ops)
+        if tags is not None and self.log is not None:
+            tags.replay(self.log)
 
 
 def section_story(parts: tuple[SectionParts, ...], personal: list[Flowable],
@@ -595,7 +684,7 @@ def section_story(parts: tuple[SectionParts, ...], personal: list[Flowable],
         static = key is not None and look is not None and not part.personal_details
         pages = _PAGES.get((key, i)) if static else None
         if pages is not None and look is not None:
-            story.extend(ReplayPage(ops, look.frame_height - 1) for ops in pages)
+            story.extend(ReplayPage(page, look.frame_height - 1) for page in pages)
             continue
         story.append(SectionMark(key if static else None, i))
         story.extend(part.head)
@@ -641,101 +730,3 @@ _FRAMES: dict[tuple[Any, ...], tuple[str, ...]] = {}
 (look, header, page number, seed) -> operators. Only pages whose canvas was seeded
 (:func:`seed_fonts`) are kept, and the seed is part of the key, so a header's letters
 and digits have the same codes wherever the operators are drawn again."""
-
-
-class WorkbookDoc(BaseDocTemplate):
-    """One page design: the header and the page number in the same place on every page.
-
-    Page numbers count from each :class:`PersonStart`, so one PDF can hold several
-    people's copies. ``on_person`` is called as each copy after the first begins (with
-    the number of copies finished), and after the last page.
-    """
-
-    def __init__(self, out: Any, look: Look, *, title: str, subject: str, lang: str,
-                 running_header: str, on_person: Any = None) -> None:
-        super().__init__(
-            out, pagesize=look.page, leftMargin=look.margin, rightMargin=look.margin,
-            topMargin=look.margin + look.header_band,
-            bottomMargin=look.margin + look.footer_band, title=title, author=AUTHOR,
-            creator=AUTHOR, subject=subject, lang=lang, invariant=1,
-            pageCompression=1,
-            # Otherwise every page names Helvetica (not embedded) in its preamble.
-            initialFontName=BODY_FONT, initialFontSize=look.body, initialLeading=look.leading)
-        self.look = look
-        self.running_header = running_header
-        self.on_person = on_person
-        self.first_page = 1
-        self.copies_started = 0
-        self.page_counts: list[int] = []
-        self.sides = 0
-        """Pages in the output (A4 sides for a booklet), set when the build is done."""
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._begin,
-                                            onPageEnd=self._decorate)])
-        self.recording: tuple[Any, int] | None = None
-        self.recorded: dict[tuple[Any, int], list[tuple[str, ...]]] = {}
-        self._page_start = 0
-        self._number_style = ParagraphStyle("number", fontName=BODY_BOLD_FONT,
-                                            fontSize=look.body, alignment=TA_CENTER)
-
-    def afterFlowable(self, flowable: Flowable) -> None:
-        """Note where each person's copy begins, and which static section is drawn."""
-        if isinstance(flowable, SectionMark):
-            where = (flowable.key, flowable.index)
-            self.recording = (where if flowable.key is not None and where not in self.recorded
-                              and where not in _PAGES else None)
-            if self.recording is not None:
-                self.recorded[where] = []
-                self._page_start = len(self.canv._code)  # what came before is not its own
-            return
-        if isinstance(flowable, PersonStart | PageBreak):
-            self.recording = None
-        if isinstance(flowable, PersonStart):
-            if self.copies_started:
-                self.page_counts.append(self.page - self.first_page)
-                if self.on_person is not None:
-                    self.on_person(self.copies_started)
-            self.copies_started += 1
-            self.first_page = self.page
-
-    def _begin(self, canvas: Canvas, doc: Any) -> None:
-        self._page_start = len(canvas._code)
-
-    def _decorate(self, canvas: Canvas, doc: Any) -> None:
-        if self.recording is not None:
-            self.recorded[self.recording].append(tuple(canvas._code[self._page_start:]))
-        number = self.page - self.first_page + 1
-        seed = getattr(canvas, "_pd_seed", None)
-        key = (self.look, self.running_header, number, seed)
-        ops = _FRAMES.get(key) if seed is not None else None
-        if ops is not None:
-            canvas._code.extend(ops)
-            return
-        start = len(canvas._code)
-        self._draw_frame(canvas, number)
-        if seed is not None and len(_FRAMES) < 4096:
-            _FRAMES[key] = tuple(canvas._code[start:])
-
-    def _draw_frame(self, canvas: Canvas, number: int) -> None:
-        look = self.look
-        width, height = look.page
-        canvas.saveState()
-        canvas.setFillColorRGB(0, 0, 0)
-        canvas.setStrokeColorRGB(0, 0, 0)
-        top = height - look.margin - look.body
-        canvas.setFont(BODY_FONT, look.body)
-        canvas.drawString(look.margin, top, self.running_header)
-        canvas.setLineWidth(0.8)
-        rule = top - look.body * 0.6
-        canvas.line(look.margin, rule, width - look.margin, rule)
-        canvas.setFont(BODY_BOLD_FONT, look.body)
-        canvas.drawCentredString(width / 2, look.margin, f"Page {number}")
-        canvas.restoreState()
-
-    def finish(self) -> None:
-        """Close the last copy's page count; keep the static pages recorded."""
-        self.page_counts.append(self.page - self.first_page + 1)
-        for where, pages in self.recorded.items():
-            if pages:
-                _PAGES.setdefault(where, tuple(pages))

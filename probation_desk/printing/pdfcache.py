@@ -65,7 +65,7 @@ _pages = LRU(512)
 _streams = LRU(512)
 
 _PAGE_EXTRAS = ("CropBox", "ArtBox", "BleedBox", "TrimBox", "Thumb", "Annots", "B", "Dur",
-                "Hid", "AA", "PieceInfo", "LastModified", "SeparationInfo", "ID", "PZ")
+                "Hid", "AA", "PieceInfo", "LastModified", "SeparationInfo", "ID", "PZ", "Tabs")
 """Page entries outside the key: a page with any of them is formatted afresh."""
 
 
@@ -166,7 +166,8 @@ class CachedPage(pdfdoc.PDFPage):
         if xobjects is None or fonts is None or pages is None:
             return None
         return (self.pagewidth, self.pageheight, self.Rotate, trans is None, self.hasImages,
-                self.compression, xobjects, fonts, pages, _settings())
+                self.compression, xobjects, fonts, pages, getattr(self, "StructParents", None),
+                _settings())
 
     def format(self, document: Any) -> bytes:
         key = self._key(document)

@@ -38,7 +38,6 @@ from probation_desk.printing.layout import (
     RENDER_LOCK,
     Look,
     PersonStart,
-    WorkbookDoc,
     details,
     look_for,
     section_parts,
@@ -47,6 +46,7 @@ from probation_desk.printing.layout import (
     seed_letters,
 )
 from probation_desk.printing.pdfcache import CachingCanvas
+from probation_desk.printing.tagging import TaggedCanvas
 from probation_desk.printing.template import (
     DETAILS,
     Template,
@@ -55,6 +55,7 @@ from probation_desk.printing.template import (
     field_names,
     load_template,
 )
+from probation_desk.printing.workbook_doc import WorkbookDoc
 from probation_desk.private_files import private_file
 
 __all__ = [
@@ -160,7 +161,7 @@ def _copy(template: Template, person: WorkbookPerson | None, options: WorkbookOp
     personal = details(_values(person, options), _labels(options), look, options.fillable)
     story: list[Any] = [PersonStart(index, prefix)]
     # Print-only copies replay the static sections' pages (form fields are not replayed).
-    key = None if options.fillable else (template, look)
+    key = None if options.fillable else (template, look, not options.booklet)
     story += section_story(section_parts(template, look, options.fillable), personal,
                            key, look)
     return story
@@ -173,6 +174,10 @@ def _seed(template: Template, options: WorkbookOptions) -> dict[str, str]:
     return seed_letters(section_parts(template, options.look, options.fillable),
                         {BODY_FONT: template.short_title + labels,
                          BODY_BOLD_FONT: "Page 0123456789" + labels})
+
+
+class _TaggedCanvas(TaggedCanvas, CachingCanvas):
+    """The A4 workbook's canvas: tagged, reusing formatted pages."""
 
 
 def _target(out: str | os.PathLike[str] | BinaryIO) -> Any:
@@ -188,7 +193,7 @@ def _build(template: Template, options: WorkbookOptions, story: list[Any], out: 
     canvases: list[Canvas] = []
 
     def maker(*args: Any, **kwargs: Any) -> Canvas:
-        canvas = (BookletCanvas if options.booklet else CachingCanvas)(*args, **kwargs)
+        canvas = (BookletCanvas if options.booklet else _TaggedCanvas)(*args, **kwargs)
         seed_fonts(canvas, letters)
         canvases.append(canvas)
         return canvas

@@ -172,7 +172,7 @@ def _walkable(f: CaseloadFilter, sort: str) -> bool:
 
 
 def _filter_conds(f: CaseloadFilter) -> list[TextClause]:
-    """Every filter except the search term, as conditions (``first_page.filter_sql``)."""
+    """Every filter except the search term, as conditions (``caseload_sql.filter_sql``)."""
     return [text(sql).bindparams(**params) for sql, params in filter_sql(f)]
 
 
@@ -187,7 +187,7 @@ def _sort_col(sort: str) -> Any:
 
 
 def _order(q: Any, sort: str, descending: bool, *, use_index: bool = True) -> Any:
-    """The list's order (``first_page.order_sql``): ties in id order, as queries does."""
+    """The list's order (``caseload_sql.order_sql``): ties in id order, as queries does."""
     return q.order_by(text(order_sql(sort, descending, use_index=use_index)))
 
 

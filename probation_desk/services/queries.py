@@ -36,7 +36,7 @@ def my_identity(desk: Desk) -> str:
 
 def managed_by(identity: str) -> ColumnElement[bool]:
     """People whose managing practitioner is ``identity`` (exactly as recorded: the
-    practitioner index answers it; ``first_page.MANAGED_BY`` names the column)."""
+    practitioner index answers it; ``caseload_sql.MANAGED_BY`` names the column)."""
     return Person.practitioner == identity
 
 

@@ -396,7 +396,8 @@ def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: st
         render_table_report(
             out, title="Pre-Intervention Module completion",
             subtitle=f"Filters: {filter_description(f)}. Printed {uk(desk.today)}.",
-            columns=list(REPORT_COLUMNS), rows=[report_cells(r) for r in rows])
+            columns=list(REPORT_COLUMNS), rows=[report_cells(r) for r in rows],
+            count_by=("Module",))
     else:
         raise ValueError(f"'{fmt}' is not a report format: choose csv or pdf.")
     return len(rows)

@@ -37,14 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import uk, uk_long
-from probation_desk.domain.module import ModuleSession, ModuleState
-from probation_desk.ui.module_panel import ModulePanel, SessionDialog
-from probation_desk.ui.nsi_dialogs import (
-    CloseNsiDialog,
-    OpenNsiDialog,
-    SwitchToolkitDialog,
-    UpdateNsiDialog,
-)
+from probation_desk.domain.module import ModuleState
+from probation_desk.ui.module_panel import ModulePanel
+from probation_desk.ui.record_actions import RecordActions
 from probation_desk.ui.si_panel import SiPanel
 from probation_desk.ui.tasks import Change, Tasks
 from probation_desk.ui.widgets import icon, row_menu
@@ -185,7 +180,7 @@ class FillingScroll(QScrollArea):
         return super().eventFilter(obj, event)
 
 
-class CaseRecord(QWidget):
+class CaseRecord(RecordActions, QWidget):
     """One person's record, in tabs."""
 
     loaded = Signal(int)
@@ -606,99 +601,12 @@ class CaseRecord(QWidget):
         self.edit_order_button.setEnabled(bool(self.data and self.data.orders))
         self.terminate_button.setEnabled(bool(rar_orders))
 
-    def _current_order(self, rar_only: bool = False) -> OrderView | None:
-        if self.data is None:
-            return None
-        orders = [o for o in self.data.orders if not rar_only
-                  or (o.rar_max_days is not None and o.rar_terminated_on is None)]
-        return orders[-1] if orders else None
-
-    def add_order(self) -> None:
-        """Add an order (with a RAR requirement) for this person."""
-        from probation_desk.ui.case_dialogs import OrderDialog
-
-        if self.desk is None or self.data is None:
-            return
-        self.tabs.setCurrentIndex(1)
-        self._open(OrderDialog(self.desk, self.tasks, self.data.person, None, self))
-
-    def edit_order(self) -> None:
-        """Change the person's latest order."""
-        from probation_desk.ui.case_dialogs import OrderDialog
-
-        o = self._current_order()
-        if self.desk is None or self.data is None or o is None:
-            return
-        self._open(OrderDialog(self.desk, self.tasks, self.data.person, o, self))
-
-    def terminate_requirement(self) -> None:
-        """End the running RAR requirement early."""
-        from probation_desk.ui.case_dialogs import TerminateDialog
-
-        o = self._current_order(rar_only=True)
-        if self.desk is None or self.data is None or o is None:
-            return
-        self._open(TerminateDialog(self.desk, self.tasks, self.data.person, o, self))
-
-    def book_contact(self) -> None:
-        """Book an appointment (or record a contact) for this person."""
-        from probation_desk.ui.case_dialogs import ContactDialog
-
-        if self.desk is None or self.data is None:
-            return
-        self.tabs.setCurrentIndex(1)
-        self._open(ContactDialog(self.desk, self.tasks, self.data.person, self.data.orders,
-                                 self.data.nsis, self))
-
     def next_tab(self, step: int) -> None:
         """The next (1) or previous (-1) tab of the record, round the end."""
         count = self.tabs.count()
         if count:
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
             self.tabs.setFocus()
-
-    def record_outcome(self) -> None:
-        """Record what happened at the chosen appointment."""
-        from probation_desk.ui.case_dialogs import OutcomeDialog
-        from probation_desk.ui.errors import show_message
-
-        if self.desk is None:
-            return
-        c = self.selected_contact()
-        if c is None or c.cancelled_on is not None:
-            # Say what to choose, and go there: the appointments list on Orders & RAR.
-            self.tabs.setCurrentIndex(1)
-            self.contact_table.setFocus()
-            if self.data is None:
-                text = self.tr("Open a person's record first: choose them in the caseload "
-                               "and press Return, then choose the appointment.")
-            elif c is None:
-                text = self.tr("Choose the appointment first: pick it in the list of "
-                               "appointments and contacts on the Orders && RAR tab (now "
-                               "shown), then press Ctrl+Shift+O again.").replace("&&", "&")
-            else:
-                text = self.tr("That appointment was cancelled, so it has no outcome to "
-                               "record. Choose another appointment.")
-            self.outcome_hint = show_message(self, self.tr("Record outcome"), text)
-            return
-        self._open(OutcomeDialog(self.desk, self.tasks, c, self))
-
-    def add_correction(self) -> None:
-        """A note of correction beside the chosen contact."""
-        from probation_desk.ui.case_dialogs import CorrectionDialog
-
-        c = self.selected_contact()
-        if self.desk is None or c is None:
-            return
-        self._open(CorrectionDialog(self.desk, self.tasks, c, self))
-
-    def edit_person(self) -> None:
-        """Edit this person's details."""
-        from probation_desk.ui.case_dialogs import PersonDialog
-
-        if self.desk is None or self.data is None:
-            return
-        self._open(PersonDialog(self.desk, self.tasks, self.data.person, self))
 
     def selected_nsi(self) -> NsiView | None:
         """The NSI chosen in the table."""
@@ -736,74 +644,3 @@ class CaseRecord(QWidget):
             done = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone()
             self.history.addItem(f"{uk(h.status_date)}  {h.status.value} (recorded by "
                                  f"{h.recorded_by} on {uk(done.date())}{note})")
-
-    # ---------------------------------------------------------------- actions
-    def _open(self, dialog: QWidget) -> None:
-        self.dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()  # type: ignore[attr-defined]
-
-    def new_nsi(self) -> None:
-        """Ctrl+N: open a toolkit NSI for this person."""
-        if self.desk is None or self.data is None:
-            return
-        self.tabs.setCurrentIndex(2)
-        self._open(OpenNsiDialog(self.desk, self.tasks, self.data.person, self,
-                                 self.data.orders))
-
-    def update_nsi(self) -> None:
-        """Change the chosen open NSI."""
-        n = self.selected_nsi()
-        if self.desk is None or self.data is None or n is None or not n.is_open:
-            return
-        self._open(UpdateNsiDialog(self.desk, self.tasks, n, self.data.person.name, self))
-
-    def close_nsi(self) -> None:
-        """Close the chosen open NSI with an outcome."""
-        n = self.selected_nsi()
-        if self.desk is None or self.data is None or n is None or not n.is_open:
-            return
-        self._open(CloseNsiDialog(self.desk, self.tasks, n, self.data.person.name, self))
-
-    def switch_nsi(self) -> None:
-        """Switch the chosen open NSI to an approved toolkit."""
-        n = self.selected_nsi()
-        if self.desk is None or self.data is None or n is None or not n.is_open:
-            return
-        self._open(SwitchToolkitDialog(self.desk, self.tasks, n.id, n.person_id,
-                                       n.fields.toolkit, n.toolkit_name, n.version,
-                                       self.data.person.name, self))
-
-    def record_session(self) -> None:
-        """Record a Pre-Intervention Module session."""
-        if self.desk is None or self.data is None:
-            return
-        self.tabs.setCurrentWidget(self.module)
-        self._open(SessionDialog(self.desk, self.tasks, self.data.person, self))
-
-    def edit_session(self, session: ModuleSession, kind: str) -> None:
-        """Correct a recorded module session."""
-        from probation_desk.ui.module_panel import EditSessionDialog
-
-        if self.desk is None or self.data is None:
-            return
-        self._open(EditSessionDialog(self.desk, self.tasks, self.data.person, session, kind,
-                                     self))
-
-    def withdraw_session(self, session: ModuleSession) -> None:
-        """Withdraw a module session recorded in error."""
-        from probation_desk.ui.module_panel import WithdrawSessionDialog
-
-        if self.desk is None or self.data is None:
-            return
-        self._open(WithdrawSessionDialog(self.desk, self.tasks, self.data.person.id, session,
-                                         self))
-
-    def print_workbook(self) -> None:
-        """Ctrl+P: print this person's workbook."""
-        if self.desk is None or self.data is None:
-            return
-        from probation_desk.ui.workbook_dialog import WorkbookDialog
-
-        self._open(WorkbookDialog(self.desk, self.tasks, self.data.person, self))
-

@@ -99,8 +99,8 @@ def test_refused_demo_records_are_in_the_log_the_message_points_to(
     real = demo.demo_records
 
     def with_a_bad_one(cases: int, seed: int, catalogue: object,  # type: ignore[no-untyped-def]
-                       today: object = None):
-        yield from real(cases, seed, catalogue, today)  # type: ignore[arg-type]
+                       today: object = None, **mine: object):
+        yield from real(cases, seed, catalogue, today, **mine)  # type: ignore[arg-type]
         yield 10_000, {"type": "person", "crn": "bad", "name": "Nobody", "region": "Wales",
                        "pdu": "Cardiff", "practitioner": "PP"}
 

@@ -171,7 +171,8 @@ def test_very_long_details_wrap_inside_the_page(person: WorkbookPerson, opts: di
                 continue
             # Booklet pages are forms drawn at an offset: measure within the A5 page.
             x = run.x % (look.page[0] + 1) if opts.get("booklet") else run.x
-            assert x + stringWidth(run.text, font, run.size) <= right + 0.5, run
+            # A line broken between words ends in a space that is not seen.
+            assert x + stringWidth(run.text.rstrip(" "), font, run.size) <= right + 0.5, run
 
 
 def test_fillable_copy_has_an_empty_multiline_field_over_every_writing_space() -> None:
