@@ -116,7 +116,10 @@ class WorkbookDialog(OperationDialog):
         self.large = QCheckBox("&Large print", self)
         self.large.setChecked(person.print_needs is PrintNeeds.LARGE
                               or settings.large_print_default)
-        self.booklet = QCheckBox("A5 boo&klet (printed two to a sheet, folded)", self)
+        self.booklet = QCheckBox("A5 boo&klet (print only: two to a sheet, folded)", self)
+        self.booklet.setToolTip(self.tr(
+            "A folded booklet is for printing only: its pages are in folding order, so a "
+            "screen reader cannot follow it. For reading on screen, choose A4 or fillable."))
         self.fillable = QCheckBox("&Fillable on screen", self)
         self.show_crn = QCheckBox("Show the &CRN", self)
         self.show_crn.setChecked(settings.show_crn_default)
@@ -250,7 +253,10 @@ class BatchWorkbookDialog(OperationDialog):
         self.op: Any = None
         self.large = QCheckBox("&Large print", self)
         self.large.setChecked(settings.large_print_default)
-        self.booklet = QCheckBox("A5 boo&klet (printed two to a sheet, folded)", self)
+        self.booklet = QCheckBox("A5 boo&klet (print only: two to a sheet, folded)", self)
+        self.booklet.setToolTip(self.tr(
+            "A folded booklet is for printing only: its pages are in folding order, so a "
+            "screen reader cannot follow it. For reading on screen, choose A4 or fillable."))
         self.fillable = QCheckBox("&Fillable on screen", self)
         self.show_crn = QCheckBox("Show the &CRN", self)
         self.show_crn.setChecked(settings.show_crn_default)
