@@ -38,6 +38,8 @@ class Settings:
     show_crn_default: bool = True
     backup_keep: int = 14
     """How many automatic backups (before migrations, once a day) to keep per database."""
+    language: str = ""
+    """The user's language, "en" or "cy" ("" until chosen): a blank workbook's edition."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @property

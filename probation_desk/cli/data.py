@@ -115,7 +115,7 @@ def cmd_workbook(args: argparse.Namespace) -> int:
     desk = None if args.blank else _desk(args)
     pages = print_workbook(desk, crn=args.crn, out=args.out, large_print=args.large_print,
                            booklet=args.booklet, fillable=args.fillable,
-                           show_crn=not args.no_crn)
+                           show_crn=not args.no_crn, language=args.language)
     if args.json:
         _print_json({"pages": pages, "path": args.out})
     else:
@@ -163,6 +163,9 @@ def register(kit: Parsers) -> None:
                    help="A5 booklet imposed two-up on A4 for folding (print only)")
     p.add_argument("--fillable", action="store_true", help="fillable on-screen PDF")
     p.add_argument("--no-crn", action="store_true", help="leave the CRN off the workbook")
+    p.add_argument("--language", choices=["en", "cy"],
+                   help="the edition: en (English) or cy (Cymraeg); default: the person's "
+                   "language, or yours for a blank copy")
     p = kit.add("report", cmd_report, "treatment manager reports")
     p.add_argument("kind", choices=["completion"])
     p.add_argument("--format", choices=["csv", "pdf"], required=True)

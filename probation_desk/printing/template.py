@@ -29,6 +29,14 @@ DETAILS: tuple[tuple[str, str], ...] = (
     ("supporter", "My supporter"), ("date", "Date"))
 """The person's details a ``personal_details`` section shows: (key, label)."""
 
+LABEL_DEFAULTS = {"page": "Page", "person": "person", "people": "people",
+                  **dict(DETAILS)}
+"""The printed words an edition may give in its own language (``labels`` in its file)."""
+
+EDITIONS = ("en", "cy")
+"""The languages a workbook may have an edition in: English (the workbook's own file) and
+Welsh (``<workbook>.cy.json``, with the same prompt ids, order and lines)."""
+
 DETAIL_FIELD_PREFIX = "about_"
 _ID = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -65,6 +73,19 @@ class Template:
     short_title: str
     lang: str
     sections: tuple[Section, ...]
+    labels: tuple[tuple[str, str], ...] = ()
+    """This edition's words printed around the content: the details' labels (see
+    :data:`DETAILS`), "page", and "person"/"people" for a file of several copies."""
+
+    @property
+    def details(self) -> tuple[tuple[str, str], ...]:
+        """The person's details as (key, label), in this edition's words."""
+        words = dict(self.labels)
+        return tuple((key, words.get(key, label)) for key, label in DETAILS)
+
+    def word(self, key: str) -> str:
+        """One of this edition's printed words ("page", "person", "people")."""
+        return dict(self.labels).get(key, LABEL_DEFAULTS[key])
 
     @property
     def prompts(self) -> tuple[Prompt, ...]:
@@ -127,20 +148,32 @@ def parse_template(name: str, data: dict[str, Any]) -> Template:
     lang = data.get("lang", "en-GB")
     if not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}(-[A-Z]{2})?$", lang):
         raise TemplateError(f'{where}: lang must be a language tag such as "en-GB" or "cy".')
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict) or any(k not in LABEL_DEFAULTS for k in labels):
+        raise TemplateError(f"{where}: labels may give {', '.join(LABEL_DEFAULTS)}.")
     return Template(id=str(data.get("id", name)), title=title,
                     short_title=_text(f"{where} short_title", data.get("short_title", title)),
-                    lang=lang, sections=tuple(sections))
+                    lang=lang, sections=tuple(sections),
+                    labels=tuple((k, _text(f"{where} label {k}", v))
+                                 for k, v in labels.items()))
 
 
 @cache
-def load_template(name: str) -> Template:
-    """Read and check ``resources/workbooks/<name>.json`` (once per process)."""
+def load_template(name: str, language: str = "en") -> Template:
+    """Read and check ``resources/workbooks/<name>.json`` (once per process), or its
+    edition in ``language`` (``<name>.<language>.json``; "en" is the workbook's own file)."""
     if not re.match(r"^[A-Za-z0-9_\-]+$", name):
         raise TemplateError(f"There is no workbook called {name!r}.")
+    if language not in EDITIONS:
+        raise TemplateError(f"There is no {language!r} edition: the editions are "
+                            f"{', '.join(EDITIONS)}.")
+    file = f"{name}.json" if language == "en" else f"{name}.{language}.json"
     try:
-        path = resource_path("workbooks", f"{name}.json")
+        path = resource_path("workbooks", file)
     except FileNotFoundError:
-        raise TemplateError(f"There is no workbook called {name!r}.") from None
+        raise TemplateError(f"There is no workbook called {name!r}"
+                            + ("." if language == "en" else f" in the {language!r} edition.")
+                            ) from None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -150,7 +183,8 @@ def load_template(name: str) -> Template:
 
 def available_templates() -> list[str]:
     """The workbooks there are data files for."""
-    return sorted(p.stem for p in resource_path("workbooks").glob("*.json"))
+    return sorted(p.stem for p in resource_path("workbooks").glob("*.json")
+                  if "." not in p.stem)  # editions in other languages are <name>.<lang>
 
 
 def field_names(template: Template) -> list[str]:
@@ -161,6 +195,6 @@ def field_names(template: Template) -> list[str]:
     names: list[str] = []
     for s in template.sections:
         if s.personal_details:
-            names += [DETAIL_FIELD_PREFIX + key for key, _ in DETAILS]
+            names += [DETAIL_FIELD_PREFIX + key for key, _ in template.details]
         names += [p.id for p in s.prompts]
     return names

@@ -48,7 +48,6 @@ from probation_desk.printing.layout import (
 from probation_desk.printing.pdfcache import CachingCanvas
 from probation_desk.printing.tagging import TaggedCanvas
 from probation_desk.printing.template import (
-    DETAILS,
     Template,
     TemplateError,
     available_templates,
@@ -125,6 +124,8 @@ class WorkbookOptions:
     fillable: bool = False
     template: str = "pre_intervention_module"
     show_crn: bool = True
+    language: str = "en"
+    """The edition: "en" or "cy" (``printing.template.EDITIONS``)."""
 
     def check(self) -> None:
         """Refuse combinations that cannot be printed (:class:`WorkbookOptionError`)."""
@@ -143,8 +144,9 @@ def uk_date(day: dt.date) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
-def _labels(options: WorkbookOptions) -> tuple[tuple[str, str], ...]:
-    return tuple((k, label) for k, label in DETAILS if k != "crn" or options.show_crn)
+def _labels(template: Template, options: WorkbookOptions) -> tuple[tuple[str, str], ...]:
+    return tuple((k, label) for k, label in template.details
+                 if k != "crn" or options.show_crn)
 
 
 def _values(person: WorkbookPerson | None, options: WorkbookOptions) -> dict[str, str | None]:
@@ -158,7 +160,8 @@ def _values(person: WorkbookPerson | None, options: WorkbookOptions) -> dict[str
 def _copy(template: Template, person: WorkbookPerson | None, options: WorkbookOptions,
           index: int = 0, prefix: str = "") -> list[Any]:
     look = options.look
-    personal = details(_values(person, options), _labels(options), look, options.fillable)
+    personal = details(_values(person, options), _labels(template, options), look,
+                       options.fillable)
     story: list[Any] = [PersonStart(index, prefix)]
     # Print-only copies replay the static sections' pages (form fields are not replayed).
     key = None if options.fillable else (template, look, not options.booklet)
@@ -170,10 +173,10 @@ def _copy(template: Template, person: WorkbookPerson | None, options: WorkbookOp
 @cache
 def _seed(template: Template, options: WorkbookOptions) -> dict[str, str]:
     """The letters each font is seeded with for this template (see layout.seed_fonts)."""
-    labels = "".join(f"{label}:" for _k, label in DETAILS)
+    labels = "".join(f"{label}:" for _k, label in template.details)
     return seed_letters(section_parts(template, options.look, options.fillable),
                         {BODY_FONT: template.short_title + labels,
-                         BODY_BOLD_FONT: "Page 0123456789" + labels})
+                         BODY_BOLD_FONT: f"{template.word('page')} 0123456789" + labels})
 
 
 class _TaggedCanvas(TaggedCanvas, CachingCanvas):
@@ -188,7 +191,7 @@ def _build(template: Template, options: WorkbookOptions, story: list[Any], out: 
            title: str, on_person: Callable[[int], None] | None = None) -> WorkbookDoc:
     doc = WorkbookDoc(out, options.look, title=title, subject=template.short_title,
                       lang=template.lang, running_header=template.short_title,
-                      on_person=on_person)
+                      on_person=on_person, page_word=template.word("page"))
     letters = _seed(template, options)
     canvases: list[Canvas] = []
 
@@ -209,7 +212,7 @@ def _prepare(options: WorkbookOptions) -> Template:
     options.check()
     register_fonts()
     try:
-        return load_template(options.template)
+        return load_template(options.template, options.language)
     except TemplateError as exc:
         raise WorkbookOptionError(str(exc)) from None
 
@@ -279,7 +282,8 @@ def render_many(people: Sequence[WorkbookPerson], options: WorkbookOptions,
             if progress is not None and progress(done, total) is False:
                 raise _Cancelled
 
-        title = f"{template.title} ({total} {'person' if total == 1 else 'people'})"
+        title = (f"{template.title} ({total} "
+                 f"{template.word('person') if total == 1 else template.word('people')})")
         try:
             with private_file(target) as fh, RENDER_LOCK:
                 _build(template, options, story, fh, title=title, on_person=on_person)

@@ -38,7 +38,7 @@ class WorkbookDoc(BaseDocTemplate):
     """
 
     def __init__(self, out: Any, look: Look, *, title: str, subject: str, lang: str,
-                 running_header: str, on_person: Any = None) -> None:
+                 running_header: str, on_person: Any = None, page_word: str = "Page") -> None:
         super().__init__(
             out, pagesize=look.page, leftMargin=look.margin, rightMargin=look.margin,
             topMargin=look.margin + look.header_band,
@@ -49,6 +49,7 @@ class WorkbookDoc(BaseDocTemplate):
             initialFontName=BODY_FONT, initialFontSize=look.body, initialLeading=look.leading)
         self.look = look
         self.running_header = running_header
+        self.page_word = page_word
         self.on_person = on_person
         self.first_page = 1
         self.copies_started = 0
@@ -124,7 +125,7 @@ class WorkbookDoc(BaseDocTemplate):
         canvas.addLiteral(END)
         canvas.addLiteral(FOOTER)
         canvas.setFont(BODY_BOLD_FONT, look.body)
-        canvas.drawCentredString(width / 2, look.margin, f"Page {number}")
+        canvas.drawCentredString(width / 2, look.margin, f"{self.page_word} {number}")
         canvas.addLiteral(END)
         canvas.restoreState()
 

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from probation_desk.domain.people import PrintNeeds
+from probation_desk.domain.errors import RuleViolation
+from probation_desk.domain.people import Language, PrintNeeds
 
 if TYPE_CHECKING:
     from probation_desk.printing.workbook import WorkbookOptions, WorkbookPerson
@@ -18,9 +19,26 @@ if TYPE_CHECKING:
     from probation_desk.services.records import PersonView
 
 
+def edition_for(person: PersonView | None, language: str | None = None) -> str:
+    """The workbook's edition: the one asked for, else the person's language (a Welsh
+    speaker gets the Welsh edition), else (a blank copy) the user's language."""
+    from probation_desk.printing.template import EDITIONS
+    from probation_desk.settings import load_settings
+
+    if language is not None:
+        if language not in EDITIONS:
+            raise RuleViolation("bad-language", f"'{language}' is not a workbook edition "
+                                f"(one of {', '.join(EDITIONS)}).", "language")
+        return language
+    if person is not None:
+        return "cy" if person.language is Language.WELSH else "en"
+    mine = load_settings().language
+    return mine if mine in EDITIONS else "en"
+
+
 def options_for(person: PersonView | None, *, large_print: bool | None = None,
                 booklet: bool = False, fillable: bool = False,
-                show_crn: bool | None = None) -> WorkbookOptions:
+                show_crn: bool | None = None, language: str | None = None) -> WorkbookOptions:
     """Workbook options: what was asked, else the person's needs and the user's defaults."""
     from probation_desk.printing.workbook import WorkbookOptions
     from probation_desk.settings import load_settings
@@ -32,7 +50,7 @@ def options_for(person: PersonView | None, *, large_print: bool | None = None,
     if show_crn is None:
         show_crn = settings.show_crn_default
     return WorkbookOptions(large_print=large_print, booklet=booklet, fillable=fillable,
-                           show_crn=show_crn)
+                           show_crn=show_crn, language=edition_for(person, language))
 
 
 def workbook_person(desk: Desk, person: PersonView) -> WorkbookPerson:
@@ -61,7 +79,8 @@ def workbook_person(desk: Desk, person: PersonView) -> WorkbookPerson:
 
 def print_workbook(desk: Desk | None, *, crn: str | None, out: str | Path,
                    large_print: bool | None = None, booklet: bool = False,
-                   fillable: bool = False, show_crn: bool | None = None) -> int:
+                   fillable: bool = False, show_crn: bool | None = None,
+                   language: str | None = None) -> int:
     """Write one workbook (personalised for ``crn``, or blank); returns its page count."""
     from probation_desk.printing.workbook import render_workbook
 
@@ -71,7 +90,7 @@ def print_workbook(desk: Desk | None, *, crn: str | None, out: str | Path,
             raise ValueError("A personalised workbook needs the database.")
         person = desk.person_by_crn(crn)
     opts = options_for(person, large_print=large_print, booklet=booklet, fillable=fillable,
-                       show_crn=show_crn)
+                       show_crn=show_crn, language=language)
     who = workbook_person(desk, person) if (person is not None and desk is not None) else None
     pages = int(render_workbook(who, opts, out))
     if person is not None and desk is not None:
@@ -81,21 +100,27 @@ def print_workbook(desk: Desk | None, *, crn: str | None, out: str | Path,
 
 def print_details(opts: WorkbookOptions) -> dict[str, object]:
     """What the audit trail records of a print: which workbook and which edition."""
-    return {"workbook": "Pre-Intervention Module", "large_print": opts.large_print,
-            "booklet": opts.booklet, "fillable": opts.fillable}
+    return {"workbook": "Pre-Intervention Module",
+            "edition": "Cymraeg (Welsh)" if opts.language == "cy" else "English",
+            "large_print": opts.large_print, "booklet": opts.booklet,
+            "fillable": opts.fillable}
 
 
 def print_many(desk: Desk, person_ids: Sequence[int], out: str | Path, *, one_file: bool,
                large_print: bool | None = None, booklet: bool = False,
                fillable: bool = False, show_crn: bool | None = None,
-               progress: Callable[[int, int], bool] | None = None) -> list[Path]:
-    """Workbooks for several people: one PDF, or one per person in the folder ``out``."""
+               progress: Callable[[int, int], bool] | None = None,
+               language: str | None = None) -> list[Path]:
+    """Workbooks for several people: one PDF, or one per person in the folder ``out``
+    (one edition for all: ``language``, else the first person's)."""
     from probation_desk.printing.workbook import render_many
 
     people = [desk.person(pid) for pid in person_ids]
     opts = options_for(people[0] if people and large_print is None else None,
                        large_print=large_print, booklet=booklet, fillable=fillable,
-                       show_crn=show_crn)
+                       show_crn=show_crn,
+                       language=language if language is not None or not people
+                       else edition_for(people[0]))
     paths: list[Path] = render_many([workbook_person(desk, p) for p in people], opts, out,
                                     one_file=one_file, progress=progress)
     if paths:  # those printed (all of them, unless Cancel stopped it part-way)

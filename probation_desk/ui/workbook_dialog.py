@@ -16,6 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QLabel,
     QListWidget,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.errors import RuleViolation
-from probation_desk.domain.people import PrintNeeds
+from probation_desk.domain.people import Language, PrintNeeds
 from probation_desk.ui import save_folders as files
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.forms import OperationDialog
@@ -131,6 +132,13 @@ class WorkbookDialog(OperationDialog):
         self.options_note = option_rules(self, {"large_print": self.large,
                                                 "booklet": self.booklet,
                                                 "fillable": self.fillable})
+        # The edition: the person's own language by default (each named in itself).
+        self.language = QComboBox(self)
+        self.language.addItem("English", "en")
+        self.language.addItem("Cymraeg", "cy")
+        self.language.setCurrentIndex(1 if person.language is Language.WELSH else 0)
+        self.language.setAccessibleName(self.tr("Workbook language"))
+        self.add_row(self.tr("Lan&guage"), self.language, "language")
         self.path = files.PathEdit(files.start_path("workbook", f"workbook-{person.crn}.pdf"),
                                    self)
         self.path.setAccessibleName("Save the PDF as")
@@ -153,11 +161,13 @@ class WorkbookDialog(OperationDialog):
         print_workbook = printer()
         desk = self.desk
         crn = None if self.blank.isChecked() else self.person.crn
-        opts = {"large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
-                "fillable": self.fillable.isChecked(),
-                "show_crn": self.show_crn.isChecked() and crn is not None}
+        opts: dict[str, Any] = {
+            "large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
+            "fillable": self.fillable.isChecked(),
+            "show_crn": self.show_crn.isChecked() and crn is not None,
+            "language": self.language.currentData()}
 
-        booklet = opts["booklet"]
+        booklet = bool(opts["booklet"])
 
         def work(_p: Progress) -> tuple[str, int, bool]:
             try:
@@ -312,8 +322,9 @@ class BatchWorkbookDialog(OperationDialog):
             raise RuleViolation("printing-unavailable",
                                 UNAVAILABLE.format(detail=exc)) from None
         desk, ids = self.desk, list(self.person_ids)
-        opts = {"large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
-                "fillable": self.fillable.isChecked(), "show_crn": self.show_crn.isChecked()}
+        opts: dict[str, Any] = {
+            "large_print": self.large.isChecked(), "booklet": self.booklet.isChecked(),
+            "fillable": self.fillable.isChecked(), "show_crn": self.show_crn.isChecked()}
 
         def work(p: Progress) -> tuple[list[Path], int, str, bool, bool]:
             try:
