@@ -53,3 +53,12 @@ if [ ! -f "$stamp" ] || [ uv.lock -nt "$stamp" ] || [ pyproject.toml -nt "$stamp
   .uv/bin/uv sync --locked --quiet
   touch "$stamp"
 fi
+
+# The Welsh catalogue, compiled for Qt whenever its .ts is newer than its .qm.
+for ts in resources/translations/*.ts; do
+  [ -e "$ts" ] || continue
+  qm="${ts%.ts}.qm"
+  if [ ! -f "$qm" ] || [ "$ts" -nt "$qm" ]; then
+    .venv/bin/pyside6-lrelease -silent "$ts" -qm "$qm" >/dev/null
+  fi
+done

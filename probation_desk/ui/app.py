@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from probation_desk import __version__
@@ -29,6 +29,21 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app  # the window icon (an SVG, so a Qt plugin) is set after the first paint
 
 
+def install_language(app: QCoreApplication, language: str) -> QTranslator | None:
+    """Speak ``language`` ("cy": the Welsh catalogue, Qt's own buttons included); English
+    needs nothing. A catalogue that is missing or cannot be read leaves English."""
+    from probation_desk.i18n import catalogue
+
+    found = catalogue(language)
+    if found is None:
+        return None
+    translator = QTranslator(app)
+    if not translator.load(str(found)):
+        return None
+    app.installTranslator(translator)
+    return translator
+
+
 def run_app(db: str | None = None) -> int:
     """Open the main window and run the Qt event loop; returns the exit code.
 
@@ -40,6 +55,10 @@ def run_app(db: str | None = None) -> int:
 
     app = make_application()
     install_excepthook()
+    from probation_desk.i18n import language_at_start
+    from probation_desk.paths import config_dir
+
+    install_language(app, language_at_start(config_dir() / "settings.json"))
     from probation_desk.ui.main_window import MainWindow
 
     window = MainWindow(db)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -189,6 +190,8 @@ class SettingsDialog(OperationDialog):
         self.crn.setChecked(settings.show_crn_default)
         self.crn.setAccessibleName("Show the CRN on workbooks by default")
         self.add_row("", self.crn)
+        self.language = language_combo(self, settings.language)
+        self.add_row(self.tr("Lang&uage"), self.language, "language")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 40)
         self._lock_machine_settings()
         if problem:
@@ -245,7 +248,8 @@ class SettingsDialog(OperationDialog):
                        user_name=self.name.text().strip(), role=self.role.currentData(),
                        region=self.region.currentData() or "",
                        large_print_default=self.large.isChecked(),
-                       show_crn_default=self.crn.isChecked())
+                       show_crn_default=self.crn.isChecked(),
+                       language=self.language.currentData())
 
     def operation(self) -> Callable[[Progress], Any]:
         new = self.new_settings()
@@ -262,6 +266,18 @@ class SettingsDialog(OperationDialog):
             return SavedSettings(new, changed)
 
         return work
+
+
+def language_combo(parent: QWidget, current: str) -> QComboBox:
+    """The language choice, each named in itself; with none chosen, the system's."""
+    from probation_desk.i18n import LANGUAGES, chosen_language
+
+    box = QComboBox(parent)
+    for code, name in LANGUAGES.items():
+        box.addItem(name, code)
+    box.setCurrentIndex(max(0, box.findData(chosen_language(current))))
+    box.setAccessibleName(QCoreApplication.translate("Settings", "Language"))
+    return box
 
 
 def test_open(url: str) -> None:

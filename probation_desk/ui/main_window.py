@@ -438,6 +438,10 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
 
     def _settings_saved(self, saved: SavedSettings) -> None:
         new = saved.settings
+        from probation_desk.i18n import chosen_language
+
+        if chosen_language(new.language) != chosen_language(self.settings.language):
+            self._offer_restart(new.language)
         if saved.database_changed or self.desk is None:
             from probation_desk.paths import default_db_path
 
@@ -447,6 +451,33 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         else:
             self._use_identity(new)
         self.tasks.announce(Change(settings=True))
+
+    def _offer_restart(self, language: str) -> None:
+        """A new language is spoken from the next start: offer to restart now (closing
+        asks first about anything typed and not saved, as closing always does)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from probation_desk.i18n import LANGUAGES, chosen_language
+
+        name = LANGUAGES[chosen_language(language)]
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Language"), self.tr(
+            "Probation Desk will speak %1 from its next start. Restart it now?").replace(
+            "%1", name), QMessageBox.StandardButton.NoButton, self)
+        restart = box.addButton(self.tr("&Restart now"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(restart)
+        self.restart_box = box
+
+        def answered() -> None:
+            if box.clickedButton() is restart and self.close():
+                import sys
+
+                from PySide6.QtCore import QProcess
+
+                QProcess.startDetached(sys.executable, sys.argv)
+
+        box.finished.connect(lambda _r: answered())
+        box.open()
 
     def whats_this(self) -> None:
         """Help > What's This? (Shift+F1): explain what has the keyboard focus."""

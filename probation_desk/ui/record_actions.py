@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QTableWidget,
     QWidget,
@@ -193,16 +193,20 @@ class RecordActions(_Base):
             self.tabs.setCurrentIndex(1)
             self.contact_table.setFocus()
             if self.data is None:
-                text = self.tr("Open a person's record first: choose them in the caseload "
-                               "and press Return, then choose the appointment.")
+                text = QCoreApplication.translate(
+                    "CaseRecord", "Open a person's record first: choose them in the "
+                    "caseload and press Return, then choose the appointment.")
             elif c is None:
-                text = self.tr("Choose the appointment first: pick it in the list of "
-                               "appointments and contacts on the Orders && RAR tab (now "
-                               "shown), then press Ctrl+Shift+O again.").replace("&&", "&")
+                text = QCoreApplication.translate(
+                    "CaseRecord", "Choose the appointment first: pick it in the list "
+                    "of appointments and contacts on the Orders && RAR tab (now "
+                    "shown), then press Ctrl+Shift+O again.").replace("&&", "&")
             else:
-                text = self.tr("That appointment was cancelled, so it has no outcome to "
-                               "record. Choose another appointment.")
-            self.outcome_hint = show_message(self, self.tr("Record outcome"), text)
+                text = QCoreApplication.translate(
+                    "CaseRecord", "That appointment was cancelled, so it has no "
+                    "outcome to record. Choose another appointment.")
+            self.outcome_hint = show_message(
+                self, QCoreApplication.translate("CaseRecord", "Record outcome"), text)
             return
         self._open(OutcomeDialog(self.desk, self.tasks, c, self))
 

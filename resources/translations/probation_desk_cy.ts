@@ -1,0 +1,194 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="cy_GB">
+  <context>
+    <name>BatchWorkbookDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="268" />
+      <source>A folded booklet is for printing only: its pages are in folding order, so a screen reader cannot follow it. For reading on screen, choose A4 or fillable.</source>
+      <translation>Mae llyfryn wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.</translation>
+    </message>
+  </context>
+  <context>
+    <name>CaseRecord</name>
+    <message>
+      <location filename="../../probation_desk/ui/record_actions.py" line="196" />
+      <source>Open a person's record first: choose them in the caseload and press Return, then choose the appointment.</source>
+      <translation>Agorwch gofnod person yn gyntaf: dewiswch nhw yn y llwyth achosion a phwyso Return, yna dewiswch yr apwyntiad.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/record_actions.py" line="200" />
+      <source>Choose the appointment first: pick it in the list of appointments and contacts on the Orders &amp;&amp; RAR tab (now shown), then press Ctrl+Shift+O again.</source>
+      <translation>Dewiswch yr apwyntiad yn gyntaf: dewiswch ef yn y rhestr o apwyntiadau a chysylltiadau ar y tab Gorchmynion &amp;&amp; RAR (sydd i'w weld nawr), yna pwyswch Ctrl+Shift+O eto.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/record_actions.py" line="205" />
+      <source>That appointment was cancelled, so it has no outcome to record. Choose another appointment.</source>
+      <translation>Cafodd yr apwyntiad hwnnw ei ganslo, felly does dim canlyniad i'w gofnodi. Dewiswch apwyntiad arall.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/record_actions.py" line="209" />
+      <source>Record outcome</source>
+      <translation>Cofnodi canlyniad</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="207" />
+      <source>&amp;Open the record</source>
+      <translation>&amp;Agor y cofnod</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="463" />
+      <source>Language</source>
+      <translation>Iaith</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="464" />
+      <source>Probation Desk will speak %1 from its next start. Restart it now?</source>
+      <translation>Bydd Probation Desk yn siarad %1 o'r tro nesaf y bydd yn dechrau. Ei ailgychwyn nawr?</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="466" />
+      <source>&amp;Restart now</source>
+      <translation>&amp;Ailgychwyn nawr</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="467" />
+      <source>&amp;Later</source>
+      <translation>&amp;Wedyn</translation>
+    </message>
+  </context>
+  <context>
+    <name>Settings</name>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="279" />
+      <source>Language</source>
+      <translation>Iaith</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="194" />
+      <source>Lang&amp;uage</source>
+      <translation>Iai&amp;th</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkbookDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="122" />
+      <source>A folded booklet is for printing only: its pages are in folding order, so a screen reader cannot follow it. For reading on screen, choose A4 or fillable.</source>
+      <translation>Mae llyfryn wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="140" />
+      <source>Workbook language</source>
+      <translation>Iaith y llyfr gwaith</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="141" />
+      <source>Lan&amp;guage</source>
+      <translation>I&amp;aith</translation>
+    </message>
+  </context>
+  <context>
+    <name>QPlatformTheme</name>
+    <message>
+      <source>OK</source>
+      <translation>Iawn</translation>
+    </message>
+    <message>
+      <source>Save</source>
+      <translation>Cadw</translation>
+    </message>
+    <message>
+      <source>Save All</source>
+      <translation>Cadw'r cyfan</translation>
+    </message>
+    <message>
+      <source>Open</source>
+      <translation>Agor</translation>
+    </message>
+    <message>
+      <source>&amp;Yes</source>
+      <translation>&amp;Ie</translation>
+    </message>
+    <message>
+      <source>Yes to &amp;All</source>
+      <translation>Ie i'r c&amp;yfan</translation>
+    </message>
+    <message>
+      <source>&amp;No</source>
+      <translation>&amp;Na</translation>
+    </message>
+    <message>
+      <source>N&amp;o to All</source>
+      <translation>Na i'r cyfa&amp;n</translation>
+    </message>
+    <message>
+      <source>Abort</source>
+      <translation>Rhoi'r gorau iddi</translation>
+    </message>
+    <message>
+      <source>Retry</source>
+      <translation>Ceisio eto</translation>
+    </message>
+    <message>
+      <source>Ignore</source>
+      <translation>Anwybyddu</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Cau</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>Diddymu</translation>
+    </message>
+    <message>
+      <source>Discard</source>
+      <translation>Taflu</translation>
+    </message>
+    <message>
+      <source>Help</source>
+      <translation>Cymorth</translation>
+    </message>
+    <message>
+      <source>Apply</source>
+      <translation>Rhoi ar waith</translation>
+    </message>
+    <message>
+      <source>Reset</source>
+      <translation>Ailosod</translation>
+    </message>
+    <message>
+      <source>Restore Defaults</source>
+      <translation>Adfer y rhagosodiadau</translation>
+    </message>
+  </context>
+  <context>
+    <name>QGnomeTheme</name>
+    <message>
+      <source>&amp;OK</source>
+      <translation>&amp;Iawn</translation>
+    </message>
+    <message>
+      <source>&amp;Save</source>
+      <translation>&amp;Cadw</translation>
+    </message>
+    <message>
+      <source>&amp;Cancel</source>
+      <translation>&amp;Diddymu</translation>
+    </message>
+    <message>
+      <source>&amp;Close</source>
+      <translation>C&amp;au</translation>
+    </message>
+    <message>
+      <source>Close without Saving</source>
+      <translation>Cau heb gadw</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,94 @@
+"""Fill the Welsh catalogue's translations from the table below (kept beside the .ts).
+
+Run after ``pyside6-lupdate`` has added new source texts: every source here gets its
+Welsh; a source with no entry stays unfinished, which the test suite refuses. Qt's own
+button texts (``QPlatformTheme``, ``QGnomeTheme``) are added too: Qt ships no Welsh.
+"""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+TS = Path(__file__).resolve().parents[1] / "resources" / "translations" / "probation_desk_cy.ts"
+
+WELSH: dict[str, str] = {
+    # The case record
+    "Open a person's record first: choose them in the caseload and press Return, then "
+    "choose the appointment.": "Agorwch gofnod person yn gyntaf: dewiswch nhw yn y llwyth "
+    "achosion a phwyso Return, yna dewiswch yr apwyntiad.",
+    "Choose the appointment first: pick it in the list of appointments and contacts on the "
+    "Orders && RAR tab (now shown), then press Ctrl+Shift+O again.": "Dewiswch yr apwyntiad "
+    "yn gyntaf: dewiswch ef yn y rhestr o apwyntiadau a chysylltiadau ar y tab Gorchmynion "
+    "&& RAR (sydd i'w weld nawr), yna pwyswch Ctrl+Shift+O eto.",
+    "That appointment was cancelled, so it has no outcome to record. Choose another "
+    "appointment.": "Cafodd yr apwyntiad hwnnw ei ganslo, felly does dim canlyniad i'w "
+    "gofnodi. Dewiswch apwyntiad arall.",
+    "Record outcome": "Cofnodi canlyniad",
+    # Printing
+    "A folded booklet is for printing only: its pages are in folding order, so a screen "
+    "reader cannot follow it. For reading on screen, choose A4 or fillable.": "Mae llyfryn "
+    "wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni "
+    "all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.",
+    "Workbook language": "Iaith y llyfr gwaith",
+    "Lan&guage": "I&aith",
+    # The window
+    "&Open the record": "&Agor y cofnod",
+    "Language": "Iaith",
+    "Lang&uage": "Iai&th",
+    "Probation Desk will speak %1 from its next start. Restart it now?": "Bydd Probation "
+    "Desk yn siarad %1 o'r tro nesaf y bydd yn dechrau. Ei ailgychwyn nawr?",
+    "&Restart now": "&Ailgychwyn nawr",
+    "&Later": "&Wedyn",
+}
+
+QT_BUTTONS: dict[str, dict[str, str]] = {
+    "QPlatformTheme": {
+        "OK": "Iawn", "Save": "Cadw", "Save All": "Cadw'r cyfan", "Open": "Agor",
+        "&Yes": "&Ie", "Yes to &All": "Ie i'r c&yfan", "&No": "&Na",
+        "N&o to All": "Na i'r cyfa&n", "Abort": "Rhoi'r gorau iddi", "Retry": "Ceisio eto",
+        "Ignore": "Anwybyddu", "Close": "Cau", "Cancel": "Diddymu", "Discard": "Taflu",
+        "Help": "Cymorth", "Apply": "Rhoi ar waith", "Reset": "Ailosod",
+        "Restore Defaults": "Adfer y rhagosodiadau"},
+    "QGnomeTheme": {
+        "&OK": "&Iawn", "&Save": "&Cadw", "&Cancel": "&Diddymu", "&Close": "C&au",
+        "Close without Saving": "Cau heb gadw"},
+}
+
+
+def main() -> int:
+    """Fill the catalogue; exit 1 naming any source text that has no Welsh yet."""
+    tree = ET.parse(TS)
+    root = tree.getroot()
+    missing = []
+    for message in root.iter("message"):
+        source = message.findtext("source") or ""
+        translation = message.find("translation")
+        assert translation is not None
+        if source in WELSH:
+            translation.text = WELSH[source]
+            translation.attrib.pop("type", None)
+        else:
+            missing.append(source)
+    for name, texts in QT_BUTTONS.items():
+        context = next((c for c in root.iter("context") if c.findtext("name") == name), None)
+        if context is None:
+            context = ET.SubElement(root, "context")
+            ET.SubElement(context, "name").text = name
+        have = {m.findtext("source") for m in context.iter("message")}
+        for source, welsh in texts.items():
+            if source in have:
+                continue
+            message = ET.SubElement(context, "message")
+            ET.SubElement(message, "source").text = source
+            ET.SubElement(message, "translation").text = welsh
+    ET.indent(tree)
+    tree.write(TS, encoding="utf-8", xml_declaration=True)
+    for source in missing:
+        print(f"no Welsh yet: {source!r}", file=sys.stderr)
+    return 1 if missing else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
