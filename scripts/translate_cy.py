@@ -41,6 +41,39 @@ WELSH: dict[str, str] = {
     "Desk yn siarad %1 o'r tro nesaf y bydd yn dechrau. Ei ailgychwyn nawr?",
     "&Restart now": "&Ailgychwyn nawr",
     "&Later": "&Wedyn",
+    # My week
+    "When": "Pryd",
+    "CRN": "CRN",
+    "Name": "Enw",
+    "Appointment": "Apwyntiad",
+    "Outcome": "Canlyniad",
+    "My week": "Fy wythnos",
+    "&Previous week": "Yr wythnos &flaenorol",
+    "&This week": "Yr wythnos &hon",
+    "&Next week": "Yr wythnos &nesaf",
+    "&Everyone's, not only my caseload": "Pawb, nid fy llwyth achosion &yn unig",
+    "The week shown": "Yr wythnos a ddangosir",
+    "Appointments this week": "Apwyntiadau'r wythnos hon",
+    "&Record outcome…": "&Cofnodi canlyniad…",
+    "Nothing to show": "Dim i'w ddangos",
+    "everyone's": "pawb",
+    "my caseload's": "fy llwyth achosion",
+    "Week of %1 to %2 (%3 appointments)": "Wythnos %1 i %2 (apwyntiadau %3)",
+    "Outcomes to record (%1): past appointments with no outcome yet": "Canlyniadau i'w "
+    "cofnodi (%1): apwyntiadau a fu heb ganlyniad eto",
+    " (today)": " (heddiw)",
+    ": no appointments": ": dim apwyntiadau",
+    "No appointments this week and no outcomes waiting. Book appointments on a person's "
+    "record (Orders && RAR), or tick Everyone's to see the whole caseload's.": "Dim "
+    "apwyntiadau'r wythnos hon a dim canlyniadau'n aros. Trefnwch apwyntiadau ar gofnod "
+    "person (Gorchmynion && RAR), neu ticiwch Pawb i weld y llwyth achosion cyfan.",
+    "Nobody has appointments this week, and no outcomes are waiting.": "Does gan neb "
+    "apwyntiadau'r wythnos hon, a does dim canlyniadau'n aros.",
+    "no time given": "dim amser",
+    " (RAR)": " (RAR)",
+    "Cancelled": "Wedi'i ganslo",
+    "Needs an outcome": "Angen canlyniad",
+    "Booked": "Wedi'i drefnu",
 }
 
 QT_BUTTONS: dict[str, dict[str, str]] = {
@@ -62,15 +95,20 @@ def main() -> int:
     tree = ET.parse(TS)
     root = tree.getroot()
     missing = []
-    for message in root.iter("message"):
-        source = message.findtext("source") or ""
-        translation = message.find("translation")
-        assert translation is not None
-        if source in WELSH:
-            translation.text = WELSH[source]
-            translation.attrib.pop("type", None)
-        else:
-            missing.append(source)
+    for context in root.iter("context"):
+        name = context.findtext("name") or ""
+        words = QT_BUTTONS.get(name, WELSH)
+        for message in list(context.iter("message")):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            assert translation is not None
+            if translation.get("type") in ("vanished", "obsolete") and name not in QT_BUTTONS:
+                context.remove(message)  # no longer in the code
+            elif source in words:
+                translation.text = words[source]
+                translation.attrib.pop("type", None)
+            else:
+                missing.append(source)
     for name, texts in QT_BUTTONS.items():
         context = next((c for c in root.iter("context") if c.findtext("name") == name), None)
         if context is None:

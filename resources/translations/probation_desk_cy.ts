@@ -60,37 +60,26 @@
     </message>
   </context>
   <context>
-    <name>Settings</name>
+    <name>QGnomeTheme</name>
     <message>
-      <location filename="../../probation_desk/ui/dialogs.py" line="279" />
-      <source>Language</source>
-      <translation>Iaith</translation>
-    </message>
-  </context>
-  <context>
-    <name>SettingsDialog</name>
-    <message>
-      <location filename="../../probation_desk/ui/dialogs.py" line="194" />
-      <source>Lang&amp;uage</source>
-      <translation>Iai&amp;th</translation>
-    </message>
-  </context>
-  <context>
-    <name>WorkbookDialog</name>
-    <message>
-      <location filename="../../probation_desk/ui/workbook_dialog.py" line="122" />
-      <source>A folded booklet is for printing only: its pages are in folding order, so a screen reader cannot follow it. For reading on screen, choose A4 or fillable.</source>
-      <translation>Mae llyfryn wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.</translation>
+      <source>&amp;OK</source>
+      <translation>&amp;Iawn</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/workbook_dialog.py" line="140" />
-      <source>Workbook language</source>
-      <translation>Iaith y llyfr gwaith</translation>
+      <source>&amp;Save</source>
+      <translation>&amp;Cadw</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/workbook_dialog.py" line="141" />
-      <source>Lan&amp;guage</source>
-      <translation>I&amp;aith</translation>
+      <source>&amp;Cancel</source>
+      <translation>&amp;Diddymu</translation>
+    </message>
+    <message>
+      <source>&amp;Close</source>
+      <translation>C&amp;au</translation>
+    </message>
+    <message>
+      <source>Close without Saving</source>
+      <translation>Cau heb gadw</translation>
     </message>
   </context>
   <context>
@@ -169,26 +158,180 @@
     </message>
   </context>
   <context>
-    <name>QGnomeTheme</name>
+    <name>Settings</name>
     <message>
-      <source>&amp;OK</source>
-      <translation>&amp;Iawn</translation>
+      <location filename="../../probation_desk/ui/dialogs.py" line="279" />
+      <source>Language</source>
+      <translation>Iaith</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="194" />
+      <source>Lang&amp;uage</source>
+      <translation>Iai&amp;th</translation>
+    </message>
+  </context>
+  <context>
+    <name>WeekPage</name>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="41" />
+      <source>When</source>
+      <translation>Pryd</translation>
     </message>
     <message>
-      <source>&amp;Save</source>
-      <translation>&amp;Cadw</translation>
+      <location filename="../../probation_desk/ui/week.py" line="41" />
+      <source>CRN</source>
+      <translation>CRN</translation>
     </message>
     <message>
-      <source>&amp;Cancel</source>
-      <translation>&amp;Diddymu</translation>
+      <location filename="../../probation_desk/ui/week.py" line="42" />
+      <source>Name</source>
+      <translation>Enw</translation>
     </message>
     <message>
-      <source>&amp;Close</source>
-      <translation>C&amp;au</translation>
+      <location filename="../../probation_desk/ui/week.py" line="42" />
+      <source>Appointment</source>
+      <translation>Apwyntiad</translation>
     </message>
     <message>
-      <source>Close without Saving</source>
-      <translation>Cau heb gadw</translation>
+      <location filename="../../probation_desk/ui/week.py" line="43" />
+      <source>Outcome</source>
+      <translation>Canlyniad</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="71" />
+      <source>My week</source>
+      <translation>Fy wythnos</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="78" />
+      <source>&amp;Previous week</source>
+      <translation>Yr wythnos &amp;flaenorol</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="79" />
+      <source>&amp;This week</source>
+      <translation>Yr wythnos &amp;hon</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="80" />
+      <source>&amp;Next week</source>
+      <translation>Yr wythnos &amp;nesaf</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="81" />
+      <source>&amp;Everyone's, not only my caseload</source>
+      <translation>Pawb, nid fy llwyth achosion &amp;yn unig</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="83" />
+      <source>The week shown</source>
+      <translation>Yr wythnos a ddangosir</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="100" />
+      <source>Appointments this week</source>
+      <translation>Apwyntiadau'r wythnos hon</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="105" />
+      <source>&amp;Record outcome…</source>
+      <translation>&amp;Cofnodi canlyniad…</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="107" />
+      <source>&amp;Open the record</source>
+      <translation>&amp;Agor y cofnod</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="112" />
+      <source>Nothing to show</source>
+      <translation>Dim i'w ddangos</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="151" />
+      <source>everyone's</source>
+      <translation>pawb</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="151" />
+      <source>my caseload's</source>
+      <translation>fy llwyth achosion</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="152" />
+      <source>Week of %1 to %2 (%3 appointments)</source>
+      <translation>Wythnos %1 i %2 (apwyntiadau %3)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="157" />
+      <source>Outcomes to record (%1): past appointments with no outcome yet</source>
+      <translation>Canlyniadau i'w cofnodi (%1): apwyntiadau a fu heb ganlyniad eto</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="164" />
+      <source> (today)</source>
+      <translation> (heddiw)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="166" />
+      <source>: no appointments</source>
+      <translation>: dim apwyntiadau</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="178" />
+      <source>No appointments this week and no outcomes waiting. Book appointments on a person's record (Orders &amp;&amp; RAR), or tick Everyone's to see the whole caseload's.</source>
+      <translation>Dim apwyntiadau'r wythnos hon a dim canlyniadau'n aros. Trefnwch apwyntiadau ar gofnod person (Gorchmynion &amp;&amp; RAR), neu ticiwch Pawb i weld y llwyth achosion cyfan.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="181" />
+      <source>Nobody has appointments this week, and no outcomes are waiting.</source>
+      <translation>Does gan neb apwyntiadau'r wythnos hon, a does dim canlyniadau'n aros.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="199" />
+      <source>no time given</source>
+      <translation>dim amser</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="200" />
+      <source> (RAR)</source>
+      <translation> (RAR)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="202" />
+      <source>Cancelled</source>
+      <translation>Wedi'i ganslo</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="204" />
+      <source>Needs an outcome</source>
+      <translation>Angen canlyniad</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/week.py" line="206" />
+      <source>Booked</source>
+      <translation>Wedi'i drefnu</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkbookDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="122" />
+      <source>A folded booklet is for printing only: its pages are in folding order, so a screen reader cannot follow it. For reading on screen, choose A4 or fillable.</source>
+      <translation>Mae llyfryn wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="140" />
+      <source>Workbook language</source>
+      <translation>Iaith y llyfr gwaith</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="141" />
+      <source>Lan&amp;guage</source>
+      <translation>I&amp;aith</translation>
     </message>
   </context>
 </TS>

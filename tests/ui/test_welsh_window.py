@@ -46,7 +46,9 @@ def test_the_catalogue_is_complete_and_keeps_placeholders_and_mnemonics() -> Non
         t = m.find("translation")
         assert t is not None and t.get("type") is None, (context, source)  # none unfinished
         text = t.text or ""
-        assert text and text != source, (context, source)
+        # The same as the English only for codes and names (CRN, RAR), never for words.
+        assert text and (text != source or not re.search(r"[a-z]{2,}", source)), (
+            context, source)
         for pattern in (r"%\d|%n", r"\{\w*\}"):
             assert sorted(re.findall(pattern, text)) == sorted(re.findall(pattern, source))
         mnemonics = len(re.findall(r"&(?!&)", source.replace("&&", "")))

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 __all__ = ["AREAS", "CASELOAD", "DASHBOARD", "EXTRA_SECTIONS", "FEW_ROWS", "LIST_SHARE",
-           "REVIEW", "SECTIONS", "WATCH_MS", "WORKLIST", "Placeholder", "ProblemPage", "Qt"]
+           "REVIEW", "SECTIONS", "WATCH_MS", "WEEK", "WORKLIST", "Placeholder", "ProblemPage",
+           "Qt"]
 
 log = logging.getLogger("probation_desk")
 
@@ -44,8 +45,8 @@ class _LazyQt:
 if not TYPE_CHECKING:
     Qt = _LazyQt()
 
-SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard")
-CASELOAD, WORKLIST, REVIEW, DASHBOARD = range(4)
+SECTIONS = ("Caseload", "Worklist", "Review", "Dashboard", "My week")
+CASELOAD, WORKLIST, REVIEW, DASHBOARD, WEEK = range(5)
 WATCH_MS = 500
 """How often the window looks for changes other people committed (milliseconds)."""
 LIST_SHARE = 0.4
@@ -61,6 +62,8 @@ EXTRA_SECTIONS = {
     DASHBOARD: ("probation_desk.ui.dashboard", "DashboardPage",
                 "The Dashboard arrives with the treatment manager view: module completion "
                 "by PDU and by month."),
+    WEEK: ("probation_desk.ui.week", "WeekPage",
+           "My week: my caseload's appointments by day, with the outcomes to record first."),
 }
 """Sections built by other modules: (module, class taking (desk, ...), placeholder text)."""
 

@@ -48,7 +48,7 @@ class SectionsMixin(WindowPart):
     """Part of :class:`probation_desk.ui.main_window.MainWindow` (see the module's notes)."""
 
     def show_section(self, index: int) -> None:
-        """Switch to a section (Alt+1..4)."""
+        """Switch to a section (Alt+1..5)."""
         self.nav.setCurrentRow(index)
         self._section_changed(index)
 
