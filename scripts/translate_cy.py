@@ -74,6 +74,16 @@ WELSH: dict[str, str] = {
     "Cancelled": "Wedi'i ganslo",
     "Needs an outcome": "Angen canlyniad",
     "Booked": "Wedi'i drefnu",
+    # The record's History tab
+    "History (&Z)": "Hanes (&Z)",
+    "History": "Hanes",
+    "Who": "Pwy",
+    "What": "Beth",
+    "Before → after": "Cyn → ar ôl",
+    "Every change to this record, newest first: who made it, when, and what it was before "
+    "and after. Nothing here can be changed.": "Pob newid i'r cofnod hwn, y diweddaraf yn "
+    "gyntaf: pwy a'i gwnaeth, pryd, a beth oedd cyn ac ar ôl. Ni ellir newid dim yma.",
+    "Changes to this record": "Newidiadau i'r cofnod hwn",
 }
 
 QT_BUTTONS: dict[str, dict[str, str]] = {

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from probation_desk.domain.dates import uk, uk_long
 from probation_desk.domain.module import ModuleState
+from probation_desk.ui.history_panel import HistoryPanel
 from probation_desk.ui.module_panel import ModulePanel
 from probation_desk.ui.record_actions import RecordActions
 from probation_desk.ui.si_panel import SiPanel
@@ -218,6 +219,8 @@ class CaseRecord(RecordActions, QWidget):
         self.tabs.addTab(self.si, "Structured &Interventions")
         self.tabs.addTab(self._build_workbooks(), "Wor&kbooks")
         self.tabs.addTab(self._build_log(), "Contact lo&g")
+        self.changes_panel = HistoryPanel(tasks, self)
+        self.tabs.addTab(self.changes_panel, self.tr("History (&Z)"))
         # Ctrl+Tab and Ctrl+Shift+Tab move between the record's tabs wherever the focus is
         # in the record (a table would otherwise take them as a move to the next field).
         for keys, step in (("Ctrl+Tab", 1), ("Ctrl+Shift+Tab", -1), ("Ctrl+Backtab", -1)):
@@ -428,6 +431,7 @@ class CaseRecord(RecordActions, QWidget):
         if person_id is None or self.desk is None:
             self.data = None
             self.title.setText("Choose a person from the list to see their record.")
+            self.changes_panel.set_person(self.desk, None)
             self._clear()
             self._enable(False)
             return
@@ -483,6 +487,8 @@ class CaseRecord(RecordActions, QWidget):
     def _show(self, data: CaseData) -> None:
         self.data = data
         p = data.person
+        if self.changes_panel.person_id != p.id:
+            self.changes_panel.set_person(self.desk, p.id)
         self.title.setText(f"{p.name} ({p.crn})")
         self.si.set_person(p)
         d = self.details

@@ -30,6 +30,49 @@
       <source>Record outcome</source>
       <translation>Cofnodi canlyniad</translation>
     </message>
+    <message>
+      <location filename="../../probation_desk/ui/case_record.py" line="223" />
+      <source>History (&amp;Z)</source>
+      <translation>Hanes (&amp;Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryPanel</name>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="30" />
+      <source>When</source>
+      <translation>Pryd</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="30" />
+      <source>Who</source>
+      <translation>Pwy</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="31" />
+      <source>What</source>
+      <translation>Beth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="32" />
+      <source>Before → after</source>
+      <translation>Cyn → ar ôl</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="51" />
+      <source>History</source>
+      <translation>Hanes</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="52" />
+      <source>Every change to this record, newest first: who made it, when, and what it was before and after. Nothing here can be changed.</source>
+      <translation>Pob newid i'r cofnod hwn, y diweddaraf yn gyntaf: pwy a'i gwnaeth, pryd, a beth oedd cyn ac ar ôl. Ni ellir newid dim yma.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/history_panel.py" line="58" />
+      <source>Changes to this record</source>
+      <translation>Newidiadau i'r cofnod hwn</translation>
+    </message>
   </context>
   <context>
     <name>MainWindow</name>
