@@ -713,6 +713,10 @@ def build_parser() -> argparse.ArgumentParser:
             "first); with no PATH, list the backups")
     p.add_argument("path", nargs="?")
     p = add("gui", cmd_gui, "open the window (the default)")
+    from probation_desk.selftest import cmd_selftest
+
+    add("selftest", cmd_selftest, "check that this installation works (for IT, after "
+        "installing); exits 0 only when every check passes")
     _add_admin_commands(sub)
     return parser
 
