@@ -177,6 +177,14 @@ def check_pages() -> str:
     return ", ".join(name for name, _m, _c in PAGES)
 
 
+def check_postgresql_driver() -> str:
+    """The PostgreSQL driver and its client library (for a team database) load."""
+    import psycopg
+
+    return (f"psycopg {psycopg.__version__} ({psycopg.pq.__impl__} implementation, "
+            f"libpq {psycopg.pq.version() // 10000}.{psycopg.pq.version() % 100})")
+
+
 def check_window(folder: Path) -> str:
     """Build the main window offscreen on a new database and show every section."""
     if not os.environ.get("QT_QPA_PLATFORM"):  # set it (to xcb, say) to check a real screen
@@ -351,6 +359,7 @@ def run_selftest() -> Report:
     with _scratch_home() as folder:
         _run(report, "Database", lambda: check_database(folder))
         _run(report, "Pages", check_pages)
+        _run(report, "PostgreSQL driver", check_postgresql_driver)
         _run(report, "Window", lambda: check_window(folder))
         _run(report, "Workbook", lambda: check_workbook(folder))
         _run(report, "Keyring", keyring_state)
