@@ -48,8 +48,10 @@ HARMLESS_QT = (
     "This plugin does not support propagateSizeHints()",
     "This plugin does not support raise()",
     "This plugin does not support grabbing the keyboard",
+    "Qt depends on a UTF-8 locale, and has switched to",
 )
-"""Qt warnings of the offscreen platform that say nothing about the app."""
+"""Qt warnings that say nothing about the app: the offscreen platform's, and Qt choosing
+C.UTF-8 on a system with no locale set (a bare or minimal install)."""
 
 WINDOW_TIMEOUT_S = 60.0
 """How long the window may take to open its database (a slow, busy machine)."""
