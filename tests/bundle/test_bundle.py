@@ -199,3 +199,23 @@ def test_the_debian_package_installs_where_the_readme_says(dist: Path) -> None:
                                str(ROOT / "build" / "probation-desk.desktop")],
                               capture_output=True, text=True)
         assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout
+
+
+@pytest.mark.skipif(shutil.which("dbus-run-session") is None
+                    or shutil.which("gnome-keyring-daemon") is None,
+                    reason="needs dbus-run-session and gnome-keyring-daemon (Debian: "
+                    "dbus-daemon, gnome-keyring)")
+def test_the_frozen_app_finds_a_running_keyring(dist: Path, tmp_path: Path) -> None:
+    """With a Secret Service on the session bus, the frozen build uses it (its keyring
+    backends and their entry points were collected), and the check passes outright."""
+    exe = dist / "probation-desk" / "probation-desk"
+    script = ('printf synthetic-unlock | gnome-keyring-daemon --unlock --components=secrets '
+              f'>/dev/null 2>&1; sleep 1; "{exe}" selftest --json')
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY")}
+    env.update(HOME=str(tmp_path), PROBATION_DESK_HOME=str(tmp_path / "home"))
+    proc = subprocess.run(["dbus-run-session", "--", "sh", "-c", script], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    keyring = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}["Keyring"]
+    assert keyring["status"] == "pass", keyring
+    assert "SecretService" in keyring["detail"]
