@@ -265,7 +265,7 @@ def check_workbook(folder: Path) -> str:
     if len(reader.pages) != pages or pages < 2:
         raise AssertionError(f"the workbook says {pages} pages; the file has "
                              f"{len(reader.pages)}")
-    text = reader.pages[0].extract_text() or ""
+    text = " ".join((reader.pages[0].extract_text() or "").split())  # lines joined
     if "Pre-Intervention Module" not in text:
         raise AssertionError("the workbook's first page does not read back its title")
     embedded = set()
