@@ -219,3 +219,75 @@ def test_the_frozen_app_finds_a_running_keyring(dist: Path, tmp_path: Path) -> N
     keyring = {c["name"]: c for c in json.loads(proc.stdout)["checks"]}["Keyring"]
     assert keyring["status"] == "pass", keyring
     assert "SecretService" in keyring["detail"]
+
+
+def _mapped_window_titles(display: str) -> list[str]:
+    """The titles of the mapped top-level windows on an X display (Xlib through ctypes:
+    libX11 is there wherever Qt's xcb platform is)."""
+    import ctypes
+    import ctypes.util
+
+    x11 = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XDefaultRootWindow.restype = ctypes.c_ulong
+    x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    x11.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.POINTER(ctypes.c_ulong),
+                               ctypes.POINTER(ctypes.c_ulong),
+                               ctypes.POINTER(ctypes.POINTER(ctypes.c_ulong)),
+                               ctypes.POINTER(ctypes.c_uint)]
+    x11.XFetchName.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                               ctypes.POINTER(ctypes.c_char_p)]
+    x11.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    dpy = x11.XOpenDisplay(display.encode())
+    if not dpy:
+        raise RuntimeError(f"cannot open display {display}")
+    try:
+        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
+        children = ctypes.POINTER(ctypes.c_ulong)()
+        count = ctypes.c_uint()
+        x11.XQueryTree(dpy, x11.XDefaultRootWindow(dpy), ctypes.byref(root),
+                       ctypes.byref(parent), ctypes.byref(children), ctypes.byref(count))
+        titles = []
+        attributes = ctypes.create_string_buffer(256)  # XWindowAttributes; map_state at 92
+        for i in range(count.value):
+            name = ctypes.c_char_p()
+            x11.XGetWindowAttributes(dpy, children[i], attributes)
+            mapped = int.from_bytes(attributes.raw[92:96], "little") == 2  # IsViewable
+            if mapped and x11.XFetchName(dpy, children[i], ctypes.byref(name)) and name.value:
+                titles.append(name.value.decode("utf-8", "replace"))
+        return titles
+    finally:
+        x11.XCloseDisplay(dpy)
+
+
+@pytest.mark.xvfb
+@pytest.mark.skipif(os.name == "nt" or not os.environ.get("DISPLAY"),
+                    reason="needs an X display (xvfb-run)")
+def test_the_window_opens_from_the_frozen_app(dist: Path, tmp_path: Path) -> None:
+    """The windowed program shows its window on a real X server (Qt's xcb platform and
+    the libraries it needs are all found), saying nothing on standard error."""
+    import time
+
+    run(dist, tmp_path, "demo", "--cases", "20")
+    env = {k: v for k, v in os.environ.items() if k != "PROBATION_DESK_DB"}
+    env.update(PROBATION_DESK_HOME=str(tmp_path), QT_QPA_PLATFORM="xcb")
+    proc = subprocess.Popen([str(dist / "probation-desk" / "probation-desk-window")],
+                            cwd=tmp_path, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    seen = False
+    try:
+        deadline = time.monotonic() + 60
+        while not seen and time.monotonic() < deadline and proc.poll() is None:
+            seen = "Probation Desk" in _mapped_window_titles(env["DISPLAY"])
+            time.sleep(0.1)
+        alive = proc.poll() is None
+    finally:
+        proc.terminate()
+        _out, stderr = proc.communicate(timeout=30)
+    assert alive, f"the window program ended ({proc.returncode}): {stderr[-2000:]}"
+    assert seen, "no window named Probation Desk was mapped within 60 s"
+    unexpected = [line for line in stderr.splitlines()
+                  if not any(re.search(p, line) for p in EXPECTED_STDERR)]
+    assert not unexpected, "\n".join(unexpected)
