@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     for group in (data, cases, casework, day, database):
         group.register(kit)
     kit.add("gui", cmd_gui, "open the window (the default)")
+    from probation_desk.selftest import cmd_selftest
+
+    kit.add("selftest", cmd_selftest, "check that this installation works (for IT, after "
+            "installing); exits 0 only when every check passes")
     admin.register(kit)
     return parser
 
