@@ -127,7 +127,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from probation_desk.services.review import write_completion_report
 
     rows = write_completion_report(_desk(args), args.format, args.out, region=args.region or "",
-                                   pdu=args.pdu or "")
+                                   pdu=args.pdu or "", language=args.language)
     if args.json:
         _print_json({"rows": rows, "path": args.out})
     else:
@@ -172,3 +172,5 @@ def register(kit: Parsers) -> None:
     p.add_argument("--out", required=True)
     p.add_argument("--region")
     p.add_argument("--pdu")
+    p.add_argument("--language", choices=["en", "cy"],
+                   help="English or Cymraeg (default: your language)")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -63,8 +64,27 @@ HANDLING = "Probation Desk: official-sensitive, handle with care"
 """The handling note printed at the foot of every page (and read once under the title)."""
 
 
+@dataclass(frozen=True)
+class ReportWords:
+    """The words printed around a table report, in one language (English by default;
+    ``services.report_words`` has the Welsh)."""
+
+    lang: str = "en-GB"
+    page_of: str = "Page {n} of {total}"
+    part_of: str = "Part {n} of {total}: {columns}"
+    totals: str = "Totals"
+    total: str = "Total"
+    rows: str = "Rows"
+    people: str = "People"
+    none: str = "No people match these filters."
+    handling: str = HANDLING
+
+
 class _NumberedCanvas(TaggedCanvas):
     """A tagged canvas that knows the page count when it writes each footer."""
+
+    words = ReportWords()
+    """Set on a subclass made for each report (its language)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,8 +109,9 @@ class _NumberedCanvas(TaggedCanvas):
         self.addLiteral(FOOTER)
         self.setFont(BODY_FONT, 10)
         self.setFillColor(colors.black)
-        self.drawRightString(width - 12 * mm, 8 * mm, f"Page {self._pageNumber} of {total}")
-        self.drawString(12 * mm, 8 * mm, HANDLING)
+        self.drawRightString(width - 12 * mm, 8 * mm,
+                             self.words.page_of.format(n=self._pageNumber, total=total))
+        self.drawString(12 * mm, 8 * mm, self.words.handling)
         self.addLiteral(END)
 
 
@@ -382,7 +403,8 @@ def totals(columns: list[str], rows: list[list[str]],
 
 def render_table_report(out: str | Path, *, title: str, subtitle: str, columns: list[str],
                         rows: list[list[str]], key_columns: int = 2,
-                        count_by: Sequence[str] = ()) -> int:
+                        count_by: Sequence[str] = (),
+                        words: ReportWords = ReportWords()) -> int:
     """Write a landscape table report; returns the page count.
 
     ``key_columns``: how many leading columns say whose a row is (repeated in every part
@@ -398,35 +420,38 @@ def render_table_report(out: str | Path, *, title: str, subtitle: str, columns: 
                                 spaceBefore=4 * mm, spaceAfter=2 * mm)
     sub_style = ParagraphStyle("sub", fontName=BODY_FONT, fontSize=10, leading=13)
     story: list[Flowable] = [Tagged(title, title_style, "H1"), Tagged(subtitle, sub_style),
-                             Tagged(f"{HANDLING}.", sub_style), Spacer(1, 2 * mm)]
+                             Tagged(f"{words.handling}.", sub_style), Spacer(1, 2 * mm)]
     if not rows:
-        story.append(Tagged("No people match these filters.", sub_style))
+        story.append(Tagged(words.none, sub_style))
     else:
         parts = column_parts(columns, rows, usable, key_columns)
         for n, part in enumerate(parts, start=1):
             names = [columns[i] for i in part]
             if len(parts) > 1:
                 story += [CondPageBreak(40 * mm),
-                          Tagged(f"Part {n} of {len(parts)}: {', '.join(names)}",
+                          Tagged(words.part_of.format(n=n, total=len(parts),
+                                                      columns=", ".join(names)),
                                  part_style, "H2")]
             story += _table(names, [[r[i] if i < len(r) else "" for i in part] for r in rows],
                             usable)
-    story += [CondPageBreak(40 * mm), Tagged("Totals", part_style, "H2")]
+    story += [CondPageBreak(40 * mm), Tagged(words.totals, part_style, "H2")]
+    everyone = [words.total, f"{len(rows):,}"]
     for name, counts in totals(columns, rows, count_by):
-        story += _table([name, "People"],
-                        [[value, f"{n:,}"] for value, n in counts] + [["Total", f"{len(rows):,}"]],
-                        usable / 2)
+        story += _table([name, words.people],
+                        [[value, f"{n:,}"] for value, n in counts] + [everyone], usable / 2)
         story.append(Spacer(1, 3 * mm))
     if not count_by:
-        story += _table(["Rows", "People"], [["Total", f"{len(rows):,}"]], usable / 2)
+        story += _table([words.rows, words.people], [everyone], usable / 2)
+    canvas = type("_ReportCanvas", (_NumberedCanvas,), {"words": words})
     with private_file(out) as fh:
-        return _render(fh, page, margin, title, story)
+        return _render(fh, page, margin, title, story, canvas, words.lang)
 
 
-def _render(fh: Any, page: Any, margin: float, title: str, story: list[Flowable]) -> int:
+def _render(fh: Any, page: Any, margin: float, title: str, story: list[Flowable],
+            canvas: type[_NumberedCanvas] = _NumberedCanvas, lang: str = "en-GB") -> int:
     doc = SimpleDocTemplate(
         fh, pagesize=page, leftMargin=margin, rightMargin=margin, topMargin=margin,
-        bottomMargin=16 * mm, title=title, author="Probation Desk", lang="en-GB",
+        bottomMargin=16 * mm, title=title, author="Probation Desk", lang=lang,
         invariant=1, initialFontName=BODY_FONT, initialFontSize=10, initialLeading=13)
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=canvas)
     return int(doc.page)

@@ -349,15 +349,17 @@ def filter_description(f: ReviewFilter) -> str:
     return "; ".join(parts)
 
 
-def write_csv(rows: list[ReviewRow], out: str | Path) -> None:
-    """UTF-8 with a byte order mark (so Excel reads it), formula cells neutralised."""
+def write_csv(rows: list[ReviewRow], out: str | Path, language: str = "en") -> None:
+    """UTF-8 with a byte order mark (so Excel reads it), formula cells neutralised; in
+    English or Welsh (``language`` "cy")."""
     from probation_desk.private_files import private_file
+    from probation_desk.services.report_words import COLUMNS_CY, cell_in
 
     with private_file(out, text=True, encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
-        w.writerow(REPORT_COLUMNS)
+        w.writerow(COLUMNS_CY if language == "cy" else REPORT_COLUMNS)
         for row in rows:
-            w.writerow([neutralise(c) for c in report_cells(row)])
+            w.writerow([neutralise(cell_in(language, c)) for c in report_cells(row)])
 
 
 def completion_rows(desk: Desk, f: ReviewFilter, *, sort: str = "crn",
@@ -372,12 +374,30 @@ def completion_rows(desk: Desk, f: ReviewFilter, *, sort: str = "crn",
 def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: str = "",
                             pdu: str = "", f: ReviewFilter | None = None, sort: str = "crn",
                             descending: bool = False,
-                            progress: Callable[[int, int], bool] | None = None) -> int:
-    """Write the completion report as CSV or PDF; returns the number of people in it."""
+                            progress: Callable[[int, int], bool] | None = None,
+                            language: str | None = None) -> int:
+    """Write the completion report as CSV or PDF, in English or Welsh (``language`` "cy";
+    None: the user's language); returns the number of people in it."""
+    if language is None:
+        from probation_desk.i18n import chosen_language
+        from probation_desk.settings import load_settings
+
+        language = chosen_language(load_settings().language)
+    from probation_desk.services.report_words import (
+        COLUMNS_CY,
+        TITLE,
+        cell_in,
+        filters_in,
+        words_for,
+    )
+
+    if language not in TITLE:
+        raise RuleViolation("bad-language", f"'{language}' is not a report language (en or "
+                            "cy).", "language")
     f = f or ReviewFilter(region=region, pdu=pdu)
     rows = completion_rows(desk, f, sort=sort, descending=descending, progress=progress)
     if fmt == "csv":
-        write_csv(rows, out)
+        write_csv(rows, out, language)
     elif fmt == "pdf":
         from probation_desk.printing.fonts import printable_refusal
         from probation_desk.printing.report import render_table_report
@@ -393,11 +413,13 @@ def write_completion_report(desk: Desk, fmt: str, out: str | Path, *, region: st
                                                             "no PDF was written")
                 + " Save the report as CSV, or narrow the filters.", "format")
 
+        columns = list(COLUMNS_CY if language == "cy" else REPORT_COLUMNS)
         render_table_report(
-            out, title="Pre-Intervention Module completion",
-            subtitle=f"Filters: {filter_description(f)}. Printed {uk(desk.today)}.",
-            columns=list(REPORT_COLUMNS), rows=[report_cells(r) for r in rows],
-            count_by=("Module",))
+            out, title=TITLE[language],
+            subtitle=filters_in(language, filter_description(f), uk(desk.today)),
+            columns=columns, rows=[[cell_in(language, c) for c in report_cells(r)]
+                                   for r in rows],
+            count_by=(columns[5],), words=words_for(language))
     else:
         raise ValueError(f"'{fmt}' is not a report format: choose csv or pdf.")
     return len(rows)

@@ -94,3 +94,30 @@ def test_the_history_says_which_edition_was_printed(db: str, tmp_path: Path,
     assert main(["history", "W300001", "--json", "--db", db]) == 0
     newest = json.loads(capsys.readouterr().out)["history"][0]
     assert {"field": "Edition", "before": "", "after": "Cymraeg (Welsh)"} in newest["changes"]
+
+
+def test_the_completion_report_in_welsh(db: str, tmp_path: Path) -> None:
+    import csv
+
+    assert main(["module", "record", "--crn", "W300001", "--date", "2026-10-05",
+                 "--supporter-role", "PP", "--supporter", "Ffion Hughes", "--completed",
+                 "--db", db]) == 0
+    assert main(["si", "refer", "--crn", "W300001", "--need-area", "ATB", "--name",
+                 "Building Better Relationships", "--date", "2026-10-06", "--db", db]) == 0
+    out = tmp_path / "cwblhau.pdf"
+    assert main(["report", "completion", "--format", "pdf", "--out", str(out),
+                 "--language", "cy", "--db", db]) == 0
+    text = text_of(out)
+    assert "Cwblhau'r Modiwl Cyn-Ymyrraeth" in text and "Tudalen 1 o" in text
+    assert "Wedi'i gwblhau" in text and "Eu hymarferydd prawf" in text
+    assert "Cyfansymiau" in text and "Page 1" not in text and lang_of(out) == "cy"
+    sheet = tmp_path / "cwblhau.csv"
+    assert main(["report", "completion", "--format", "csv", "--out", str(sheet),
+                 "--language", "cy", "--db", db]) == 0
+    with sheet.open(encoding="utf-8-sig", newline="") as fh:
+        header, first = list(csv.reader(fh))[:2]
+    assert header[:3] == ["CRN", "Enw", "Rhanbarth"] and "Wedi'i gwblhau" in first
+    english = tmp_path / "completion.pdf"
+    assert main(["report", "completion", "--format", "pdf", "--out", str(english),
+                 "--language", "en", "--db", db]) == 0
+    assert "Pre-Intervention Module completion" in text_of(english)
