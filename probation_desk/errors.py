@@ -46,6 +46,14 @@ class HalfBuiltSchema(DatabaseProblem):
     """The schema was left half-built (say, an older version was stopped mid-upgrade)."""
 
 
+class DatabaseReplaced(DatabaseProblem):
+    """The database was restored from a backup after this program opened it: what it
+    holds is no longer what was read here, so nothing more is written until it is
+    opened again."""
+
+    code = "database-restored"
+
+
 class BackupProblem(Problem):
     """A backup or restore could not be done."""
 

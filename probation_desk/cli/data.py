@@ -32,9 +32,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _stopped_status(stopped: str | None) -> int:
-    """0 when an import finished; 4 when the disk or file refused it; else 1."""
+    """0 when an import finished; 4 when the disk or file refused it; 3 when the
+    database was restored under it; else 1."""
+    from probation_desk.store.engine import RESTORED
+
     if stopped is None:
         return 0
+    if RESTORED in stopped:
+        return 3
     return 4 if "disk is full" in stopped or "read-only" in stopped else 1
 
 

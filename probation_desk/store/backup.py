@@ -16,7 +16,7 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -353,12 +353,23 @@ def _sqlite_revision(path: Path) -> str:
     return rev
 
 
-def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
+RESTORE_LOCK_WAIT = 60.0
+"""Seconds a restore waits for a writer (an import's batch, say) to finish."""
+
+
+def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP,
+            lock_wait: float = RESTORE_LOCK_WAIT) -> Path:
     """Replace the database at ``url`` with the backup ``source``.
 
     Refuses a file that is not a Probation Desk database, is damaged, or is from a newer
     version. The current database is backed up first (the path is returned), so a
     restore can itself be undone. Opening afterwards upgrades an older backup.
+
+    On SQLite the safety copy and the replacement are made under the database's own write
+    lock, the one every writer takes first (``BEGIN IMMEDIATE``), held from before the
+    copy to the end of the replacement, which is one transaction: every change another
+    program saved is either in the safety copy or was saved after the restore, into the
+    restored database. ``lock_wait``: how long to wait for a writer to finish.
     """
     u = make_url(url)
     if not source.is_file():
@@ -370,13 +381,28 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
                             "file. Nothing was changed.")
     _sqlite_revision(source)
     target = Path(u.database or "")
-    safety = backup(url, reason="before-restore", keep=keep) if target.exists() else source
+    if os.path.lexists(target) and target.exists() and os.path.samefile(target, source):
+        raise BackupProblem(f"{source} is the database itself. Nothing was changed.")
+    if not target.exists() or target.stat().st_size == 0:
+        _restore_new_file(source, target)
+        return source
+    return _restore_in_place(url, source, target, keep, lock_wait)
+
+
+def _uri(path: Path, mode: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.absolute()))}?mode={mode}"
+
+
+def _restore_new_file(source: Path, target: Path) -> None:
+    """Restore into a database file not made yet (or empty): a whole copy, owner-only."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = sqlite3.connect(_uri(source, "ro"), uri=True)
         try:
             dst = sqlite3.connect(target, timeout=15)
             try:
-                src.backup(dst)  # page by page under SQLite's own locks: whole or nothing
+                src.backup(dst)
                 dst.execute("PRAGMA journal_mode=WAL")
             finally:
                 dst.close()
@@ -387,7 +413,105 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
                             "by another Probation Desk, or the disk is full. It was left as "
                             "it was.") from None
     os.chmod(target, 0o600)
+
+
+def _restore_in_place(url: str, source: Path, target: Path, keep: int,
+                      lock_wait: float) -> Path:
+    """The safety copy, then every table replaced by the backup's, under one write lock."""
+    try:
+        con = sqlite3.connect(_uri(target, "rw"), uri=True, isolation_level=None,
+                              timeout=lock_wait)
+    except sqlite3.Error as exc:
+        raise BackupProblem(f"The database could not be opened to restore into it ({exc}). "
+                            "Nothing was changed.") from None
+    try:
+        try:
+            con.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA foreign_keys=OFF")  # tables are dropped and refilled whole
+            con.execute("ATTACH DATABASE ? AS backup", (_uri(source, "ro"),))
+            con.execute("BEGIN IMMEDIATE")  # every writer waits from here to COMMIT
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise BackupProblem(
+                    f"Another Probation Desk kept the database busy for {lock_wait:.0f} "
+                    "seconds (an import, say), so nothing was restored and nothing was "
+                    "changed. Try again when it has finished.") from None
+            raise BackupProblem(f"The database could not be read to restore into it "
+                                f"({exc}). Nothing was changed.") from None
+        except sqlite3.DatabaseError as exc:
+            raise BackupProblem(f"The database could not be read to restore into it "
+                                f"({exc}). Nothing was changed.") from None
+        try:
+            # Nobody can commit now: the copy is the database as every writer left it.
+            safety = backup(url, reason="before-restore", keep=keep)
+            count = int(con.execute("PRAGMA main.user_version").fetchone()[0])
+            _replace_content(con)
+            # Writers that read the database before now see the count change, under
+            # their own lock, and stop (store.engine.restore_count).
+            con.execute(f"PRAGMA main.user_version = {count + 1}")
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise BackupProblem(f"The database could not be replaced ({exc}): it was "
+                                    "left as it was.") from None
+            raise
+        with suppress(sqlite3.Error):
+            con.execute("DETACH DATABASE backup")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
     return safety
+
+
+def _objects(con: sqlite3.Connection, schema: str) -> tuple[list[tuple[str, str, str]],
+                                                           set[str]]:
+    """A schema's objects ``(type, name, sql)`` in creation order, and its shadow tables
+    (an FTS5 table's own storage, made and dropped with it)."""
+    objects = [(t, n, sql) for t, n, sql in con.execute(
+        f"SELECT type, name, sql FROM {schema}.sqlite_master "  # noqa: S608
+        "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    shadow = {r[1] for r in con.execute(f"PRAGMA {schema}.table_list") if r[2] == "shadow"}
+    return objects, shadow
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _replace_content(con: sqlite3.Connection) -> None:
+    """Make ``main`` hold exactly what ``backup`` holds (inside the caller's transaction)."""
+    mine, my_shadow = _objects(con, "main")
+    for kind in ("trigger", "view", "table"):
+        for t, name, _sql in mine:
+            if t == kind and name not in my_shadow:
+                con.execute(f"DROP {kind.upper()} IF EXISTS main.{_q(name)}")
+    theirs, shadow = _objects(con, "backup")
+    tables = [(name, sql) for t, name, sql in theirs if t == "table"]
+    for name, sql in tables:
+        if name not in shadow:
+            con.execute(sql)  # unqualified: made in main
+    for name, _sql in tables:
+        if name in shadow:  # made by its virtual table: refilled as the backup has it
+            con.execute(f"DELETE FROM main.{_q(name)}")  # noqa: S608 (quoted names)
+        if not _virtual(_sql):
+            con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM backup.{_q(name)}")  # noqa: S608
+    names = {r[0] for r in con.execute("SELECT name FROM backup.sqlite_master")}
+    if "sqlite_sequence" in names:
+        con.execute("DELETE FROM main.sqlite_sequence")
+        con.execute("INSERT INTO main.sqlite_sequence SELECT * FROM backup.sqlite_sequence")
+    for kind in ("index", "trigger", "view"):
+        for t, _name, sql in theirs:
+            if t == kind:
+                con.execute(sql)
+    con.execute("PRAGMA analysis_limit=1000")
+    con.execute("ANALYZE main")
+
+
+def _virtual(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("CREATE VIRTUAL TABLE")
 
 
 def _pg_restore(url: str, source: Path, keep: int) -> Path:

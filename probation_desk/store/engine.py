@@ -15,13 +15,14 @@ import os
 import sqlite3
 import stat
 import sys
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from probation_desk.addresses import sqlite_file
-from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
+from probation_desk.errors import DatabaseProblem, DatabaseReplaced, HalfBuiltSchema
 from probation_desk.store.locks import busy, held
 from probation_desk.store.read_only import read_only_location, read_only_uri
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
@@ -246,6 +247,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+RESTORED = "the database was restored from a backup"
+"""Words every writer uses when it finds the database restored under it."""
+
+_GENERATIONS: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+"""Per engine (keyed by its dialect, which its option engines share): the database's
+restore count when the engine first read it."""
+
+
+def restore_count(con: Any) -> int:
+    """How many times the SQLite file has been restored in place (``PRAGMA user_version``,
+    which only :func:`store.backup.restore` sets); ``con``: a DB-API connection or an
+    SQLAlchemy one."""
+    run = con.exec_driver_sql if hasattr(con, "exec_driver_sql") else con.execute
+    return int(run("PRAGMA main.user_version").fetchone()[0])
+
+
+def restore_count_seen(engine: Engine) -> int | None:
+    """The restore count this engine saw when it first read the database (None before)."""
+    return _GENERATIONS.get(engine.dialect)
+
+
+def replaced(opened_at: int, now: int) -> DatabaseReplaced:
+    """The refusal a writer gives when the database was restored since it opened it."""
+    return DatabaseReplaced(
+        f"Nothing was saved: {RESTORED} (by 'probation-desk restore' or the window's "
+        f"Restore, here or in another Probation Desk) after this one opened it, so what was "
+        "read here is no longer what the database holds. Open the database again, check "
+        "what it holds, and make the change again if it is still needed. "
+        f"(Restore count {opened_at} when opened, {now} now.)")
+
+
 def _bad_address(url: str, why: str) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -261,9 +293,20 @@ def _bad_address(url: str, why: str) -> str:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    """Emit our own BEGIN: DEFERRED for reads, IMMEDIATE (write lock first) for writers."""
+    """Emit our own BEGIN: DEFERRED for reads, IMMEDIATE (write lock first) for writers.
+
+    A restore replaces the content under the same write lock, and counts itself in the
+    file (:func:`restore_count`). The first transaction notes the count; a writer that,
+    holding the lock, finds it changed since, writes nothing: it was going to change a
+    database other than the one it read (an id it holds may now be someone else's).
+    """
     mode = conn.get_execution_options().get(WRITE_OPTION)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+    now = restore_count(conn)
+    seen = _GENERATIONS.setdefault(conn.dialect, now)
+    if mode and now != seen:
+        conn.exec_driver_sql("ROLLBACK")
+        raise replaced(seen, now)
 
 
 WRITE_OPTION = "probation_desk_writer"

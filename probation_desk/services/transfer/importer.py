@@ -21,6 +21,7 @@ from probation_desk.addresses import sqlite_file
 from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleSession
+from probation_desk.errors import DatabaseReplaced
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk, now_utc
 from probation_desk.services.transfer.checks import RecordChecks
@@ -45,7 +46,13 @@ from probation_desk.services.transfer.upgrade import (
     upgrade,
 )
 from probation_desk.store.bulk import JsonText, sqlite_datetime
-from probation_desk.store.engine import WRITE_OPTION
+from probation_desk.store.engine import (
+    RESTORED,
+    WRITE_OPTION,
+    replaced,
+    restore_count,
+    restore_count_seen,
+)
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -85,6 +92,7 @@ class _Importer(RecordChecks, WriterPipeline):
             con = self.write_con
             with con.begin():
                 self.data_version = self._data_version(con)
+                self.restores = self._restores_in_snapshot(con)
                 self._load_state(con)
                 # A team database (PostgreSQL) stamps its own login as a sign-off's signer.
                 self.login = (con.execute(text("SELECT session_user")).scalar()
@@ -129,6 +137,8 @@ class _Importer(RecordChecks, WriterPipeline):
         self.writer: WriteProcess | None = None
         self.flight: _Flight | None = None
         self.stale = False
+        self.restored = False
+        """A restore replaced the database under the import (it stopped)."""
         self.settled: int | None = None
         """Every record up to this line is saved, already present or refused."""
         self.audit_prefix = f'{{"file":{self.source_json},"line":'
@@ -142,6 +152,18 @@ class _Importer(RecordChecks, WriterPipeline):
         else:
             self.d = _same
             self.ts = _same
+
+    @staticmethod
+    def _restores_in_snapshot(con: Connection) -> int:
+        """The SQLite file's restore count as this import reads it; an import into a
+        database restored since it was opened here is refused before it reads anything."""
+        if con.dialect.name != "sqlite":
+            return 0
+        now = restore_count(con)
+        seen = restore_count_seen(con.engine)
+        if seen is not None and seen != now:
+            raise replaced(seen, now)
+        return now
 
     @staticmethod
     def _data_version(con: Connection) -> int | None:
@@ -527,7 +549,7 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
         with _indexes_deferred(desk, imp.write_con, empty=imp.first_person_id == 1):
             result = _run_import(imp, records, progress)
         imp.close()
-        if result.stopped is None or imp.saved:
+        if (result.stopped is None or imp.saved) and not imp.restored:
             imp.finish()
     finally:
         imp.dispose()
@@ -573,9 +595,10 @@ def _rebuild_indexes(con: Connection, indexes: list[Any]) -> None:
         with con.begin():
             for ix in indexes:
                 ix.create(con, checkfirst=True)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, DatabaseReplaced):
         # Say, the disk is full: the rows are whole without them, and opening the
-        # database rebuilds any index that is missing.
+        # database rebuilds any index that is missing. (A restored database has the
+        # backup's indexes.)
         logger.warning("indexes not rebuilt after import")
 
 
@@ -600,6 +623,13 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
         res.stopped = (f"The import stopped: {_why_refused(exc.__cause__)}, so the "
                        f"records from line {exc.first_line} on were not saved; the "
                        f"{imp.saved} record(s) before them were.")
+        if isinstance(exc.__cause__, DatabaseReplaced):
+            imp.restored = True
+            res.stopped += (
+                " They are not in the restored database: they are in the copy of the "
+                "database the restore kept just before it replaced it (in the backup "
+                "folder, marked before-restore; 'probation-desk restore' lists it). Import "
+                "the file again into the restored database if they belong there.")
     res.accepted = imp.saved
     res.counts = defaultdict(int, imp.saved_counts)
     return res
@@ -613,6 +643,9 @@ def _pg_retryable(exc: BaseException) -> bool:
 
 def _why_refused(cause: BaseException | None) -> str:
     """Why the database refused a batch, in plain words."""
+    if isinstance(cause, DatabaseReplaced):
+        return (f"{RESTORED} while it ran (by 'probation-desk restore' or the window's "
+                "Restore)")
     text = str(getattr(cause, "orig", None) or cause or "")
     if "full" in text:
         return "the disk is full (free some space, then import the rest)"
