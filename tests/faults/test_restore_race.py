@@ -203,3 +203,35 @@ def test_people_added_racing_a_restore_are_in_the_database_or_the_safety_copy(
     explained = [e for out in outs for e in out["explained"]]
     assert explained and all(e.startswith("3: ") and "restored" in e for e in explained), \
         explained[:3]
+
+
+def test_25_person_adds_racing_one_restore(tmp_path: Path, race_files: tuple[Path, Path, int],
+                                           capsys: Any) -> None:
+    """The red-team's own case: 25 ``person add`` commands, one ``restore`` among them."""
+    _export, backup, _total = race_files
+    live = tmp_path / "live.sqlite3"
+    url = f"sqlite:///{live}"
+    assert main(["person", "add", "--db", url, "--crn", "Z000001", "--name", "Already Here",
+                 "--region", "Wales", "--pdu", "Cardiff"]) == 0
+    procs = {f"P{i:06d}": subprocess.Popen(
+        [sys.executable, "-m", "probation_desk.cli", "person", "add", "--db", url, "--crn",
+         f"P{i:06d}", "--name", "Racing Person", "--region", "Wales", "--pdu", "Cardiff"],
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True) for i in range(25)}
+    try:
+        _wait_for(lambda: len(crns(live)) > 3, "the first people")
+        safety = _restore(url, backup, capsys)
+        results = {crn: (p.wait(timeout=120), p.stdout.read(), p.stderr.read())  # type: ignore[union-attr]
+                   for crn, p in procs.items()}
+    finally:
+        for p in procs.values():
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    added = [crn for crn, (rc, out, _err) in results.items() if rc == 0 and "Added" in out]
+    others = {crn: (rc, err.strip()[-300:]) for crn, (rc, _out, err) in results.items()
+              if crn not in added}
+    assert all(rc in (2, 3) and "Traceback" not in err for rc, err in others.values()), others
+    final, kept = crns(live), crns(safety)
+    assert [crn for crn in added if crn not in final and crn not in kept] == []
+    assert len(added) + len(others) == 25
