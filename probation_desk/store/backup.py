@@ -386,7 +386,64 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP,
     if not target.exists() or target.stat().st_size == 0:
         _restore_new_file(source, target)
         return source
+    if not _readable(target):
+        return _restore_over_damaged(url, source, target)
     return _restore_in_place(url, source, target, keep, lock_wait)
+
+
+def _readable(path: Path) -> bool:
+    """Whether SQLite can read the file's header and schema (read-only)."""
+    try:
+        con = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def _restore_over_damaged(url: str, source: Path, target: Path) -> Path:
+    """Replace a file SQLite cannot read (nobody can be writing it: opening refuses it).
+
+    Its bytes are kept first, as they are, in the backup folder (``.damaged``: never
+    listed as a backup, never pruned), then the backup is copied beside it and renamed
+    over it; the damaged file's ``-wal`` and ``-shm`` go, so nothing of it is replayed.
+    """
+    folder = backup_dir()
+    kept = _target(url, "before-restore", "damaged", folder)
+    try:
+        with target.open("rb") as src, os.fdopen(_new_file(kept), "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        kept.unlink(missing_ok=True)
+        raise BackupProblem(f"The damaged database could not be kept aside before the "
+                            f"restore ({exc.strerror or exc}). Nothing was changed.") from None
+    fresh = target.with_name(f".{target.name}.restoring")
+    fresh.unlink(missing_ok=True)
+    try:
+        os.close(_new_file(fresh))
+        src_con = sqlite3.connect(_uri(source, "ro"), uri=True)
+        try:
+            dst = sqlite3.connect(fresh)
+            try:
+                src_con.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src_con.close()
+        for left in (target.with_name(target.name + "-wal"),
+                     target.with_name(target.name + "-shm")):
+            left.unlink(missing_ok=True)
+        os.replace(fresh, target)
+    except (OSError, sqlite3.Error) as exc:
+        fresh.unlink(missing_ok=True)
+        raise BackupProblem(f"The backup could not be copied over the damaged database "
+                            f"({exc}); the damaged file is kept in {kept}.") from None
+    return kept
 
 
 def _uri(path: Path, mode: str) -> str:

@@ -85,7 +85,7 @@ def integrity_problem(url: str) -> str | None:
     return None if row and row[0] == "ok" else str(row[0] if row else "unknown problem")
 
 
-def _check_ownership(path: Path) -> None:
+def _check_ownership(path: Path, outcome: str = "Nothing was opened") -> None:
     """Refuse a database file or folder another user owns or can change, saying why.
 
     Another user who can write the file, or replace it in its folder, could read or
@@ -97,8 +97,8 @@ def _check_ownership(path: Path) -> None:
     if sys.platform == "win32":
         if path.exists() and _reparse_point(path):
             raise DatabaseProblem(
-                f"The database path {path} is a link (a reparse point). Nothing was "
-                "opened: Probation Desk opens only the real file.")
+                f"The database path {path} is a link (a reparse point). {outcome}: "
+                "Probation Desk opens only the real file.")
         return
     me = os.geteuid()
     folder = path.parent
@@ -107,27 +107,27 @@ def _check_ownership(path: Path) -> None:
         if st.st_uid not in (me, 0):
             raise DatabaseProblem(
                 f"The folder {folder} belongs to another user (user id {st.st_uid}), who "
-                "could replace the database file in it. Nothing was opened: keep the "
+                f"could replace the database file in it. {outcome}: keep the "
                 "database in a folder of your own.")
         if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
             raise DatabaseProblem(
                 f"Other users can write in the folder {folder}, so they could replace the "
-                "database file. Nothing was opened: make the folder yours only (chmod "
+                f"database file. {outcome}: make the folder yours only (chmod "
                 "700) or keep the database in your own data folder.")
     if path.exists():
         st = os.stat(path, follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):
             raise DatabaseProblem(
-                f"The database path {path} is a symbolic link. Nothing was opened: "
+                f"The database path {path} is a symbolic link. {outcome}: "
                 "Probation Desk opens only the real file.")
         if st.st_uid != me:
             raise DatabaseProblem(
                 f"The database file {path} belongs to another user (user id "
-                f"{st.st_uid}). Nothing was opened: it holds their records, or someone "
+                f"{st.st_uid}). {outcome}: it holds their records, or someone "
                 "could have swapped it. Use a database file of your own.")
         if st.st_mode & 0o022:
             raise DatabaseProblem(
-                f"Other users can change the database file {path}. Nothing was opened: "
+                f"Other users can change the database file {path}. {outcome}: "
                 "make it yours only (chmod 600), then open it again.")
         if st.st_mode & 0o044:
             os.chmod(path, 0o600)
@@ -138,6 +138,12 @@ def _reparse_point(path: Path) -> bool:
     st = os.stat(path, follow_symlinks=False)
     return stat.S_ISLNK(st.st_mode) or bool(
         getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0))
+
+
+def check_ownership(path: Path, outcome: str) -> None:
+    """Opening's checks of who owns the file and its folder, and that the path is no
+    link, before anything is written there; ``outcome`` says what was not done."""
+    _check_ownership(path, outcome)
 
 
 def check_sqlite_file(path: Path) -> None:
