@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
@@ -44,12 +47,49 @@ class BackupInfo:
 
 
 def backup_dir() -> Path:
-    """Where backups are kept (created owner-only on first use)."""
+    """Where backups are kept (created owner-only on first use), checked as a database's
+    folder is before each use: a link, another user's folder or one others may write in
+    is refused (:class:`BackupProblem`), as a backup planted or swapped there could be
+    restored, or make a real one be pruned."""
     from probation_desk.paths import data_dir
 
     path = data_dir() / "backups"
-    path.mkdir(mode=0o700, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    _check_folder(path)
     return path
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse a backup folder that is a link, not a folder, or in other users' hands;
+    make one others may merely read owner-only. (Windows: a link or other reparse point
+    is refused; the per-user profile folders are private to their user.)"""
+    nothing = "No backup was written there or read from it"
+    st = os.stat(path, follow_symlinks=False)
+    if stat.S_ISLNK(st.st_mode) or getattr(st, "st_file_attributes", 0) & getattr(
+            stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0):
+        raise BackupProblem(
+            f"The backup folder {path} is a link to another place. {nothing}: Probation "
+            "Desk keeps backups only in a real folder of its own. Remove the link; a new "
+            "backup folder is then made.")
+    if not stat.S_ISDIR(st.st_mode):
+        raise BackupProblem(f"{path} should be the backup folder, and it is not a folder. "
+                            f"{nothing}: move it aside; a backup folder is then made.")
+    if sys.platform == "win32":
+        return
+    if st.st_uid != os.geteuid():
+        raise BackupProblem(
+            f"The backup folder {path} belongs to another user (user id {st.st_uid}). "
+            f"{nothing}: they could plant or swap backups in it. Move it aside; a backup "
+            "folder of your own is then made.")
+    if st.st_mode & 0o022:
+        raise BackupProblem(
+            f"Other users can write in the backup folder {path}, so they could plant or "
+            f"swap backups in it. {nothing}: make it yours only (chmod 700).")
+    if st.st_mode & 0o055:
+        os.chmod(path, 0o700)
 
 
 def _stem(url: str) -> str:
@@ -144,8 +184,9 @@ def _remove_unlocked(folder: Path, gone: list[Path]) -> None:
                 gone.append(p)
 
 
-def _target(url: str, reason: str, ext: str, folder: Path) -> Path:
-    stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
+def _target(url: str, reason: str, ext: str, folder: Path,
+            when: dt.datetime | None = None) -> Path:
+    stamp = (when or dt.datetime.now(dt.UTC)).strftime(_STAMP)
     base = f"{_stem(url)}-{stamp}"
     n = 0
     while True:
@@ -256,10 +297,11 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
     sqlite = u.get_backend_name() == "sqlite"
     ext = "sqlite3" if sqlite else "pgdump"
     folder = backup_dir() if dest is None else None
+    taken = dt.datetime.now(dt.UTC)
     if dest is None:
         assert folder is not None
         remove_stale_parts(folder)
-        dest = _target(url, reason, ext, folder)
+        dest = _target(url, reason, ext, folder, taken)
     elif dest.is_dir():
         dest = _target(url, reason, ext, dest)
     elif os.path.lexists(dest) and not replace:
@@ -287,13 +329,97 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
                                 "behind. Free some space or choose another folder.") from None
         raise BackupProblem(f"The backup could not be written ({exc.strerror or exc}). "
                             "Free some disk space or choose another folder.") from None
-    if folder is not None and keep is not None:
-        prune(url, keep)
+    if folder is not None:
+        _write_record(dest, taken, reason)
+        if keep is not None:
+            prune(url, keep)
     return dest
 
 
+_RECORD = "probation_desk_backup"
+
+
+def _record_of(path: Path) -> Path:
+    """The small JSON file recorded beside a backup in the backup folder."""
+    return path.with_name(path.name + ".json")
+
+
+def _write_record(path: Path, taken: dt.datetime, reason: str) -> None:
+    """Record when the backup was taken and how big it is (owner-only, never through a
+    link); a backup whose record could not be written is still listed once its content
+    is checked (:func:`_whole_backup`)."""
+    record = {_RECORD: 1, "taken": taken.isoformat(), "reason": reason,
+              "size": path.stat().st_size}
+    try:
+        with os.fdopen(_new_file(_record_of(path)), "w", encoding="utf-8") as out:
+            json.dump(record, out)
+    except OSError:
+        _record_of(path).unlink(missing_ok=True)
+
+
+_MAGIC = {"sqlite3": b"SQLite format 3\0", "pgdump": b"PGDMP"}
+
+
+def _whole_backup(path: Path, m: re.Match[str]) -> BackupInfo | None:
+    """``path`` as a backup, if it is a whole Probation Desk backup (else None).
+
+    A regular file (not a link) that starts as its kind of file does; its time is the
+    one recorded beside it when it was taken, if the record matches its size. A backup
+    with no record (taken by an older version) is opened read-only and must hold a
+    Probation Desk schema; its time is the earlier of its name's and its last change's,
+    so a name alone never makes a file the newest.
+    """
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        magic = _MAGIC[m["ext"]]
+        with path.open("rb") as fh:
+            if fh.read(len(magic)) != magic:
+                return None
+    except OSError:
+        return None
+    named = dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
+    taken = _recorded_time(path, st.st_size)
+    if taken is None:
+        if m["ext"] == "sqlite3" and not _holds_our_schema(path):
+            return None
+        taken = min(named, dt.datetime.fromtimestamp(st.st_mtime, dt.UTC))
+    return BackupInfo(path, taken, m["reason"], st.st_size)
+
+
+def _recorded_time(path: Path, size: int) -> dt.datetime | None:
+    record = _record_of(path)
+    try:
+        if not stat.S_ISREG(os.stat(record, follow_symlinks=False).st_mode):
+            return None
+        data = json.loads(record.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get(_RECORD) != 1 or data.get("size") != size:
+            return None
+        taken = dt.datetime.fromisoformat(str(data["taken"]))
+    except (OSError, ValueError, KeyError):
+        return None
+    return taken if taken.tzinfo is not None else taken.replace(tzinfo=dt.UTC)
+
+
+def _holds_our_schema(path: Path) -> bool:
+    try:
+        con = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            names = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return {"alembic_version", "person", "audit"} <= names and con.execute(
+                "SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def list_backups(url: str | None = None, folder: Path | None = None) -> list[BackupInfo]:
-    """Backups in ``folder`` (default: the backup folder), newest first.
+    """Whole Probation Desk backups in ``folder`` (default: the backup folder), newest
+    first by the time each was taken (:func:`_whole_backup`); anything else there is
+    left alone.
 
     With ``url``, only that database's.
     """
@@ -304,8 +430,9 @@ def list_backups(url: str | None = None, folder: Path | None = None) -> list[Bac
         m = _NAME.match(p.name)
         if not m or (stem is not None and m["stem"] != stem):
             continue
-        taken = dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
-        out.append(BackupInfo(p, taken, m["reason"], p.stat().st_size))
+        info = _whole_backup(p, m)
+        if info is not None:
+            out.append(info)
     return sorted(out, key=lambda b: (b.taken, b.path.name), reverse=True)
 
 
@@ -315,6 +442,7 @@ def prune(url: str, keep: int) -> list[Path]:
     gone = []
     for b in auto[max(keep, 1):]:
         b.path.unlink(missing_ok=True)
+        _record_of(b.path).unlink(missing_ok=True)
         gone.append(b.path)
     return gone
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from probation_desk.addresses import sqlite_file
-from probation_desk.errors import DatabaseProblem, DatabaseReplaced, HalfBuiltSchema
+from probation_desk.errors import DatabaseProblem, DatabaseReplaced, HalfBuiltSchema, Problem
 from probation_desk.store.locks import busy, held
 from probation_desk.store.read_only import read_only_location, read_only_uri
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
@@ -339,7 +339,7 @@ def _latest_backup_hint(url: str) -> str:
         from probation_desk.store.backup import list_backups
 
         found = list_backups(url)
-    except OSError:
+    except (OSError, Problem):
         found = []
     if not found:
         return ("No backup of it was found in the backup folder: restore one you keep "
