@@ -68,6 +68,13 @@ class SettingsProblem(Problem):
     code = "settings-problem"
 
 
+class NotAFile(Problem):
+    """A path given as a file to read is a folder, a device, a pipe or a socket."""
+
+    status = Exit.FILE
+    code = "not-a-file"
+
+
 class NotAllowed(Problem):
     """The login or role may not do this (a team database's administration, say)."""
 

@@ -8,11 +8,14 @@ import datetime as dt
 import gc
 import itertools
 import json
+import os
+import stat
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -21,7 +24,7 @@ from probation_desk.addresses import sqlite_file
 from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleSession
-from probation_desk.errors import DatabaseReplaced
+from probation_desk.errors import DatabaseReplaced, NotAFile
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk, now_utc
 from probation_desk.services.transfer.checks import RecordChecks
@@ -659,10 +662,47 @@ def _why_refused(cause: BaseException | None) -> str:
     return f"the database refused them ({type(cause).__name__})"
 
 
-def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
-    """Import a JSON Lines export file (see the README for the format)."""
+def check_import_file(path: str | Path) -> Path:
+    """Refuse at once, in words, a path that is not an ordinary file: a folder, a device
+    such as /dev/zero (which never ends) or a named pipe (which waits for a writer)."""
     p = Path(path)
-    with p.open("rb") as fh:
+    _refuse_unless_regular(p, os.stat(p).st_mode)  # a missing file: FileNotFoundError
+    return p
+
+
+def _refuse_unless_regular(p: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise NotAFile(f"{p} is a folder, not a file, so nothing was imported. Give the path "
+                       "of an export file (a .jsonl file), not of its folder.")
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
+    raise NotAFile(f"{p} is not a regular file (it is {kind}), so nothing was imported: "
+                   "Probation Desk imports only ordinary files. Save the export to a file "
+                   "first, then import that file.")
+
+
+def _open_regular(p: Path) -> IO[bytes]:
+    """Open ``p`` for reading if it is an ordinary file, without ever waiting on a pipe
+    (opened non-blocking, checked, then read normally)."""
+    check_import_file(p)
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _refuse_unless_regular(p, os.fstat(fd).st_mode)  # swapped since the check?
+        if sys.platform != "win32":  # Windows has no non-blocking open (nor FIFOs)
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
+    """Import a JSON Lines export file (see the README for the format); a path that is
+    not an ordinary file is :class:`~probation_desk.errors.NotAFile`."""
+    p = Path(path)
+    with _open_regular(p) as fh:
         try:
             records = read_records(fh)
             first = next(records, None)

@@ -73,6 +73,8 @@ def _convert(number: int, obj: Any) -> Any:
 
 def _read_older(lines: Iterator[tuple[int, bytes | Refusal]]) -> Iterator[tuple[int, Any]]:
     """Lines of an older version: decoded, brought up to date, then checked as strictly."""
+    from probation_desk.services.transfer.reading import refuse_repeat, repeated_key
+
     upgrade_line = _Upgrade()
     for number, raw in lines:
         if isinstance(raw, Refusal):
@@ -85,5 +87,9 @@ def _read_older(lines: Iterator[tuple[int, bytes | Refusal]]) -> Iterator[tuple[
         except msgspec.DecodeError as exc:
             rule, where, reason = fmt.describe(exc, raw)
             yield number, Refusal(number, rule, reason, where)
+            continue
+        key = repeated_key(raw)
+        if key is not None:
+            yield number, refuse_repeat(number, key)
             continue
         yield number, _convert(number, upgrade_line(obj))
