@@ -24,10 +24,11 @@ from probation_desk.addresses import sqlite_file
 from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleSession
+from probation_desk.domain.roles import Role
 from probation_desk.errors import DatabaseReplaced, NotAFile
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk, now_utc
-from probation_desk.services.transfer.checks import RecordChecks
+from probation_desk.services.transfer.checks import RecordChecks, outside_region
 from probation_desk.services.transfer.common import (
     _ACTIONS,
     _COLUMNS,
@@ -90,6 +91,14 @@ class _Importer(RecordChecks, WriterPipeline):
         # One connection writes every batch. Its state is read in one snapshot, and on
         # SQLite PRAGMA data_version then tells each batch whether anyone else has
         # committed since: if so, the batch is checked again under the write lock.
+        # On a team database the server lets a login other than an admin change only the
+        # people of its own region, and only a regional lead or an admin end an NSI as
+        # the sweep or a switch does: lines it would refuse are refused here, in words,
+        # and the rest of the file is kept (the server refusing one would stop a batch).
+        team = desk.team
+        limited = team is not None and team.enforced and desk.role is not Role.ADMIN
+        self.my_region: str | None = (team.region or "") if limited and team else None
+        self.may_end_as_sweep = not limited or desk.role in (Role.REGIONAL_LEAD, Role.ADMIN)
         self.write_con = desk.engine.connect()
         try:
             con = self.write_con
@@ -175,9 +184,13 @@ class _Importer(RecordChecks, WriterPipeline):
         return int(con.exec_driver_sql("PRAGMA data_version").scalar() or 0)
 
     def _load_state(self, con: Connection) -> None:
-        """What the checks need to know of the database: its CRNs, open NSIs, last ids."""
+        """What the checks need to know of the database: its CRNs, open NSIs, last ids,
+        and on a team database the people this login may read but not change."""
         self.crn_to_id: dict[str, int] = dict(
             con.execute(select(Person.crn, Person.id)).all())
+        self.other_regions: dict[int, str] = {} if self.my_region is None else dict(
+            con.execute(select(Person.id, Person.region)
+                        .where(Person.region != self.my_region)).all())
         self.next_id = {
             m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
             for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
@@ -288,6 +301,9 @@ class _Importer(RecordChecks, WriterPipeline):
         if pid is None:
             raise RuleViolation("unknown-person", f"No person with CRN {crn} is in the "
                                 "database or earlier in this file.", "crn")
+        if pid in self.other_regions:
+            raise outside_region(self.my_region, self.other_regions[pid], "crn",
+                                 f"{crn}'s records")
         return pid
 
     def _stored(self, table: str, ref: str) -> Any:
