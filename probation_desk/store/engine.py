@@ -114,6 +114,7 @@ def _check_ownership(path: Path, outcome: str = "Nothing was opened") -> None:
                 f"Other users can write in the folder {folder}, so they could replace the "
                 f"database file. {outcome}: make the folder yours only (chmod "
                 "700) or keep the database in your own data folder.")
+    _check_companions(path, outcome)
     if path.exists():
         st = os.stat(path, follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):
@@ -131,6 +132,34 @@ def _check_ownership(path: Path, outcome: str = "Nothing was opened") -> None:
                 "make it yours only (chmod 600), then open it again.")
         if st.st_mode & 0o044:
             os.chmod(path, 0o600)
+
+
+_COMPANIONS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database: recent changes, their index, a rollback."""
+
+
+def _check_companions(path: Path, outcome: str) -> None:
+    """Refuse a database whose ``-wal``, ``-shm`` or ``-journal`` file is a link, or
+    another user's: SQLite would read the database's recent changes from it (or refuse
+    it, which looks like damage when it is not)."""
+    for suffix in _COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        try:
+            st = os.stat(companion, follow_symlinks=False)
+        except OSError:
+            continue
+        if _reparse_point(companion):
+            raise DatabaseProblem(
+                f"The database's {suffix[1:]} file {companion} is a link to another file, "
+                f"not a file of its own. {outcome}: the database itself is not damaged, but "
+                "SQLite keeps the latest changes there, so Probation Desk uses only a real "
+                "file. Put the real file back in its place, or remove the link if it is not "
+                "one you made.")
+        if sys.platform != "win32" and st.st_uid != os.geteuid():
+            raise DatabaseProblem(
+                f"The database's {suffix[1:]} file {companion} belongs to another user "
+                f"(user id {st.st_uid}). {outcome}: SQLite keeps the latest changes there, "
+                "so someone else could change what the database holds.")
 
 
 def _reparse_point(path: Path) -> bool:
