@@ -80,3 +80,34 @@ def test_a_linked_wal_or_shm_file_is_called_a_link_not_damage(
     assert "link" in err and str(companion) in err and "damaged" not in err.replace(
         "is not damaged", ""), err
     assert elsewhere.read_bytes() == b"not mine"
+
+
+@pytest.mark.expect_log_warnings  # the stopped import logs why, as it should
+def test_a_disk_filling_mid_import_says_so_with_the_count_saved(
+        tmpfs: Path, race_files: tuple[Path, Path, int]) -> None:  # noqa: F811 (the fixture)
+    """Batches are saved until the disk fills; then the import stops in words (exit 4)
+    with how many were saved, and the database holds exactly those (a 16 MB disk, the
+    red-team's case: before, the statistics refreshed after the stop failed on the full
+    disk too, and that came out as "did not expect", exit 1)."""
+    import re
+    import sqlite3
+
+    export, _backup, total = race_files
+    remount(tmpfs, "size=16m")
+    db = tmpfs / "desk.sqlite3"
+    status, said = cli("import", "--db", f"sqlite:///{db}", str(export))
+    assert status == 4, said
+    assert "the disk is full" in said and "did not expect" not in said, said
+    found = re.search(r"the (\d+) record\(s\) before them were", said)
+    assert found, said
+    saved = int(found[1])
+    assert 0 < saved < total
+    remount(tmpfs, "size=64m")
+    con = sqlite3.connect(db)
+    try:
+        stored = con.execute("SELECT count(*) FROM audit WHERE action LIKE 'import %'"
+                             ).fetchone()[0]
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        con.close()
+    assert stored == saved

@@ -569,7 +569,12 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
             result = _run_import(imp, records, progress)
         imp.close()
         if (result.stopped is None or imp.saved) and not imp.restored:
-            imp.finish()
+            try:
+                imp.finish()
+            except SQLAlchemyError as exc:
+                # Say, the disk filled up: every record counted is saved whole; only the
+                # planner's statistics are older (the next import refreshes them).
+                logger.warning("import: statistics not refreshed (%s)", type(exc).__name__)
     finally:
         imp.dispose()
         if gc_was_enabled:
