@@ -17,7 +17,7 @@ import pytest
 
 from probation_desk.cli import main
 from probation_desk.domain.errors import RuleViolation
-from probation_desk.domain.people import PersonDetails
+from probation_desk.domain.people import PersonDetails, check_person
 from probation_desk.services.transfer.common import FORMAT_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,12 +75,21 @@ INVISIBLE = {
 
 
 @pytest.mark.parametrize("char", list(INVISIBLE.values()), ids=list(INVISIBLE))
-def test_names_refuse_characters_nobody_can_see_or_type(desk: Any, char: str) -> None:
+def test_names_refuse_characters_nobody_can_see_or_type(char: str) -> None:
+    """The domain's rule, which the window's save (``Desk.add_person``) and the import
+    both go through."""
     with pytest.raises(RuleViolation) as refused:
-        desk.add_person(PersonDetails("A000001", f"Ann{char}Smith", dt.date(1990, 1, 1),
-                                      "Wales", "Cardiff", "PP"))
+        check_person(PersonDetails("A000001", f"Ann{char}Smith", dt.date(1990, 1, 1),
+                                   "Wales", "Cardiff", "PP"), dt.date(2026, 11, 22))
     assert refused.value.field == "name"
     assert f"U+{ord(char):04X}" in refused.value.message
+
+
+def test_the_window_refuses_them_too(desk: Any) -> None:
+    with pytest.raises(RuleViolation) as refused:
+        desk.add_person(PersonDetails("A000001", "Ann\u200bSmith", dt.date(1990, 1, 1),
+                                      "Wales", "Cardiff", "PP"))
+    assert refused.value.rule == "invisible-character"
 
 
 def test_the_import_refuses_them_alike_and_keeps_visible_names(tmp_path: Path,
