@@ -14,6 +14,7 @@ from probation_desk.services import import_format as fmt
 from probation_desk.services.transfer.common import (
     Refusal,
 )
+from probation_desk.services.transfer.keys import refuse_repeat, repeated_key
 
 _LETTERS = {"module_session": "S", "contact": "C", "si_referral": "R", "sign_off": "SO"}
 
@@ -73,8 +74,6 @@ def _convert(number: int, obj: Any) -> Any:
 
 def _read_older(lines: Iterator[tuple[int, bytes | Refusal]]) -> Iterator[tuple[int, Any]]:
     """Lines of an older version: decoded, brought up to date, then checked as strictly."""
-    from probation_desk.services.transfer.reading import refuse_repeat, repeated_key
-
     upgrade_line = _Upgrade()
     for number, raw in lines:
         if isinstance(raw, Refusal):
