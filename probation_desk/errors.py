@@ -46,6 +46,14 @@ class HalfBuiltSchema(DatabaseProblem):
     """The schema was left half-built (say, an older version was stopped mid-upgrade)."""
 
 
+class DatabaseReplaced(DatabaseProblem):
+    """The database was restored from a backup after this program opened it: what it
+    holds is no longer what was read here, so nothing more is written until it is
+    opened again."""
+
+    code = "database-restored"
+
+
 class BackupProblem(Problem):
     """A backup or restore could not be done."""
 
@@ -58,6 +66,13 @@ class SettingsProblem(Problem):
 
     status = Exit.FILE
     code = "settings-problem"
+
+
+class NotAFile(Problem):
+    """A path given as a file to read is a folder, a device, a pipe or a socket."""
+
+    status = Exit.FILE
+    code = "not-a-file"
 
 
 class NotAllowed(Problem):

@@ -39,9 +39,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _stopped_status(stopped: str | None) -> int:
-    """0 when an import finished; 4 when the disk or file refused it; else 1."""
+    """0 when an import finished; 4 when the disk or file refused it; 3 when the
+    database was restored under it; else 1."""
+    from probation_desk.store.engine import RESTORED
+
     if stopped is None:
         return 0
+    if RESTORED in stopped:
+        return 3
     return 4 if "disk is full" in stopped or "read-only" in stopped else 1
 
 
@@ -79,12 +84,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from probation_desk.services.transfer import import_file
+    from probation_desk.services.transfer.importer import check_import_file
 
-    try:
-        result = import_file(_desk(args, writes=True), args.path)
-    except OSError as exc:
-        print(f"The file could not be read: {exc.strerror or exc}.", file=sys.stderr)
-        return 2
+    # The file first (a missing file, a folder or a pipe is refused before the database
+    # is opened, or created); a failure is worded with its path and exits 4.
+    check_import_file(args.path)
+    result = import_file(_desk(args, writes=True), args.path)
     if args.json:
         _print_json(result.as_json())
     else:

@@ -292,6 +292,20 @@ def _value_at(raw: bytes, path: str) -> Any:
         return None
 
 
+_TYPE_AT = re.compile(rb'"type"\s*:\s*"([a-z_]+)"')
+
+
+def _record_type(raw: bytes) -> str | None:
+    """The line's record type, read even when the rest of the line is broken."""
+    kind = _value_at(raw, "type")
+    if isinstance(kind, str) and kind in _BY_TAG:
+        return kind
+    found = _TYPE_AT.search(raw)
+    if found is not None and found[1].decode() in _BY_TAG:
+        return found[1].decode()
+    return None
+
+
 def _show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=True)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -334,9 +348,14 @@ def describe(exc: msgspec.MsgspecError, raw: bytes) -> tuple[str, str | None, st
         return "required", field, f"The field '{field}' is missing: it is required."
     if m := re.fullmatch(r"Object contains unknown field `(.+)`", core):
         field = f"{path}.{m[1]}" if path else m[1]
-        kind = _value_at(raw, "type")
-        return ("unknown-field", field, f"'{m[1]}' is not a field of a"
-                f"{'n' if str(kind)[:1] in 'aeiou' else ''} {kind} record in this format.")
+        kind = _record_type(raw)
+        if kind is None:
+            return ("unknown-field", field, f"'{m[1]}' is not a field of any record in this "
+                    "format, and the line has no type that can be read (\"type\": one of "
+                    f"{', '.join(RECORD_TYPES)}).")
+        article = "an" if kind[:1] in "aeiou" or kind == "nsi" else "a"
+        return ("unknown-field", field, f"'{m[1]}' is not a field of {article} {kind} record "
+                "in this format.")
     if path == "type":
         value = _value_at(raw, "type")
         return ("unknown-type", "type", f"{_show(value)} is not a record type this format "

@@ -35,6 +35,7 @@ from probation_desk.passwords import with_saved_password
 from probation_desk.settings import Settings, database_url, load_settings
 from probation_desk.store import backup as backups
 from probation_desk.store.engine import (
+    check_ownership,
     check_version,
     half_built,
     integrity_problem,
@@ -152,7 +153,15 @@ def backups_of(url: str) -> list[backups.BackupInfo]:
 
 
 def restore_backup(url: str, source: Path, *, keep: int) -> Path:
-    """Restore ``source`` over the database; returns the backup of what it replaced."""
+    """Restore ``source`` over the database; returns the backup of what it replaced.
+
+    First the checks opening makes of the file (its owner, its folder's, no link at its
+    path), so a restore never writes where opening would refuse to. A damaged file is
+    restored over (that is what a restore is for): its bytes are kept aside first.
+    """
+    path = sqlite_file(url)
+    if path is not None:
+        check_ownership(path, "Nothing was restored")
     return backups.restore(url, source, keep=keep)
 
 

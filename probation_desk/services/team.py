@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from probation_desk.domain.errors import PermissionRefused
 from probation_desk.domain.roles import Role
+from probation_desk.errors import DatabaseProblem
 from probation_desk.services.records import TeamLogin
 from probation_desk.store import server
 from probation_desk.store.engine import make_engine
@@ -88,6 +89,12 @@ def _as_owner(url: str, work: Callable[[Connection], T]) -> T:
         with engine.begin() as con:
             return work(con)
     except DBAPIError as exc:
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate is None or sqlstate.startswith("08"):  # no answer: not a refusal
+            first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+            raise DatabaseProblem(
+                f"The team database server cannot be reached ({first}). Check the address "
+                "and that the server is running. Nothing was changed.") from None
         detail = getattr(getattr(exc.orig, "diag", None), "message_primary", None) or exc.orig
         raise server.AdminProblem(
             f"The server refused: {detail}. Run admin commands connected as the database's "

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import json
 import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
+import sys
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,12 +47,49 @@ class BackupInfo:
 
 
 def backup_dir() -> Path:
-    """Where backups are kept (created owner-only on first use)."""
+    """Where backups are kept (created owner-only on first use), checked as a database's
+    folder is before each use: a link, another user's folder or one others may write in
+    is refused (:class:`BackupProblem`), as a backup planted or swapped there could be
+    restored, or make a real one be pruned."""
     from probation_desk.paths import data_dir
 
     path = data_dir() / "backups"
-    path.mkdir(mode=0o700, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+    _check_folder(path)
     return path
+
+
+def _check_folder(path: Path) -> None:
+    """Refuse a backup folder that is a link, not a folder, or in other users' hands;
+    make one others may merely read owner-only. (Windows: a link or other reparse point
+    is refused; the per-user profile folders are private to their user.)"""
+    nothing = "No backup was written there or read from it"
+    st = os.stat(path, follow_symlinks=False)
+    if stat.S_ISLNK(st.st_mode) or getattr(st, "st_file_attributes", 0) & getattr(
+            stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0):
+        raise BackupProblem(
+            f"The backup folder {path} is a link to another place. {nothing}: Probation "
+            "Desk keeps backups only in a real folder of its own. Remove the link; a new "
+            "backup folder is then made.")
+    if not stat.S_ISDIR(st.st_mode):
+        raise BackupProblem(f"{path} should be the backup folder, and it is not a folder. "
+                            f"{nothing}: move it aside; a backup folder is then made.")
+    if sys.platform == "win32":
+        return
+    if st.st_uid != os.geteuid():
+        raise BackupProblem(
+            f"The backup folder {path} belongs to another user (user id {st.st_uid}). "
+            f"{nothing}: they could plant or swap backups in it. Move it aside; a backup "
+            "folder of your own is then made.")
+    if st.st_mode & 0o022:
+        raise BackupProblem(
+            f"Other users can write in the backup folder {path}, so they could plant or "
+            f"swap backups in it. {nothing}: make it yours only (chmod 700).")
+    if st.st_mode & 0o055:
+        os.chmod(path, 0o700)
 
 
 def _stem(url: str) -> str:
@@ -144,8 +184,9 @@ def _remove_unlocked(folder: Path, gone: list[Path]) -> None:
                 gone.append(p)
 
 
-def _target(url: str, reason: str, ext: str, folder: Path) -> Path:
-    stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
+def _target(url: str, reason: str, ext: str, folder: Path,
+            when: dt.datetime | None = None) -> Path:
+    stamp = (when or dt.datetime.now(dt.UTC)).strftime(_STAMP)
     base = f"{_stem(url)}-{stamp}"
     n = 0
     while True:
@@ -256,10 +297,11 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
     sqlite = u.get_backend_name() == "sqlite"
     ext = "sqlite3" if sqlite else "pgdump"
     folder = backup_dir() if dest is None else None
+    taken = dt.datetime.now(dt.UTC)
     if dest is None:
         assert folder is not None
         remove_stale_parts(folder)
-        dest = _target(url, reason, ext, folder)
+        dest = _target(url, reason, ext, folder, taken)
     elif dest.is_dir():
         dest = _target(url, reason, ext, dest)
     elif os.path.lexists(dest) and not replace:
@@ -287,13 +329,97 @@ def backup(url: str, dest: Path | None = None, *, reason: str = "manual",
                                 "behind. Free some space or choose another folder.") from None
         raise BackupProblem(f"The backup could not be written ({exc.strerror or exc}). "
                             "Free some disk space or choose another folder.") from None
-    if folder is not None and keep is not None:
-        prune(url, keep)
+    if folder is not None:
+        _write_record(dest, taken, reason)
+        if keep is not None:
+            prune(url, keep)
     return dest
 
 
+_RECORD = "probation_desk_backup"
+
+
+def _record_of(path: Path) -> Path:
+    """The small JSON file recorded beside a backup in the backup folder."""
+    return path.with_name(path.name + ".json")
+
+
+def _write_record(path: Path, taken: dt.datetime, reason: str) -> None:
+    """Record when the backup was taken and how big it is (owner-only, never through a
+    link); a backup whose record could not be written is still listed once its content
+    is checked (:func:`_whole_backup`)."""
+    record = {_RECORD: 1, "taken": taken.isoformat(), "reason": reason,
+              "size": path.stat().st_size}
+    try:
+        with os.fdopen(_new_file(_record_of(path)), "w", encoding="utf-8") as out:
+            json.dump(record, out)
+    except OSError:
+        _record_of(path).unlink(missing_ok=True)
+
+
+_MAGIC = {"sqlite3": b"SQLite format 3\0", "pgdump": b"PGDMP"}
+
+
+def _whole_backup(path: Path, m: re.Match[str]) -> BackupInfo | None:
+    """``path`` as a backup, if it is a whole Probation Desk backup (else None).
+
+    A regular file (not a link) that starts as its kind of file does; its time is the
+    one recorded beside it when it was taken, if the record matches its size. A backup
+    with no record (taken by an older version) is opened read-only and must hold a
+    Probation Desk schema; its time is the earlier of its name's and its last change's,
+    so a name alone never makes a file the newest.
+    """
+    try:
+        st = os.stat(path, follow_symlinks=False)
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        magic = _MAGIC[m["ext"]]
+        with path.open("rb") as fh:
+            if fh.read(len(magic)) != magic:
+                return None
+    except OSError:
+        return None
+    named = dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
+    taken = _recorded_time(path, st.st_size)
+    if taken is None:
+        if m["ext"] == "sqlite3" and not _holds_our_schema(path):
+            return None
+        taken = min(named, dt.datetime.fromtimestamp(st.st_mtime, dt.UTC))
+    return BackupInfo(path, taken, m["reason"], st.st_size)
+
+
+def _recorded_time(path: Path, size: int) -> dt.datetime | None:
+    record = _record_of(path)
+    try:
+        if not stat.S_ISREG(os.stat(record, follow_symlinks=False).st_mode):
+            return None
+        data = json.loads(record.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get(_RECORD) != 1 or data.get("size") != size:
+            return None
+        taken = dt.datetime.fromisoformat(str(data["taken"]))
+    except (OSError, ValueError, KeyError):
+        return None
+    return taken if taken.tzinfo is not None else taken.replace(tzinfo=dt.UTC)
+
+
+def _holds_our_schema(path: Path) -> bool:
+    try:
+        con = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            names = {r[0] for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            return {"alembic_version", "person", "audit"} <= names and con.execute(
+                "SELECT count(*) FROM alembic_version").fetchone()[0] == 1
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+
+
 def list_backups(url: str | None = None, folder: Path | None = None) -> list[BackupInfo]:
-    """Backups in ``folder`` (default: the backup folder), newest first.
+    """Whole Probation Desk backups in ``folder`` (default: the backup folder), newest
+    first by the time each was taken (:func:`_whole_backup`); anything else there is
+    left alone.
 
     With ``url``, only that database's.
     """
@@ -304,8 +430,9 @@ def list_backups(url: str | None = None, folder: Path | None = None) -> list[Bac
         m = _NAME.match(p.name)
         if not m or (stem is not None and m["stem"] != stem):
             continue
-        taken = dt.datetime.strptime(m["stamp"], _STAMP).replace(tzinfo=dt.UTC)
-        out.append(BackupInfo(p, taken, m["reason"], p.stat().st_size))
+        info = _whole_backup(p, m)
+        if info is not None:
+            out.append(info)
     return sorted(out, key=lambda b: (b.taken, b.path.name), reverse=True)
 
 
@@ -315,6 +442,7 @@ def prune(url: str, keep: int) -> list[Path]:
     gone = []
     for b in auto[max(keep, 1):]:
         b.path.unlink(missing_ok=True)
+        _record_of(b.path).unlink(missing_ok=True)
         gone.append(b.path)
     return gone
 
@@ -353,12 +481,23 @@ def _sqlite_revision(path: Path) -> str:
     return rev
 
 
-def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
+RESTORE_LOCK_WAIT = 60.0
+"""Seconds a restore waits for a writer (an import's batch, say) to finish."""
+
+
+def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP,
+            lock_wait: float = RESTORE_LOCK_WAIT) -> Path:
     """Replace the database at ``url`` with the backup ``source``.
 
     Refuses a file that is not a Probation Desk database, is damaged, or is from a newer
     version. The current database is backed up first (the path is returned), so a
     restore can itself be undone. Opening afterwards upgrades an older backup.
+
+    On SQLite the safety copy and the replacement are made under the database's own write
+    lock, the one every writer takes first (``BEGIN IMMEDIATE``), held from before the
+    copy to the end of the replacement, which is one transaction: every change another
+    program saved is either in the safety copy or was saved after the restore, into the
+    restored database. ``lock_wait``: how long to wait for a writer to finish.
     """
     u = make_url(url)
     if not source.is_file():
@@ -370,13 +509,85 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
                             "file. Nothing was changed.")
     _sqlite_revision(source)
     target = Path(u.database or "")
-    safety = backup(url, reason="before-restore", keep=keep) if target.exists() else source
+    if os.path.lexists(target) and target.exists() and os.path.samefile(target, source):
+        raise BackupProblem(f"{source} is the database itself. Nothing was changed.")
+    if not target.exists() or target.stat().st_size == 0:
+        _restore_new_file(source, target)
+        return source
+    if not _readable(target):
+        return _restore_over_damaged(url, source, target)
+    return _restore_in_place(url, source, target, keep, lock_wait)
+
+
+def _readable(path: Path) -> bool:
+    """Whether SQLite can read the file's header and schema (read-only)."""
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        con = sqlite3.connect(read_only_uri(path), uri=True)
+        try:
+            con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError:
+        return False
+    return True
+
+
+def _restore_over_damaged(url: str, source: Path, target: Path) -> Path:
+    """Replace a file SQLite cannot read (nobody can be writing it: opening refuses it).
+
+    Its bytes are kept first, as they are, in the backup folder (``.damaged``: never
+    listed as a backup, never pruned), then the backup is copied beside it and renamed
+    over it; the damaged file's ``-wal`` and ``-shm`` go, so nothing of it is replayed.
+    """
+    folder = backup_dir()
+    kept = _target(url, "before-restore", "damaged", folder)
+    try:
+        with target.open("rb") as src, os.fdopen(_new_file(kept), "wb") as out:
+            shutil.copyfileobj(src, out, 1 << 20)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        kept.unlink(missing_ok=True)
+        raise BackupProblem(f"The damaged database could not be kept aside before the "
+                            f"restore ({exc.strerror or exc}). Nothing was changed.") from None
+    fresh = target.with_name(f".{target.name}.restoring")
+    fresh.unlink(missing_ok=True)
+    try:
+        os.close(_new_file(fresh))
+        src_con = sqlite3.connect(_uri(source, "ro"), uri=True)
+        try:
+            dst = sqlite3.connect(fresh)
+            try:
+                src_con.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src_con.close()
+        for left in (target.with_name(target.name + "-wal"),
+                     target.with_name(target.name + "-shm")):
+            left.unlink(missing_ok=True)
+        os.replace(fresh, target)
+    except (OSError, sqlite3.Error) as exc:
+        fresh.unlink(missing_ok=True)
+        raise BackupProblem(f"The backup could not be copied over the damaged database "
+                            f"({exc}); the damaged file is kept in {kept}.") from None
+    return kept
+
+
+def _uri(path: Path, mode: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path.absolute()))}?mode={mode}"
+
+
+def _restore_new_file(source: Path, target: Path) -> None:
+    """Restore into a database file not made yet (or empty): a whole copy, owner-only."""
+    try:
+        src = sqlite3.connect(_uri(source, "ro"), uri=True)
         try:
             dst = sqlite3.connect(target, timeout=15)
             try:
-                src.backup(dst)  # page by page under SQLite's own locks: whole or nothing
+                src.backup(dst)
                 dst.execute("PRAGMA journal_mode=WAL")
             finally:
                 dst.close()
@@ -387,7 +598,105 @@ def restore(url: str, source: Path, *, keep: int = DEFAULT_KEEP) -> Path:
                             "by another Probation Desk, or the disk is full. It was left as "
                             "it was.") from None
     os.chmod(target, 0o600)
+
+
+def _restore_in_place(url: str, source: Path, target: Path, keep: int,
+                      lock_wait: float) -> Path:
+    """The safety copy, then every table replaced by the backup's, under one write lock."""
+    try:
+        con = sqlite3.connect(_uri(target, "rw"), uri=True, isolation_level=None,
+                              timeout=lock_wait)
+    except sqlite3.Error as exc:
+        raise BackupProblem(f"The database could not be opened to restore into it ({exc}). "
+                            "Nothing was changed.") from None
+    try:
+        try:
+            con.execute(f"PRAGMA busy_timeout={int(lock_wait * 1000)}")
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("PRAGMA foreign_keys=OFF")  # tables are dropped and refilled whole
+            con.execute("ATTACH DATABASE ? AS backup", (_uri(source, "ro"),))
+            con.execute("BEGIN IMMEDIATE")  # every writer waits from here to COMMIT
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise BackupProblem(
+                    f"Another Probation Desk kept the database busy for {lock_wait:.0f} "
+                    "seconds (an import, say), so nothing was restored and nothing was "
+                    "changed. Try again when it has finished.") from None
+            raise BackupProblem(f"The database could not be read to restore into it "
+                                f"({exc}). Nothing was changed.") from None
+        except sqlite3.DatabaseError as exc:
+            raise BackupProblem(f"The database could not be read to restore into it "
+                                f"({exc}). Nothing was changed.") from None
+        try:
+            # Nobody can commit now: the copy is the database as every writer left it.
+            safety = backup(url, reason="before-restore", keep=keep)
+            count = int(con.execute("PRAGMA main.user_version").fetchone()[0])
+            _replace_content(con)
+            # Writers that read the database before now see the count change, under
+            # their own lock, and stop (store.engine.restore_count).
+            con.execute(f"PRAGMA main.user_version = {count + 1}")
+            con.execute("COMMIT")
+        except BaseException as exc:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError):
+                raise BackupProblem(f"The database could not be replaced ({exc}): it was "
+                                    "left as it was.") from None
+            raise
+        with suppress(sqlite3.Error):
+            con.execute("DETACH DATABASE backup")
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
     return safety
+
+
+def _objects(con: sqlite3.Connection, schema: str) -> tuple[list[tuple[str, str, str]],
+                                                           set[str]]:
+    """A schema's objects ``(type, name, sql)`` in creation order, and its shadow tables
+    (an FTS5 table's own storage, made and dropped with it)."""
+    objects = [(t, n, sql) for t, n, sql in con.execute(
+        f"SELECT type, name, sql FROM {schema}.sqlite_master "  # noqa: S608
+        "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid")]
+    shadow = {r[1] for r in con.execute(f"PRAGMA {schema}.table_list") if r[2] == "shadow"}
+    return objects, shadow
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _replace_content(con: sqlite3.Connection) -> None:
+    """Make ``main`` hold exactly what ``backup`` holds (inside the caller's transaction)."""
+    mine, my_shadow = _objects(con, "main")
+    for kind in ("trigger", "view", "table"):
+        for t, name, _sql in mine:
+            if t == kind and name not in my_shadow:
+                con.execute(f"DROP {kind.upper()} IF EXISTS main.{_q(name)}")
+    theirs, shadow = _objects(con, "backup")
+    tables = [(name, sql) for t, name, sql in theirs if t == "table"]
+    for name, sql in tables:
+        if name not in shadow:
+            con.execute(sql)  # unqualified: made in main
+    for name, _sql in tables:
+        if name in shadow:  # made by its virtual table: refilled as the backup has it
+            con.execute(f"DELETE FROM main.{_q(name)}")  # noqa: S608 (quoted names)
+        if not _virtual(_sql):
+            con.execute(f"INSERT INTO main.{_q(name)} SELECT * FROM backup.{_q(name)}")  # noqa: S608
+    names = {r[0] for r in con.execute("SELECT name FROM backup.sqlite_master")}
+    if "sqlite_sequence" in names:
+        con.execute("DELETE FROM main.sqlite_sequence")
+        con.execute("INSERT INTO main.sqlite_sequence SELECT * FROM backup.sqlite_sequence")
+    for kind in ("index", "trigger", "view"):
+        for t, _name, sql in theirs:
+            if t == kind:
+                con.execute(sql)
+    con.execute("PRAGMA analysis_limit=1000")
+    con.execute("ANALYZE main")
+
+
+def _virtual(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("CREATE VIRTUAL TABLE")
 
 
 def _pg_restore(url: str, source: Path, keep: int) -> Path:

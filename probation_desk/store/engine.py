@@ -15,13 +15,14 @@ import os
 import sqlite3
 import stat
 import sys
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from probation_desk.addresses import sqlite_file
-from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
+from probation_desk.errors import DatabaseProblem, DatabaseReplaced, HalfBuiltSchema, Problem
 from probation_desk.store.locks import busy, held
 from probation_desk.store.read_only import read_only_location, read_only_uri
 from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
@@ -84,7 +85,7 @@ def integrity_problem(url: str) -> str | None:
     return None if row and row[0] == "ok" else str(row[0] if row else "unknown problem")
 
 
-def _check_ownership(path: Path) -> None:
+def _check_ownership(path: Path, outcome: str = "Nothing was opened") -> None:
     """Refuse a database file or folder another user owns or can change, saying why.
 
     Another user who can write the file, or replace it in its folder, could read or
@@ -96,8 +97,8 @@ def _check_ownership(path: Path) -> None:
     if sys.platform == "win32":
         if path.exists() and _reparse_point(path):
             raise DatabaseProblem(
-                f"The database path {path} is a link (a reparse point). Nothing was "
-                "opened: Probation Desk opens only the real file.")
+                f"The database path {path} is a link (a reparse point). {outcome}: "
+                "Probation Desk opens only the real file.")
         return
     me = os.geteuid()
     folder = path.parent
@@ -106,30 +107,59 @@ def _check_ownership(path: Path) -> None:
         if st.st_uid not in (me, 0):
             raise DatabaseProblem(
                 f"The folder {folder} belongs to another user (user id {st.st_uid}), who "
-                "could replace the database file in it. Nothing was opened: keep the "
+                f"could replace the database file in it. {outcome}: keep the "
                 "database in a folder of your own.")
         if st.st_mode & 0o022 and not st.st_mode & stat.S_ISVTX:
             raise DatabaseProblem(
                 f"Other users can write in the folder {folder}, so they could replace the "
-                "database file. Nothing was opened: make the folder yours only (chmod "
+                f"database file. {outcome}: make the folder yours only (chmod "
                 "700) or keep the database in your own data folder.")
+    _check_companions(path, outcome)
     if path.exists():
         st = os.stat(path, follow_symlinks=False)
         if stat.S_ISLNK(st.st_mode):
             raise DatabaseProblem(
-                f"The database path {path} is a symbolic link. Nothing was opened: "
+                f"The database path {path} is a symbolic link. {outcome}: "
                 "Probation Desk opens only the real file.")
         if st.st_uid != me:
             raise DatabaseProblem(
                 f"The database file {path} belongs to another user (user id "
-                f"{st.st_uid}). Nothing was opened: it holds their records, or someone "
+                f"{st.st_uid}). {outcome}: it holds their records, or someone "
                 "could have swapped it. Use a database file of your own.")
         if st.st_mode & 0o022:
             raise DatabaseProblem(
-                f"Other users can change the database file {path}. Nothing was opened: "
+                f"Other users can change the database file {path}. {outcome}: "
                 "make it yours only (chmod 600), then open it again.")
         if st.st_mode & 0o044:
             os.chmod(path, 0o600)
+
+
+_COMPANIONS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database: recent changes, their index, a rollback."""
+
+
+def _check_companions(path: Path, outcome: str) -> None:
+    """Refuse a database whose ``-wal``, ``-shm`` or ``-journal`` file is a link, or
+    another user's: SQLite would read the database's recent changes from it (or refuse
+    it, which looks like damage when it is not)."""
+    for suffix in _COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        try:
+            st = os.stat(companion, follow_symlinks=False)
+        except OSError:
+            continue
+        if _reparse_point(companion):
+            raise DatabaseProblem(
+                f"The database's {suffix[1:]} file {companion} is a link to another file, "
+                f"not a file of its own. {outcome}: the database itself is not damaged, but "
+                "SQLite keeps the latest changes there, so Probation Desk uses only a real "
+                "file. Put the real file back in its place, or remove the link if it is not "
+                "one you made.")
+        if sys.platform != "win32" and st.st_uid != os.geteuid():
+            raise DatabaseProblem(
+                f"The database's {suffix[1:]} file {companion} belongs to another user "
+                f"(user id {st.st_uid}). {outcome}: SQLite keeps the latest changes there, "
+                "so someone else could change what the database holds.")
 
 
 def _reparse_point(path: Path) -> bool:
@@ -137,6 +167,12 @@ def _reparse_point(path: Path) -> bool:
     st = os.stat(path, follow_symlinks=False)
     return stat.S_ISLNK(st.st_mode) or bool(
         getattr(st, "st_file_attributes", 0) & getattr(stat, "FILE_ATTRIBUTE_REPARSE_POINT", 0))
+
+
+def check_ownership(path: Path, outcome: str) -> None:
+    """Opening's checks of who owns the file and its folder, and that the path is no
+    link, before anything is written there; ``outcome`` says what was not done."""
+    _check_ownership(path, outcome)
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -246,6 +282,37 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+RESTORED = "the database was restored from a backup"
+"""Words every writer uses when it finds the database restored under it."""
+
+_GENERATIONS: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+"""Per engine (keyed by its dialect, which its option engines share): the database's
+restore count when the engine first read it."""
+
+
+def restore_count(con: Any) -> int:
+    """How many times the SQLite file has been restored in place (``PRAGMA user_version``,
+    which only :func:`store.backup.restore` sets); ``con``: a DB-API connection or an
+    SQLAlchemy one."""
+    run = con.exec_driver_sql if hasattr(con, "exec_driver_sql") else con.execute
+    return int(run("PRAGMA main.user_version").fetchone()[0])
+
+
+def restore_count_seen(engine: Engine) -> int | None:
+    """The restore count this engine saw when it first read the database (None before)."""
+    return _GENERATIONS.get(engine.dialect)
+
+
+def replaced(opened_at: int, now: int) -> DatabaseReplaced:
+    """The refusal a writer gives when the database was restored since it opened it."""
+    return DatabaseReplaced(
+        f"Nothing was saved: {RESTORED} (by 'probation-desk restore' or the window's "
+        f"Restore, here or in another Probation Desk) after this one opened it, so what was "
+        "read here is no longer what the database holds. Open the database again, check "
+        "what it holds, and make the change again if it is still needed. "
+        f"(Restore count {opened_at} when opened, {now} now.)")
+
+
 def _bad_address(url: str, why: str) -> str:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -261,9 +328,20 @@ def _bad_address(url: str, why: str) -> str:
 
 
 def _sqlite_begin(conn: Connection) -> None:
-    """Emit our own BEGIN: DEFERRED for reads, IMMEDIATE (write lock first) for writers."""
+    """Emit our own BEGIN: DEFERRED for reads, IMMEDIATE (write lock first) for writers.
+
+    A restore replaces the content under the same write lock, and counts itself in the
+    file (:func:`restore_count`). The first transaction notes the count; a writer that,
+    holding the lock, finds it changed since, writes nothing: it was going to change a
+    database other than the one it read (an id it holds may now be someone else's).
+    """
     mode = conn.get_execution_options().get(WRITE_OPTION)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+    now = restore_count(conn)
+    seen = _GENERATIONS.setdefault(conn.dialect, now)
+    if mode and now != seen:
+        conn.exec_driver_sql("ROLLBACK")
+        raise replaced(seen, now)
 
 
 WRITE_OPTION = "probation_desk_writer"
@@ -290,7 +368,7 @@ def _latest_backup_hint(url: str) -> str:
         from probation_desk.store.backup import list_backups
 
         found = list_backups(url)
-    except OSError:
+    except (OSError, Problem):
         found = []
     if not found:
         return ("No backup of it was found in the backup folder: restore one you keep "

@@ -9,6 +9,9 @@ The process is a plain executor of statements; every rule stays in the importer.
 opens its own connection with the same pragmas as every other (``engine._sqlite_pragmas``)
 and, for each batch, under the write lock (``BEGIN IMMEDIATE``):
 
+- if the database was restored from a backup since the import read it (its restore
+  count, ``store.engine.restore_count``, changed), it writes nothing, answers
+  ``restored`` and stops: the batch was checked against a database that is gone;
 - if anyone else committed since it last looked (``PRAGMA data_version``, or the importer
   says its own snapshot is already older), it answers ``changed`` and keeps the lock,
   waiting for the importer to check the batch again against the database as it now is
@@ -68,9 +71,10 @@ def _write(con: sqlite3.Connection, statements: Statements) -> int:
     return int(con.execute("SELECT max(id) FROM audit").fetchone()[0] or 0)
 
 
-def serve(pipe: Connection, path: str) -> None:
-    """Write the batches that come down ``pipe`` to the SQLite file at ``path``."""
-    from probation_desk.store.engine import _sqlite_pragmas
+def serve(pipe: Connection, path: str, restores: int) -> None:
+    """Write the batches that come down ``pipe`` to the SQLite file at ``path``
+    (``restores``: its restore count when the import read it)."""
+    from probation_desk.store.engine import _sqlite_pragmas, restore_count
 
     gc.disable()  # each batch is millions of fresh objects and no cycles: no collections
     try:
@@ -91,6 +95,10 @@ def serve(pipe: Connection, path: str) -> None:
             _kind, statements, stale = message
             try:
                 con.execute("BEGIN IMMEDIATE")
+                if restore_count(con) != restores:
+                    con.execute("ROLLBACK")
+                    _send(pipe, "restored", restore_count(con))
+                    break
                 now = _data_version(con)
                 if stale or now != version:
                     version = now
@@ -124,7 +132,7 @@ class WriteProcess:
     has no interpreter to start, so there the importer writes in its own process.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, restores: int) -> None:
         if getattr(sys, "frozen", False):
             raise RuntimeError("no interpreter to start in a frozen build")
         ours, theirs = socket.socketpair()
@@ -134,7 +142,7 @@ class WriteProcess:
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "probation_desk.store.write_process",
-                 str(theirs.fileno()), path],
+                 str(theirs.fileno()), path, str(restores)],
                 pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env,
                 close_fds=True)
         except BaseException:
@@ -144,6 +152,7 @@ class WriteProcess:
             theirs.close()
         self.pipe = Connection(ours.detach())
         self.in_flight = False
+        self.restores = restores
 
     def ready(self) -> None:
         """Wait for the process's connection; raise the database's error if it failed."""
@@ -156,7 +165,8 @@ class WriteProcess:
 
     def outcome(self) -> tuple[str, Any]:
         """How the batch in flight ended: ``("done", last audit id)`` or ``("changed",
-        None)`` (the lock is held: answer with :meth:`rows`); a failure is raised."""
+        None)`` (the lock is held: answer with :meth:`rows`); a failure is raised, and a
+        restore found under the lock as :class:`~probation_desk.errors.DatabaseReplaced`."""
         kind, value = self._receive()
         if kind == "done":
             self.in_flight = False
@@ -181,6 +191,11 @@ class WriteProcess:
             self.in_flight = False
             raise sqlite3.OperationalError(
                 "the import's writing process stopped unexpectedly") from None
+        if message[0] == "restored":
+            from probation_desk.store.engine import replaced
+
+            self.in_flight = False
+            raise replaced(self.restores, int(message[1]))
         if message[0] == "failed":
             self.in_flight = False
             error = getattr(sqlite3, message[1], None)
@@ -209,4 +224,4 @@ class WriteProcess:
 
 
 if __name__ == "__main__":
-    serve(Connection(int(sys.argv[1])), sys.argv[2])
+    serve(Connection(int(sys.argv[1])), sys.argv[2], int(sys.argv[3]))

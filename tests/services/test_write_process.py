@@ -75,8 +75,8 @@ class Spy:
         self.started: list[write_process.WriteProcess] = []
         real = write_process.WriteProcess.__init__
 
-        def init(this: write_process.WriteProcess, path: str) -> None:
-            real(this, path)
+        def init(this: write_process.WriteProcess, *args: Any) -> None:
+            real(this, *args)
             self.started.append(this)
 
         monkeypatch.setattr(write_process.WriteProcess, "__init__", init)

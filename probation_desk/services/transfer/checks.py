@@ -43,6 +43,18 @@ from probation_desk.store.models import (
     table_of,
 )
 
+_SWEEP_OUTCOMES = frozenset({"AUTO_CLOSED", "TRANSFERRED"})
+"""The outcomes only the sweep or a switch of toolkit records."""
+
+
+def outside_region(mine: str | None, theirs: str, field: str, what: str) -> RuleViolation:
+    """The refusal of a line about someone outside the importing login's region."""
+    return RuleViolation(
+        "outside-region", f"{what} are in the region {theirs}, and your login may add and "
+        f"change people in {mine or 'no region (ask IT to set yours)'} only, so the team "
+        "database would refuse it. It was not imported (the rest of the file was); ask "
+        f"someone in {theirs} to import it.", field)
+
 
 class RecordChecks:
     """Each record type's checks, with the domain's rules (part of the importer)."""
@@ -74,6 +86,8 @@ class RecordChecks:
                 ("language", rec.language, row.language),
                 ("print_needs", rec.print_needs, row.print_needs)])
             return False
+        if self.my_region is not None and rec.region != self.my_region:
+            raise outside_region(self.my_region, rec.region, "region", "This person")
         pid = self._new_id("person")
         self.crn_to_id[rec.crn] = pid
         self.pending["person"].append((
@@ -126,6 +140,13 @@ class RecordChecks:
     def nsi(self, line: int, rec: fmt.Nsi) -> bool:
         pid = self._person_id(rec.crn)
         row = self._claim("nsi", rec.ref, "NSI")
+        if row is None and rec.outcome in _SWEEP_OUTCOMES and not self.may_end_as_sweep:
+            raise RuleViolation(
+                "server-refuses", f"This NSI ends {rec.outcome}, as only the sweep of "
+                "withdrawn toolkits or a switch of toolkit ends one, and on this team "
+                "database only a regional lead (for their region) or an admin may record "
+                "that: the server would refuse it. It was not imported (the rest of the "
+                "file was); ask your regional lead to import it.", "outcome")
         order_id = self._find("sentence_order", rec.order, pid, "order", "order")
         kit = self.toolkits.get(rec.toolkit)
         if kit is None:

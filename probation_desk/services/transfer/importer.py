@@ -8,11 +8,14 @@ import datetime as dt
 import gc
 import itertools
 import json
+import os
+import stat
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
@@ -21,9 +24,11 @@ from probation_desk.addresses import sqlite_file
 from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleSession
+from probation_desk.domain.roles import Role
+from probation_desk.errors import DatabaseReplaced, NotAFile
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk, now_utc
-from probation_desk.services.transfer.checks import RecordChecks
+from probation_desk.services.transfer.checks import RecordChecks, outside_region
 from probation_desk.services.transfer.common import (
     _ACTIONS,
     _COLUMNS,
@@ -45,7 +50,13 @@ from probation_desk.services.transfer.upgrade import (
     upgrade,
 )
 from probation_desk.store.bulk import JsonText, sqlite_datetime
-from probation_desk.store.engine import WRITE_OPTION
+from probation_desk.store.engine import (
+    RESTORED,
+    WRITE_OPTION,
+    replaced,
+    restore_count,
+    restore_count_seen,
+)
 from probation_desk.store.models import (
     AuditEntry,
     Base,
@@ -80,11 +91,20 @@ class _Importer(RecordChecks, WriterPipeline):
         # One connection writes every batch. Its state is read in one snapshot, and on
         # SQLite PRAGMA data_version then tells each batch whether anyone else has
         # committed since: if so, the batch is checked again under the write lock.
+        # On a team database the server lets a login other than an admin change only the
+        # people of its own region, and only a regional lead or an admin end an NSI as
+        # the sweep or a switch does: lines it would refuse are refused here, in words,
+        # and the rest of the file is kept (the server refusing one would stop a batch).
+        team = desk.team
+        limited = team is not None and team.enforced and desk.role is not Role.ADMIN
+        self.my_region: str | None = (team.region or "") if limited and team else None
+        self.may_end_as_sweep = not limited or desk.role in (Role.REGIONAL_LEAD, Role.ADMIN)
         self.write_con = desk.engine.connect()
         try:
             con = self.write_con
             with con.begin():
                 self.data_version = self._data_version(con)
+                self.restores = self._restores_in_snapshot(con)
                 self._load_state(con)
                 # A team database (PostgreSQL) stamps its own login as a sign-off's signer.
                 self.login = (con.execute(text("SELECT session_user")).scalar()
@@ -129,6 +149,8 @@ class _Importer(RecordChecks, WriterPipeline):
         self.writer: WriteProcess | None = None
         self.flight: _Flight | None = None
         self.stale = False
+        self.restored = False
+        """A restore replaced the database under the import (it stopped)."""
         self.settled: int | None = None
         """Every record up to this line is saved, already present or refused."""
         self.audit_prefix = f'{{"file":{self.source_json},"line":'
@@ -144,15 +166,31 @@ class _Importer(RecordChecks, WriterPipeline):
             self.ts = _same
 
     @staticmethod
+    def _restores_in_snapshot(con: Connection) -> int:
+        """The SQLite file's restore count as this import reads it; an import into a
+        database restored since it was opened here is refused before it reads anything."""
+        if con.dialect.name != "sqlite":
+            return 0
+        now = restore_count(con)
+        seen = restore_count_seen(con.engine)
+        if seen is not None and seen != now:
+            raise replaced(seen, now)
+        return now
+
+    @staticmethod
     def _data_version(con: Connection) -> int | None:
         if con.dialect.name != "sqlite":
             return None
         return int(con.exec_driver_sql("PRAGMA data_version").scalar() or 0)
 
     def _load_state(self, con: Connection) -> None:
-        """What the checks need to know of the database: its CRNs, open NSIs, last ids."""
+        """What the checks need to know of the database: its CRNs, open NSIs, last ids,
+        and on a team database the people this login may read but not change."""
         self.crn_to_id: dict[str, int] = dict(
             con.execute(select(Person.crn, Person.id)).all())
+        self.other_regions: dict[int, str] = {} if self.my_region is None else dict(
+            con.execute(select(Person.id, Person.region)
+                        .where(Person.region != self.my_region)).all())
         self.next_id = {
             m.__tablename__: (con.execute(select(func.max(m.id))).scalar() or 0) + 1
             for m in (Person, Order, Nsi, NsiStatusHistory, ModuleSessionRow,
@@ -263,6 +301,9 @@ class _Importer(RecordChecks, WriterPipeline):
         if pid is None:
             raise RuleViolation("unknown-person", f"No person with CRN {crn} is in the "
                                 "database or earlier in this file.", "crn")
+        if pid in self.other_regions:
+            raise outside_region(self.my_region, self.other_regions[pid], "crn",
+                                 f"{crn}'s records")
         return pid
 
     def _stored(self, table: str, ref: str) -> Any:
@@ -527,8 +568,13 @@ def import_records(desk: Desk, records: Iterable[tuple[int, Any]], *, source: st
         with _indexes_deferred(desk, imp.write_con, empty=imp.first_person_id == 1):
             result = _run_import(imp, records, progress)
         imp.close()
-        if result.stopped is None or imp.saved:
-            imp.finish()
+        if (result.stopped is None or imp.saved) and not imp.restored:
+            try:
+                imp.finish()
+            except SQLAlchemyError as exc:
+                # Say, the disk filled up: every record counted is saved whole; only the
+                # planner's statistics are older (the next import refreshes them).
+                logger.warning("import: statistics not refreshed (%s)", type(exc).__name__)
     finally:
         imp.dispose()
         if gc_was_enabled:
@@ -573,9 +619,10 @@ def _rebuild_indexes(con: Connection, indexes: list[Any]) -> None:
         with con.begin():
             for ix in indexes:
                 ix.create(con, checkfirst=True)
-    except SQLAlchemyError:
+    except (SQLAlchemyError, DatabaseReplaced):
         # Say, the disk is full: the rows are whole without them, and opening the
-        # database rebuilds any index that is missing.
+        # database rebuilds any index that is missing. (A restored database has the
+        # backup's indexes.)
         logger.warning("indexes not rebuilt after import")
 
 
@@ -600,6 +647,13 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
         res.stopped = (f"The import stopped: {_why_refused(exc.__cause__)}, so the "
                        f"records from line {exc.first_line} on were not saved; the "
                        f"{imp.saved} record(s) before them were.")
+        if isinstance(exc.__cause__, DatabaseReplaced):
+            imp.restored = True
+            res.stopped += (
+                " They are not in the restored database: they are in the copy of the "
+                "database the restore kept just before it replaced it (in the backup "
+                "folder, marked before-restore; 'probation-desk restore' lists it). Import "
+                "the file again into the restored database if they belong there.")
     res.accepted = imp.saved
     res.counts = defaultdict(int, imp.saved_counts)
     return res
@@ -613,6 +667,9 @@ def _pg_retryable(exc: BaseException) -> bool:
 
 def _why_refused(cause: BaseException | None) -> str:
     """Why the database refused a batch, in plain words."""
+    if isinstance(cause, DatabaseReplaced):
+        return (f"{RESTORED} while it ran (by 'probation-desk restore' or the window's "
+                "Restore)")
     text = str(getattr(cause, "orig", None) or cause or "")
     if "full" in text:
         return "the disk is full (free some space, then import the rest)"
@@ -626,10 +683,47 @@ def _why_refused(cause: BaseException | None) -> str:
     return f"the database refused them ({type(cause).__name__})"
 
 
-def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
-    """Import a JSON Lines export file (see the README for the format)."""
+def check_import_file(path: str | Path) -> Path:
+    """Refuse at once, in words, a path that is not an ordinary file: a folder, a device
+    such as /dev/zero (which never ends) or a named pipe (which waits for a writer)."""
     p = Path(path)
-    with p.open("rb") as fh:
+    _refuse_unless_regular(p, os.stat(p).st_mode)  # a missing file: FileNotFoundError
+    return p
+
+
+def _refuse_unless_regular(p: Path, mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise NotAFile(f"{p} is a folder, not a file, so nothing was imported. Give the path "
+                       "of an export file (a .jsonl file), not of its folder.")
+    kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode)
+            or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "special")
+    raise NotAFile(f"{p} is not a regular file (it is {kind}), so nothing was imported: "
+                   "Probation Desk imports only ordinary files. Save the export to a file "
+                   "first, then import that file.")
+
+
+def _open_regular(p: Path) -> IO[bytes]:
+    """Open ``p`` for reading if it is an ordinary file, without ever waiting on a pipe
+    (opened non-blocking, checked, then read normally)."""
+    check_import_file(p)
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        _refuse_unless_regular(p, os.fstat(fd).st_mode)  # swapped since the check?
+        if sys.platform != "win32":  # Windows has no non-blocking open (nor FIFOs)
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def import_file(desk: Desk, path: str | Path, **kwargs: Any) -> ImportResult:
+    """Import a JSON Lines export file (see the README for the format); a path that is
+    not an ordinary file is :class:`~probation_desk.errors.NotAFile`."""
+    p = Path(path)
+    with _open_regular(p) as fh:
         try:
             records = read_records(fh)
             first = next(records, None)

@@ -37,6 +37,7 @@ class WriterPipeline:
     if TYPE_CHECKING:
         path: str | None
         data_version: int | None
+        restores: int
         pending: dict[str, list[tuple[Any, ...]]]
         pending_lines: list[int]
         batch_counts: dict[str, int]
@@ -54,7 +55,7 @@ class WriterPipeline:
         """Start the writing process; if it cannot start, batches are written here."""
         assert self.path is not None
         try:
-            writer = WriteProcess(self.path)
+            writer = WriteProcess(self.path, self.restores)
         except (OSError, RuntimeError, ValueError):
             logger.warning("import: second writing process not started; writing in-process")
             self.path = None

@@ -15,13 +15,12 @@ from probation_desk.services.transfer.common import (
     MAX_LINE_BYTES,
     Refusal,
 )
+from probation_desk.services.transfer.keys import refuse_repeat, repeated_key
 from probation_desk.services.transfer.upgrade import (
     _read_older,
 )
 
 _record_decoder = msgspec.json.Decoder(fmt.Record)
-
-
 class FileRefused(ValueError):
     """The file as a whole cannot be imported (no header, another format...)."""
 
@@ -100,7 +99,7 @@ def read_records(fh: IO[bytes]) -> Iterator[tuple[int, Any]]:
             yield number, _too_long(fh, raw, number)
             continue
         try:
-            yield number, decode(raw)
+            record = decode(raw)
         except msgspec.MsgspecError as exc:
             if not raw.strip():
                 continue
@@ -108,3 +107,6 @@ def read_records(fh: IO[bytes]) -> Iterator[tuple[int, Any]]:
             if rule == "unknown-type" and b'"header"' in raw:
                 reason = "A second header: the header comes once, on the first line."
             yield number, Refusal(number, rule, reason, where)
+            continue
+        key = repeated_key(raw)
+        yield number, record if key is None else refuse_repeat(number, key)

@@ -14,6 +14,7 @@ from probation_desk.services import import_format as fmt
 from probation_desk.services.transfer.common import (
     Refusal,
 )
+from probation_desk.services.transfer.keys import refuse_repeat, repeated_key
 
 _LETTERS = {"module_session": "S", "contact": "C", "si_referral": "R", "sign_off": "SO"}
 
@@ -85,5 +86,9 @@ def _read_older(lines: Iterator[tuple[int, bytes | Refusal]]) -> Iterator[tuple[
         except msgspec.DecodeError as exc:
             rule, where, reason = fmt.describe(exc, raw)
             yield number, Refusal(number, rule, reason, where)
+            continue
+        key = repeated_key(raw)
+        if key is not None:
+            yield number, refuse_repeat(number, key)
             continue
         yield number, _convert(number, upgrade_line(obj))
