@@ -234,6 +234,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             _create_sqlite_file(path)
     # hide_parameters: database errors must not carry names, CRNs or notes into logs.
     kwargs.setdefault("hide_parameters", True)
+    if path is None and url.startswith("postgresql"):
+        kwargs["connect_args"] = network_settings(url, kwargs.get("connect_args"))
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
@@ -243,7 +245,124 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        host = server_host(url)
+
+        def network_error(ctx: Any) -> None:
+            _network_error(ctx, host)
+
+        event.listen(engine, "handle_error", network_error)
+        event.listen(engine, "checkout", _still_there)
     return engine
+
+
+NETWORK_DEFAULTS: dict[str, str] = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "5",
+    "keepalives_interval": "2",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "10000",
+}
+"""libpq's settings for a team database over a network that may drop or freeze: give up
+connecting after 10 s; notice a silent server within about 11 s while waiting for an
+answer (keepalives: 5 s idle, then 3 probes 2 s apart) and within 10 s while what was
+sent is not acknowledged (``tcp_user_timeout``, milliseconds)."""
+
+
+def network_settings(url: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The connect arguments for ``url``: :data:`NETWORK_DEFAULTS` except where the
+    address (its query) or the caller sets them."""
+    from sqlalchemy.engine import make_url
+
+    query = make_url(url).query
+    args: dict[str, Any] = {k: v for k, v in NETWORK_DEFAULTS.items() if k not in query}
+    args.update(given or {})
+    return args
+
+
+def server_host(address: str) -> str:
+    """The server's host name (and port, when not the usual one) for messages."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(address)
+    host = url.host or str(url.query.get("host") or "localhost")
+    return host if url.port in (None, 5432) else f"{host}:{url.port}"
+
+
+def unreachable_reason(exc: BaseException) -> str:
+    """What happened to the network, in a few words, from a driver's error."""
+    text = str(exc).lower()
+    if "timeout" in text or "timed out" in text:
+        return "it did not answer in time"
+    if "refused" in text:
+        return "the connection was refused"
+    if "resolve" in text or "name or service" in text:
+        return "its name could not be found"
+    return "the connection was lost"
+
+
+def _connect_failure(orig: BaseException) -> bool:
+    """A connection that could not be made because of the network (not a refused
+    password, a missing database, or a certificate: the server said those)."""
+    if getattr(orig, "sqlstate", None) is not None:
+        return False
+    text = str(orig).lower()
+    return not any(w in text for w in ("password", "ssl", "certificate", "authentication",
+                                       "does not exist", "role "))
+
+
+def _network_error(ctx: Any, host: str) -> None:
+    """The store's edge: a lost or frozen network becomes :class:`ServerUnreachable`.
+
+    SQLAlchemy still invalidates the broken connection (and the pool's others, which
+    went with the same network), so the next operation connects afresh.
+    """
+    from probation_desk.errors import ServerUnreachable
+
+    orig = ctx.original_exception
+    if not _is_operational(orig):
+        return
+    at_connect = ctx.connection is None and ctx.execution_context is None
+    if ctx.is_disconnect or (at_connect and _connect_failure(orig)):
+        raise ServerUnreachable(host, unreachable_reason(orig)) from None
+
+
+def _is_operational(exc: BaseException) -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.OperationalError)
+
+
+def _still_there(dbapi_con: Any, _record: Any, _proxy: Any) -> None:
+    """Before a pooled connection is used: is it still connected? (No round trip.)
+
+    A connection whose server has gone (reset, closed, or terminated by an
+    administrator) has something to read, or an error, on its socket while it sits idle
+    in the pool; reading it shows the loss, and the pool connects afresh instead of
+    failing the next read.
+    """
+    import select
+
+    from sqlalchemy.exc import DisconnectionError
+
+    pgconn = getattr(dbapi_con, "pgconn", None)
+    if pgconn is None:
+        return
+    try:
+        if pgconn.status != 0:  # CONNECTION_BAD
+            raise DisconnectionError("closed")
+        ready, _, _ = select.select([pgconn.socket], [], [], 0)
+        if ready:
+            pgconn.consume_input()
+            if pgconn.status != 0:
+                raise DisconnectionError("closed")
+    except DisconnectionError:
+        raise
+    except Exception as exc:  # the socket is gone or reading it failed
+        raise DisconnectionError(str(exc.__class__.__name__)) from None
 
 
 def _bad_address(url: str, why: str) -> str:
