@@ -114,6 +114,8 @@ class DelayProxy:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self._call(self._kill())
+        with contextlib.suppress(Exception):
+            self._call(self._cancel_all())
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
         self._loop.close()
@@ -130,6 +132,12 @@ class DelayProxy:
         self._server = await asyncio.start_server(self._serve, self.listen, self.port,
                                                   reuse_address=True)
         self.port = self._server.sockets[0].getsockname()[1]
+
+    async def _cancel_all(self) -> None:
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _kill(self) -> None:
         if self._server is not None:
