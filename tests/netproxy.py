@@ -171,12 +171,16 @@ class DelayProxy:
         link = Link(opened=time.monotonic(), writers=[c_writer, s_writer])
         with self._lock:
             self.links.append(link)
-        await asyncio.gather(self._pump(link, "up", c_reader, s_writer),
-                             self._pump(link, "down", s_reader, c_writer),
-                             return_exceptions=True)
-        link.closed = True
-        for w in (c_writer, s_writer):
-            w.close()
+        try:
+            await asyncio.gather(self._pump(link, "up", c_reader, s_writer),
+                                 self._pump(link, "down", s_reader, c_writer),
+                                 return_exceptions=True)
+        except asyncio.CancelledError:
+            pass  # the proxy is closing
+        finally:
+            link.closed = True
+            for w in (c_writer, s_writer):
+                w.close()
 
     async def _pump(self, link: Link, direction: str, reader: asyncio.StreamReader,
                     writer: asyncio.StreamWriter) -> None:
@@ -213,7 +217,8 @@ class DelayProxy:
                 queue.put_nowait((self._loop.time() + self.delay, data))
                 if not data or link.closed:
                     break
-            await sender
+            with contextlib.suppress(asyncio.CancelledError):
+                await sender
         finally:
             sender.cancel()
             for w in link.writers:

@@ -318,13 +318,13 @@ def _few(con: Connection, f: CaseloadFilter, sort: str) -> dict[int, Few | None]
 def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, offset: int = 0, limit: int = 200) -> list[int]:
     """Ids at positions ``offset`` to ``offset + limit`` of the sorted, filtered list."""
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return _read(con, f, sort, descending, offset, limit, _few(con, f, sort))
 
 
 def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
     """How many people match ``f``."""
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return _total(con, f)
 
 
@@ -414,7 +414,7 @@ def past_filters(desk: Desk, f: CaseloadFilter) -> SearchResult | None:
     crn = f.search.strip().upper()
     if not CRN_RE.match(crn) or not _has_filters(f):
         return None
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         p = con.execute(select(Person.id, Person.region, Person.pdu, Person.practitioner,
                                Person.module_status).where(Person.crn == crn)).first()
         if p is None:
@@ -463,7 +463,7 @@ def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
 
 def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
             limit: int) -> tuple[SearchResult, list[Match] | None]:
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         term = _term(con, f.search)
         if term is not None and not _walkable(f, sort):
             # A filter other than the region (or a region with another sort) narrows by
@@ -559,7 +559,7 @@ class CaseloadSearcher:
         people, read them all (off the critical path) so the next key narrows in memory.
         """
         key = (id(desk.engine), replace(f, search=""), sort, descending)
-        with desk.engine.connect() as con:
+        with desk.reader.connect() as con:
             n = _total(con, f)
             term = _term(con, f.search)
             if term is None or n > PREFETCH:

@@ -60,7 +60,7 @@ from probation_desk.services.records import (
     TeamLogin,
 )
 from probation_desk.services.team import server_refusal
-from probation_desk.store.engine import writer
+from probation_desk.store.engine import reader, writer
 from probation_desk.store.models import (
     AuditEntry,
     Nsi,
@@ -136,6 +136,8 @@ class Desk(ContactOps, ModuleOps):
         self.engine = engine
         self.writer = writer(engine)
         """The engine for writing transactions (SQLite: ``BEGIN IMMEDIATE``)."""
+        self.reader = reader(engine)
+        """The engine for reads (PostgreSQL: no transaction around them)."""
         self.actor = actor
         self.role = role
         self.clock = clock
@@ -219,7 +221,7 @@ class Desk(ContactOps, ModuleOps):
             f"({self.team.login}) are a {self.role.value.lower()}; IT sets roles on the server.")
 
     def _read(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        return Session(self.reader, expire_on_commit=False)
 
     def _audit(self, s: Session, action: str, entity: str, entity_id: int | None,
                person_id: int | None, before: dict[str, Any] | None,

@@ -236,6 +236,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)
     if path is None and url.startswith("postgresql"):
         kwargs["connect_args"] = network_settings(url, kwargs.get("connect_args"))
+        if "+psycopg" in url.split("://", 1)[0] or "://" not in url:
+            kwargs.setdefault("use_native_hstore", False)  # no hstore: skip its look-up
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
@@ -253,7 +255,56 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         event.listen(engine, "handle_error", network_error)
         event.listen(engine, "checkout", _still_there)
+        _quick_first_connect(engine.dialect)
     return engine
+
+
+def _quick_first_connect(dialect: Any) -> None:
+    """SQLAlchemy's first look at a PostgreSQL server in one round trip instead of six.
+
+    Its dialect asks, each in its own statement inside a transaction, for the server's
+    version, the current schema, the default isolation level and whether strings are
+    standard-conforming. The driver already knows the version and the strings setting
+    (the server reports them when the connection starts); the other two are asked
+    together, outside any transaction.
+    """
+    asked: dict[str, str] = {}
+
+    def ask(dbapi_con: Any) -> dict[str, str]:
+        if not asked:
+            was = dbapi_con.autocommit
+            dbapi_con.autocommit = True
+            try:
+                row = dbapi_con.execute(
+                    "SELECT current_schema(), current_setting('transaction_isolation')"
+                ).fetchone()
+            finally:
+                dbapi_con.autocommit = was
+            asked["schema"], asked["isolation"] = row[0], row[1].upper()
+        return asked
+
+    def version(connection: Any) -> tuple[int, ...]:
+        number = int(connection.connection.dbapi_connection.info.server_version)
+        return (number // 10000, number % 10000) if number >= 100000 else (
+            number // 10000, number // 100 % 100, number % 100)
+
+    def schema(connection: Any) -> str:
+        return ask(connection.connection.dbapi_connection)["schema"]
+
+    def isolation(dbapi_con: Any) -> str:
+        return ask(dbapi_con)["isolation"]
+
+    def backslashes(connection: Any) -> None:
+        info = connection.connection.dbapi_connection.info
+        dialect._backslash_escapes = info.parameter_status(
+            "standard_conforming_strings") == b"off"
+
+    if not hasattr(dialect, "_set_backslash_escapes"):
+        return  # another dialect than SQLAlchemy's own: leave it as it is
+    dialect._get_server_version_info = version
+    dialect._get_default_schema_name = schema
+    dialect.get_default_isolation_level = isolation
+    dialect._set_backslash_escapes = backslashes
 
 
 NETWORK_DEFAULTS: dict[str, str] = {
@@ -399,6 +450,19 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+def reader(engine: Engine) -> Engine:
+    """The same engine, for reads that need no transaction of their own.
+
+    On PostgreSQL each read then costs its statements' round trips only: no ``BEGIN``
+    before them and no ``ROLLBACK`` when the connection goes back to the pool (each
+    statement sees the data committed when it starts). SQLite is unchanged: there a
+    read transaction costs nothing, and a multi-statement read keeps one snapshot.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 _OUR_TABLES = frozenset({"person", "sentence_order", "nsi", "nsi_status_history",
                          "rar_activity", "module_session", "audit", "sign_off",
                          "si_referral", "contact", "contact_correction"})
@@ -428,13 +492,23 @@ def half_built(url: str, detail: str) -> HalfBuiltSchema:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (None for an empty one)."""
+    return schema_state(engine)[0]
+
+
+def schema_state(engine: Engine) -> tuple[str | None, set[str]]:
+    """The schema revision recorded in the database (None for an empty one) and the
+    tables present (on PostgreSQL both in one statement)."""
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import SQLAlchemyError
 
     url = engine.url.render_as_string(hide_password=False)
     try:
-        with engine.connect() as con:
-            tables = set(inspect(con).get_table_names())
+        with reader(engine).connect() as con:
+            if con.dialect.name == "postgresql":
+                tables, rev = _pg_schema_state(con)
+            else:
+                tables = set(inspect(con).get_table_names())
+                rev = None
             if "alembic_version" not in tables:
                 if tables & _OUR_TABLES:
                     raise half_built(url, "tables without a version stamp")
@@ -443,11 +517,12 @@ def current_revision(engine: Engine) -> str | None:
                         "This database has tables but no Probation Desk version stamp, so it "
                         "is not a Probation Desk database. It has been left as it was."
                     )
-                return None
-            rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return None, tables
+            if con.dialect.name != "postgresql":
+                rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if rev is None and tables & _OUR_TABLES:
                 raise half_built(url, "tables created but no version recorded")
-            return rev
+            return rev, tables
     except SQLAlchemyError as exc:
         raise DatabaseProblem(
             f"The database could not be opened: {exc.__class__.__name__}: "
@@ -456,16 +531,40 @@ def current_revision(engine: Engine) -> str | None:
         ) from None
 
 
+_PG_SCHEMA_STATE = """
+SELECT array(SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()) AS tables,
+       CASE WHEN to_regclass('alembic_version') IS NOT NULL THEN
+         (xpath('/row/version_num/text()', query_to_xml(
+            'SELECT version_num FROM alembic_version LIMIT 1', false, true, '')))[1]::text
+       END AS rev
+"""
+
+
+def _pg_schema_state(con: Connection) -> tuple[set[str], str | None]:
+    """The schema's tables and its recorded revision, in one statement (one round trip
+    to a far server)."""
+    from sqlalchemy import text
+
+    row = con.execute(text(_PG_SCHEMA_STATE)).one()
+    return set(row.tables or []), row.rev
+
+
 def check_version(engine: Engine) -> str | None:
     """Refuse a database from a newer version of the app; return its revision."""
-    rev = current_revision(engine)
+    return check_schema(engine)[0]
+
+
+def check_schema(engine: Engine) -> tuple[str | None, set[str]]:
+    """:func:`check_version`, with the tables present."""
+    rev, tables = schema_state(engine)
     if rev is not None and rev not in KNOWN_REVISIONS:
         raise DatabaseProblem(
             f"This database was last used by a newer version of Probation Desk (schema "
             f"{rev}; this version knows up to {SCHEMA_HEAD}). It has been left untouched: "
             "update Probation Desk to open it."
         )
-    return rev
+    return rev, tables
 
 
 def _import_marker(path: Path) -> Path:
@@ -529,6 +628,6 @@ def missing_tables(engine: Engine) -> set[str]:
 
     from probation_desk.store.models import Base
 
-    with engine.connect() as con:
+    with reader(engine).connect() as con:
         present = set(inspect(con).get_table_names())
     return set(Base.metadata.tables) - present
