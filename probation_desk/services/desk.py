@@ -47,6 +47,7 @@ from probation_desk.domain.people import (
     PrintNeeds,
 )
 from probation_desk.domain.roles import Role
+from probation_desk.errors import ServerUnreachable
 from probation_desk.services.contacts import ContactOps
 from probation_desk.services.module_ops import ModuleOps
 from probation_desk.services.records import (
@@ -158,9 +159,20 @@ class Desk(ContactOps, ModuleOps):
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One transaction; database errors become plain messages, nothing half-saved."""
+        committing = False
         try:
             with Session(self.writer, expire_on_commit=False) as s, s.begin():
                 yield s
+                committing = True  # leaving the block commits
+        except ServerUnreachable as exc:
+            if not committing:
+                raise  # lost before the commit: the server rolled it back
+            # Lost while committing: the server may have saved it or not. Never saved
+            # again blindly: the person looks, once the network is back.
+            raise ServerUnreachable(exc.host, exc.why, changed=(
+                "The connection went while the change was being saved, so it may or may "
+                "not have been saved. When the network is back, open the record again to "
+                "see whether it is there before saving it again.")) from None
         except StaleDataError:
             raise ConflictError() from None
         except DBAPIError as exc:

@@ -294,3 +294,32 @@ def test_a_frozen_network_is_noticed_within_15_seconds_and_said_in_words(
         assert explain(lost.value).status == 3
     finally:
         desk.engine.dispose()
+
+
+@pytest.mark.expect_log_warnings
+def test_a_save_cut_off_while_committing_says_it_may_not_have_been_saved(
+        team_db: str, proxy: DelayProxy) -> None:
+    from sqlalchemy import event
+
+    desk = open_desk(proxy.url(team_db), backup=False)
+    try:
+        # Lost before the commit: the server rolls the transaction back.
+        def drop(*_args: Any) -> None:
+            proxy.kill()
+
+        event.listen(desk.engine, "before_cursor_execute", drop, once=True)
+        with pytest.raises(ServerUnreachable) as before:
+            desk.add_person(_newcomer("Z000125"))
+        assert explain(before.value).text.endswith(WORDS)
+        proxy.restart()
+        desk.person_by_crn(_a_crn(desk))  # the network is back; reads work again
+        # Lost while committing: nobody can know whether it landed; never said otherwise.
+        event.listen(desk.engine, "commit", drop, once=True)
+        with pytest.raises(ServerUnreachable) as during:
+            desk.add_person(_newcomer("Z000126"))
+        said = explain(during.value).text
+        assert said.startswith("The team database at ") and said.count("cannot be reached")
+        assert "may or may not have been saved" in said and WORDS not in said
+        assert explain(during.value).status == 3
+    finally:
+        desk.engine.dispose()
