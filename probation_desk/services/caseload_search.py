@@ -76,6 +76,7 @@ from probation_desk.services.caseload_sql import (
 from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.queries import escape_like
 from probation_desk.store import search_index
+from probation_desk.store.engine import read_retried
 from probation_desk.store.models import Nsi, Person
 
 _CRN_PREFIX = re.compile(r"^[A-Z][0-9]{0,6}$")
@@ -322,6 +323,7 @@ def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
         return _read(con, f, sort, descending, offset, limit, _few(con, f, sort))
 
 
+@read_retried
 def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
     """How many people match ``f``."""
     with desk.reader.connect() as con:
@@ -451,6 +453,7 @@ def past_filters(desk: Desk, f: CaseloadFilter) -> SearchResult | None:
     return SearchResult(1, [p.id], f"{crn} {', and '.join(past)}: shown anyway.")
 
 
+@read_retried
 def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, limit: int = 200) -> SearchResult:
     """The list's first ``limit`` ids, or all of it when a search term matches few (an
@@ -530,6 +533,7 @@ class CaseloadSearcher:
         with self._lock:
             self._last = None
 
+    @read_retried
     def search(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
                descending: bool = False, limit: int = 200) -> SearchResult:
         """As :func:`caseload_search`."""
@@ -553,6 +557,7 @@ class CaseloadSearcher:
             self._last = _Complete(key, f.search, rows)
         return SearchResult(len(rows), [r[0] for r in rows])
 
+    @read_retried
     def total(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
               descending: bool = False) -> int:
         """As :func:`caseload_total`; then, when a term matches no more than PREFETCH

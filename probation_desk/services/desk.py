@@ -61,7 +61,7 @@ from probation_desk.services.records import (
     TeamLogin,
 )
 from probation_desk.services.team import server_refusal
-from probation_desk.store.engine import reader, writer
+from probation_desk.store.engine import read_retried, reader, writer
 from probation_desk.store.models import (
     AuditEntry,
     Nsi,
@@ -313,6 +313,7 @@ class Desk(ContactOps, ModuleOps):
         return ConflictError(what, by=last.actor if last else None,
                              at=last.at if last else None)
 
+    @read_retried
     def person(self, person_id: int) -> PersonView:
         """One person."""
         with self._read() as s:
@@ -321,6 +322,7 @@ class Desk(ContactOps, ModuleOps):
                 raise NotFoundError("The person")
             return self._person_view(p)
 
+    @read_retried
     def person_by_crn(self, crn: str) -> PersonView:
         """One person, by CRN."""
         crn = people.check_crn(crn)
@@ -371,6 +373,7 @@ class Desk(ContactOps, ModuleOps):
                          "rar_max_days": before.rar_max_days}, asdict(d))
             return self._order_view(o)
 
+    @read_retried
     def orders(self, person_id: int) -> list[OrderView]:
         """A person's orders, oldest first."""
         with self._read() as s:
@@ -557,6 +560,7 @@ class Desk(ContactOps, ModuleOps):
                         {"from_nsi": n.id}, asdict(checked))
             return old_view, self._nsi_view(new)
 
+    @read_retried
     def nsis(self, person_id: int) -> list[NsiView]:
         """A person's NSIs, newest referral first, with their status history."""
         with self._read() as s:
@@ -570,6 +574,7 @@ class Desk(ContactOps, ModuleOps):
                     hist.setdefault(h.nsi_id, []).append(h)
             return [self._nsi_view(r, hist.get(r.id, ())) for r in rows]
 
+    @read_retried
     def nsi(self, nsi_id: int) -> NsiView:
         """One NSI with its status history."""
         with self._read() as s:

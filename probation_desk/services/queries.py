@@ -18,6 +18,7 @@ from probation_desk.services.caseload_sql import SORT_KEYS, read_rows
 from probation_desk.services.caseload_sql import CaseloadFilter as CaseloadFilter
 from probation_desk.services.caseload_sql import CaseRow as CaseRow
 from probation_desk.services.desk import Desk, name_key
+from probation_desk.store.engine import read_retried
 from probation_desk.store.models import Nsi, Person
 
 SORT_COLUMNS = {key: getattr(Person, column) for key, column in SORT_KEYS.items()}
@@ -99,12 +100,14 @@ def caseload_count(desk: Desk, f: CaseloadFilter) -> int:
         return int(con.execute(q).scalar() or 0)
 
 
+@read_retried
 def has_people(desk: Desk) -> bool:
     """True when anyone is on the caseload (EXISTS: as quick at a million as at one)."""
     with desk.reader.connect() as con:
         return bool(con.execute(select(exists().where(Person.id.is_not(None)))).scalar())
 
 
+@read_retried
 def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     """Rows for the given ids (the ones being painted), RAR figures included.
 

@@ -15,10 +15,10 @@ import os
 import sqlite3
 import stat
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from probation_desk.addresses import sqlite_file
 from probation_desk.errors import DatabaseProblem, HalfBuiltSchema
@@ -28,6 +28,9 @@ from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a damaged file without writing to it (read-only open).
@@ -448,6 +451,29 @@ def writer(engine: Engine) -> Engine:
     ignore the option.
     """
     return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def read_retried(read: Callable[P, T]) -> Callable[P, T]:
+    """``read``, tried once more on a fresh connection when the connection it used was
+    found lost at once (a reset: the network dropped and may be back). Only for reads:
+    a write is never run twice. A read that waited for a frozen network is not tried
+    again (that would double the wait before the person is told)."""
+    import functools
+    import time
+
+    from probation_desk.errors import ServerUnreachable
+
+    @functools.wraps(read)
+    def again(*args: P.args, **kwargs: P.kwargs) -> T:
+        started = time.monotonic()
+        try:
+            return read(*args, **kwargs)
+        except ServerUnreachable:
+            if time.monotonic() - started > 2.0:
+                raise
+        return read(*args, **kwargs)  # the pool was emptied: a new connection
+
+    return again
 
 
 def reader(engine: Engine) -> Engine:

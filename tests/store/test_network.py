@@ -323,3 +323,24 @@ def test_a_save_cut_off_while_committing_says_it_may_not_have_been_saved(
         assert explain(during.value).status == 3
     finally:
         desk.engine.dispose()
+
+
+@pytest.mark.expect_log_warnings
+def test_a_read_cut_off_by_a_reset_is_tried_once_more_on_a_fresh_connection(
+        team_db: str, proxy: DelayProxy) -> None:
+    from sqlalchemy import event
+
+    desk = open_desk(proxy.url(team_db), backup=False)
+    try:
+        crn = _a_crn(desk)
+
+        def blip(*_args: Any) -> None:  # the VPN drops and reconnects mid-read
+            proxy.kill()
+            proxy.restart()
+
+        event.listen(desk.engine, "before_cursor_execute", blip, once=True)
+        proxy.reset_counts()
+        assert desk.person_by_crn(crn).crn == crn  # no error: read again, once
+        assert proxy.new_connections() == 1
+    finally:
+        desk.engine.dispose()
