@@ -36,6 +36,7 @@ from probation_desk.settings import Settings, database_url, load_settings
 from probation_desk.store import backup as backups
 from probation_desk.store.engine import (
     check_schema,
+    forget_first_answers,
     half_built,
     integrity_problem,
     make_engine,
@@ -220,6 +221,7 @@ def _migrate(engine: Engine, url: str, rev: str | None, backup_keep: int) -> Non
         _check_may_migrate(engine, rev)
     if rev is not None:
         _backup_before_migrating(engine, rev, backup_keep)
+    forget_first_answers(engine)  # the structure and the logins may change now
     try:
         upgrade(engine)
     except SQLAlchemyError as exc:

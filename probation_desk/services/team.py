@@ -18,7 +18,7 @@ from probation_desk.domain.errors import PermissionRefused
 from probation_desk.domain.roles import Role
 from probation_desk.services.records import TeamLogin
 from probation_desk.store import server
-from probation_desk.store.engine import make_engine, reader
+from probation_desk.store.engine import first_answer, make_engine, reader
 
 T = TypeVar("T")
 
@@ -36,7 +36,8 @@ def team_login(engine: Engine) -> TeamLogin | None:
     if engine.dialect.name != "postgresql":
         return None
     with reader(engine).connect() as con:
-        me = server.whoami(con)
+        first = first_answer(engine, "whoami")
+        me = server.login_from_row(first) if first is not None else server.whoami(con)
         host = con.connection.dbapi_connection.info.host  # type: ignore[union-attr]
         port = con.connection.dbapi_connection.info.port  # type: ignore[union-attr]
     role = ROLE_OF[me.roles[0]] if me.roles else None

@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -263,27 +264,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def _quick_first_connect(dialect: Any) -> None:
-    """SQLAlchemy's first look at a PostgreSQL server in one round trip instead of six.
+    """SQLAlchemy's first look at a PostgreSQL server in one round trip instead of six,
+    with opening's schema check and the sign-in in the same statement.
 
     Its dialect asks, each in its own statement inside a transaction, for the server's
     version, the current schema, the default isolation level and whether strings are
     standard-conforming. The driver already knows the version and the strings setting
     (the server reports them when the connection starts); the other two are asked
-    together, outside any transaction.
+    together, outside any transaction, and with them what opening asks next (the
+    schema's tables and revision: :func:`schema_state`) and who this login is
+    (``services.team.team_login``), kept for them by :func:`first_answer`.
     """
     asked: dict[str, str] = {}
 
     def ask(dbapi_con: Any) -> dict[str, str]:
         if not asked:
+            from probation_desk.store.server import ROLES
+
             was = dbapi_con.autocommit
             dbapi_con.autocommit = True
             try:
-                row = dbapi_con.execute(
-                    "SELECT current_schema(), current_setting('transaction_isolation')"
-                ).fetchone()
+                cur = dbapi_con.execute(_first_statement(),
+                                        {"groups": list(ROLES.values())})
+                row = dict(zip([c.name for c in cur.description], cur.fetchone(),
+                               strict=True))
             finally:
                 dbapi_con.autocommit = was
-            asked["schema"], asked["isolation"] = row[0], row[1].upper()
+            asked["schema"], asked["isolation"] = row["schema_name"], row["isolation"].upper()
+            dialect.probation_desk_first = {
+                "at": time.monotonic(),
+                "schema": (set(row["tables"] or []), row["rev"]),
+                "whoami": row,
+            }
         return asked
 
     def version(connection: Any) -> tuple[int, ...]:
@@ -308,6 +320,39 @@ def _quick_first_connect(dialect: Any) -> None:
     dialect._get_default_schema_name = schema
     dialect.get_default_isolation_level = isolation
     dialect._set_backslash_escapes = backslashes
+
+
+FIRST_ANSWERS_FRESH = 30.0
+"""Seconds for which the first connection's answers stand in for asking again."""
+
+
+def _first_statement() -> str:
+    from probation_desk.store.server import WHOAMI_SQL
+
+    sql = ("SELECT current_schema() AS schema_name, "  # noqa: S608 (two constants)
+           "current_setting('transaction_isolation') AS isolation, s.tables, s.rev, w.* "
+           f"FROM ({_PG_SCHEMA_STATE}) AS s, ({WHOAMI_SQL}) AS w")
+    # The driver's own placeholders: %% for format()'s %L, %(groups)s for :groups.
+    return sql.replace("%L", "%%L").replace(":groups", "%(groups)s")
+
+
+def first_answer(engine: Engine, part: str) -> Any:
+    """What the engine's first connection was told (``"schema"``: tables and revision;
+    ``"whoami"``: the sign-in's row), once, while fresh; None otherwise."""
+    first = getattr(engine.dialect, "probation_desk_first", None)
+    if not first or part not in first:
+        return None
+    if time.monotonic() - first["at"] > FIRST_ANSWERS_FRESH:
+        first.clear()
+        return None
+    return first.pop(part)
+
+
+def forget_first_answers(engine: Engine) -> None:
+    """The schema or the logins changed (a migration): ask afresh from now on."""
+    first = getattr(engine.dialect, "probation_desk_first", None)
+    if first:
+        first.clear()
 
 
 NETWORK_DEFAULTS: dict[str, str] = {
@@ -531,7 +576,7 @@ def schema_state(engine: Engine) -> tuple[str | None, set[str]]:
     try:
         with reader(engine).connect() as con:
             if con.dialect.name == "postgresql":
-                tables, rev = _pg_schema_state(con)
+                tables, rev = first_answer(engine, "schema") or _pg_schema_state(con)
             else:
                 tables = set(inspect(con).get_table_names())
                 rev = None

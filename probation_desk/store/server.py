@@ -33,7 +33,7 @@ in the catalogue); a table that reaches a person through another table is one li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -534,7 +534,7 @@ class ServerLogin:
     may_migrate: bool = False  # as :func:`may_migrate` says
 
 
-_WHOAMI = """
+WHOAMI_SQL = """
 SELECT session_user AS login, current_database() AS database,
        ARRAY(SELECT r FROM unnest(CAST(:groups AS text[])) AS r
              WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
@@ -557,20 +557,25 @@ SELECT session_user AS login, current_database() AS database,
 def whoami(con: Connection) -> ServerLogin:
     """The session's login, its desk roles and region, as the server reports them (one
     statement: one round trip to a far server)."""
+    row = con.execute(text(WHOAMI_SQL), {"groups": list(ROLES.values())}).mappings().one()
+    return login_from_row(dict(row))
+
+
+def login_from_row(row: Mapping[str, Any]) -> ServerLogin:
+    """A :class:`ServerLogin` from :data:`WHOAMI_SQL`'s columns."""
     import xml.etree.ElementTree as ET
 
-    row = con.execute(text(_WHOAMI), {"groups": list(ROLES.values())}).one()
-    groups = set(row.groups or [])
+    groups = set(row["groups"] or [])
     roles = tuple(k for k, v in ROLES.items() if v in groups)
     region: str | None = None
     read_all = False
-    if row.staff:
-        found = ET.fromstring(f"<rows>{row.staff}</rows>").find("row")
+    if row["staff"]:
+        found = ET.fromstring(f"<rows>{row['staff']}</rows>").find("row")
         if found is not None:
             region = found.findtext("region")
             read_all = (found.findtext("read_all_regions") or "").strip() == "true"
-    return ServerLogin(str(row.login), str(row.database), roles, region, read_all,
-                       bool(row.owner), bool(row.may_migrate))
+    return ServerLogin(str(row["login"]), str(row["database"]), roles, region, read_all,
+                       bool(row["owner"]), bool(row["may_migrate"]))
 
 
 def may_migrate(con: Connection) -> bool:
