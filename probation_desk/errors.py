@@ -42,6 +42,18 @@ class DatabaseProblem(Problem):
     code = "database-unusable"
 
 
+class ServerUnreachable(DatabaseProblem):
+    """The team database's server cannot be reached: the network dropped or froze."""
+
+    code = "server-unreachable"
+
+    def __init__(self, host: str, why: str, *, changed: str | None = None) -> None:
+        self.host = host
+        self.why = why
+        after = changed or "Nothing was changed; try again when the network is back."
+        super().__init__(f"The team database at {host} cannot be reached ({why}). {after}")
+
+
 class HalfBuiltSchema(DatabaseProblem):
     """The schema was left half-built (say, an older version was stopped mid-upgrade)."""
 

@@ -76,6 +76,7 @@ from probation_desk.services.caseload_sql import (
 from probation_desk.services.desk import Desk, name_key
 from probation_desk.services.queries import escape_like
 from probation_desk.store import search_index
+from probation_desk.store.engine import read_retried
 from probation_desk.store.models import Nsi, Person
 
 _CRN_PREFIX = re.compile(r"^[A-Z][0-9]{0,6}$")
@@ -318,13 +319,14 @@ def _few(con: Connection, f: CaseloadFilter, sort: str) -> dict[int, Few | None]
 def caseload_window(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, offset: int = 0, limit: int = 200) -> list[int]:
     """Ids at positions ``offset`` to ``offset + limit`` of the sorted, filtered list."""
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return _read(con, f, sort, descending, offset, limit, _few(con, f, sort))
 
 
+@read_retried
 def caseload_total(desk: Desk, f: CaseloadFilter) -> int:
     """How many people match ``f``."""
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return _total(con, f)
 
 
@@ -414,7 +416,7 @@ def past_filters(desk: Desk, f: CaseloadFilter) -> SearchResult | None:
     crn = f.search.strip().upper()
     if not CRN_RE.match(crn) or not _has_filters(f):
         return None
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         p = con.execute(select(Person.id, Person.region, Person.pdu, Person.practitioner,
                                Person.module_status).where(Person.crn == crn)).first()
         if p is None:
@@ -451,6 +453,7 @@ def past_filters(desk: Desk, f: CaseloadFilter) -> SearchResult | None:
     return SearchResult(1, [p.id], f"{crn} {', and '.join(past)}: shown anyway.")
 
 
+@read_retried
 def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
                     descending: bool = False, limit: int = 200) -> SearchResult:
     """The list's first ``limit`` ids, or all of it when a search term matches few (an
@@ -463,7 +466,7 @@ def caseload_search(desk: Desk, f: CaseloadFilter, sort: str = "crn",
 
 def _search(desk: Desk, f: CaseloadFilter, sort: str, descending: bool,
             limit: int) -> tuple[SearchResult, list[Match] | None]:
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         term = _term(con, f.search)
         if term is not None and not _walkable(f, sort):
             # A filter other than the region (or a region with another sort) narrows by
@@ -530,6 +533,7 @@ class CaseloadSearcher:
         with self._lock:
             self._last = None
 
+    @read_retried
     def search(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
                descending: bool = False, limit: int = 200) -> SearchResult:
         """As :func:`caseload_search`."""
@@ -553,13 +557,14 @@ class CaseloadSearcher:
             self._last = _Complete(key, f.search, rows)
         return SearchResult(len(rows), [r[0] for r in rows])
 
+    @read_retried
     def total(self, desk: Desk, f: CaseloadFilter, sort: str = "crn",
               descending: bool = False) -> int:
         """As :func:`caseload_total`; then, when a term matches no more than PREFETCH
         people, read them all (off the critical path) so the next key narrows in memory.
         """
         key = (id(desk.engine), replace(f, search=""), sort, descending)
-        with desk.engine.connect() as con:
+        with desk.reader.connect() as con:
             n = _total(con, f)
             term = _term(con, f.search)
             if term is None or n > PREFETCH:

@@ -47,6 +47,7 @@ from probation_desk.domain.people import (
     PrintNeeds,
 )
 from probation_desk.domain.roles import Role
+from probation_desk.errors import ServerUnreachable
 from probation_desk.services.contacts import ContactOps
 from probation_desk.services.module_ops import ModuleOps
 from probation_desk.services.records import (
@@ -60,7 +61,7 @@ from probation_desk.services.records import (
     TeamLogin,
 )
 from probation_desk.services.team import server_refusal
-from probation_desk.store.engine import writer
+from probation_desk.store.engine import read_retried, reader, writer
 from probation_desk.store.models import (
     AuditEntry,
     Nsi,
@@ -136,6 +137,8 @@ class Desk(ContactOps, ModuleOps):
         self.engine = engine
         self.writer = writer(engine)
         """The engine for writing transactions (SQLite: ``BEGIN IMMEDIATE``)."""
+        self.reader = reader(engine)
+        """The engine for reads (PostgreSQL: no transaction around them)."""
         self.actor = actor
         self.role = role
         self.clock = clock
@@ -156,9 +159,20 @@ class Desk(ContactOps, ModuleOps):
     @contextmanager
     def _tx(self) -> Iterator[Session]:
         """One transaction; database errors become plain messages, nothing half-saved."""
+        committing = False
         try:
             with Session(self.writer, expire_on_commit=False) as s, s.begin():
                 yield s
+                committing = True  # leaving the block commits
+        except ServerUnreachable as exc:
+            if not committing:
+                raise  # lost before the commit: the server rolled it back
+            # Lost while committing: the server may have saved it or not. Never saved
+            # again blindly: the person looks, once the network is back.
+            raise ServerUnreachable(exc.host, exc.why, changed=(
+                "The connection went while the change was being saved, so it may or may "
+                "not have been saved. When the network is back, open the record again to "
+                "see whether it is there before saving it again.")) from None
         except StaleDataError:
             raise ConflictError() from None
         except DBAPIError as exc:
@@ -219,7 +233,7 @@ class Desk(ContactOps, ModuleOps):
             f"({self.team.login}) are a {self.role.value.lower()}; IT sets roles on the server.")
 
     def _read(self) -> Session:
-        return Session(self.engine, expire_on_commit=False)
+        return Session(self.reader, expire_on_commit=False)
 
     def _audit(self, s: Session, action: str, entity: str, entity_id: int | None,
                person_id: int | None, before: dict[str, Any] | None,
@@ -299,6 +313,7 @@ class Desk(ContactOps, ModuleOps):
         return ConflictError(what, by=last.actor if last else None,
                              at=last.at if last else None)
 
+    @read_retried
     def person(self, person_id: int) -> PersonView:
         """One person."""
         with self._read() as s:
@@ -307,6 +322,7 @@ class Desk(ContactOps, ModuleOps):
                 raise NotFoundError("The person")
             return self._person_view(p)
 
+    @read_retried
     def person_by_crn(self, crn: str) -> PersonView:
         """One person, by CRN."""
         crn = people.check_crn(crn)
@@ -357,6 +373,7 @@ class Desk(ContactOps, ModuleOps):
                          "rar_max_days": before.rar_max_days}, asdict(d))
             return self._order_view(o)
 
+    @read_retried
     def orders(self, person_id: int) -> list[OrderView]:
         """A person's orders, oldest first."""
         with self._read() as s:
@@ -543,6 +560,7 @@ class Desk(ContactOps, ModuleOps):
                         {"from_nsi": n.id}, asdict(checked))
             return old_view, self._nsi_view(new)
 
+    @read_retried
     def nsis(self, person_id: int) -> list[NsiView]:
         """A person's NSIs, newest referral first, with their status history."""
         with self._read() as s:
@@ -556,6 +574,7 @@ class Desk(ContactOps, ModuleOps):
                     hist.setdefault(h.nsi_id, []).append(h)
             return [self._nsi_view(r, hist.get(r.id, ())) for r in rows]
 
+    @read_retried
     def nsi(self, nsi_id: int) -> NsiView:
         """One NSI with its status history."""
         with self._read() as s:

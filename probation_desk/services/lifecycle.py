@@ -36,11 +36,12 @@ from probation_desk.settings import Settings, database_url, load_settings
 from probation_desk.store import backup as backups
 from probation_desk.store.engine import (
     check_ownership,
-    check_version,
+    check_schema,
+    forget_first_answers,
     half_built,
     integrity_problem,
     make_engine,
-    missing_tables,
+    reader,
     restore_indexes,
 )
 from probation_desk.store.read_only import read_only_location
@@ -75,8 +76,10 @@ PG_DUMP_MISSING = (
     "postgresql-client) or make sure the database administrator backs the server up.")
 
 
-def plan_backup(url: str, engine: Engine | None = None) -> BackupPlan:
-    """Whether and how ``url`` can be backed up from here (``engine``: one already open)."""
+def plan_backup(url: str, engine: Engine | None = None, *,
+                may_dump: bool | None = None) -> BackupPlan:
+    """Whether and how ``url`` can be backed up from here (``engine``: one already open;
+    ``may_dump``: whether the login may change the schema, when the sign-in said so)."""
     path = sqlite_file(url)
     if path is not None:
         return BackupPlan.TAKE if path.exists() else BackupPlan.NOTHING_TO_KEEP
@@ -84,7 +87,7 @@ def plan_backup(url: str, engine: Engine | None = None) -> BackupPlan:
 
     if make_url(url).get_backend_name() != "postgresql":
         return BackupPlan.NOTHING_TO_KEEP  # an in-memory SQLite database
-    if not _may_dump_whole(url, engine):
+    if not (may_dump if may_dump is not None else _may_dump_whole(url, engine)):
         return BackupPlan.SERVER_KEPT_BY_IT
     if backups.pg_dump_path() is None:
         return BackupPlan.NO_PG_DUMP
@@ -106,7 +109,7 @@ def _may_dump_whole(url: str, engine: Engine | None) -> bool:
     try:
         engine = engine or make_engine(url)
         try:
-            with engine.connect() as con:
+            with reader(engine).connect() as con:
                 return may_migrate(con)
         finally:
             if own:
@@ -115,7 +118,8 @@ def _may_dump_whole(url: str, engine: Engine | None) -> bool:
         return False
 
 
-def daily_backup(url: str, keep: int) -> str | None:
+def daily_backup(url: str, keep: int, engine: Engine | None = None, *,
+                 may_dump: bool | None = None) -> str | None:
     """Back up the database once per day of use (a failure is logged, never fatal).
 
     First removes any ``.part`` file a killed backup left behind (it can be as large as
@@ -123,7 +127,7 @@ def daily_backup(url: str, keep: int) -> str | None:
     sentence for the person when no backup could be taken (None when one was taken, or
     today's was already there, or backing up is not this computer's job).
     """
-    plan = plan_backup(url)
+    plan = plan_backup(url, engine, may_dump=may_dump)
     if plan is BackupPlan.NO_PG_DUMP:
         log.warning("daily backup not taken: pg_dump is not installed")
         return PG_DUMP_MISSING
@@ -226,6 +230,7 @@ def _migrate(engine: Engine, url: str, rev: str | None, backup_keep: int) -> Non
         _check_may_migrate(engine, rev)
     if rev is not None:
         _backup_before_migrating(engine, rev, backup_keep)
+    forget_first_answers(engine)  # the structure and the logins may change now
     try:
         upgrade(engine)
     except SQLAlchemyError as exc:
@@ -248,12 +253,14 @@ def open_database(url: str, *, migrate: bool = True, backup_keep: int = 14) -> E
     half-built (left so by an older version) is refused in words, with the newest
     backup to restore.
     """
+    from probation_desk.store.models import Base
+
     engine = make_engine(url)
     try:
-        rev = check_version(engine)
+        rev, tables = check_schema(engine)
         if rev != SCHEMA_HEAD and migrate:
             _migrate(engine, url, rev, backup_keep)
-        elif rev == SCHEMA_HEAD and (missing := missing_tables(engine)):
+        elif rev == SCHEMA_HEAD and (missing := set(Base.metadata.tables) - tables):
             raise half_built(url, "missing tables: " + ", ".join(sorted(missing)))
         if engine.dialect.name == "sqlite" and rev == SCHEMA_HEAD:
             restore_indexes(engine)
@@ -296,13 +303,14 @@ def open_desk(db: str | None = None, *, settings: Settings | None = None,
     if writes:
         check_writable(url)
     engine = open_database(url, backup_keep=settings.backup_keep)
-    if backup:
-        daily_backup(url, settings.backup_keep)
     try:
         team = team_login(engine)
     except Exception:
         engine.dispose()
         raise
+    if backup:
+        daily_backup(url, settings.backup_keep, engine,
+                     may_dump=team.may_migrate if team is not None else None)
     if team is None:  # a personal SQLite file: the name and role are settings
         return Desk(engine, actor=settings.actor, role=settings.role_enum, clock=clock)
     # A team database: the server says who this is (it stamps the login on every record

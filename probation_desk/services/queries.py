@@ -18,6 +18,7 @@ from probation_desk.services.caseload_sql import SORT_KEYS, read_rows
 from probation_desk.services.caseload_sql import CaseloadFilter as CaseloadFilter
 from probation_desk.services.caseload_sql import CaseRow as CaseRow
 from probation_desk.services.desk import Desk, name_key
+from probation_desk.store.engine import read_retried
 from probation_desk.store.models import Nsi, Person
 
 SORT_COLUMNS = {key: getattr(Person, column) for key, column in SORT_KEYS.items()}
@@ -88,23 +89,25 @@ def caseload_ids(desk: Desk, f: CaseloadFilter, sort: str = "crn",
     col = SORT_COLUMNS.get(sort, Person.crn)
     order = [col.desc() if descending else col.asc(), Person.id]
     q = _caseload_where(select(Person.id), f).order_by(*order)
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return list(con.execute(q).scalars())
 
 
 def caseload_count(desk: Desk, f: CaseloadFilter) -> int:
     """How many people match ``f``."""
     q = _caseload_where(select(func.count(Person.id)), f)
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return int(con.execute(q).scalar() or 0)
 
 
+@read_retried
 def has_people(desk: Desk) -> bool:
     """True when anyone is on the caseload (EXISTS: as quick at a million as at one)."""
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return bool(con.execute(select(exists().where(Person.id.is_not(None)))).scalar())
 
 
+@read_retried
 def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     """Rows for the given ids (the ones being painted), RAR figures included.
 
@@ -114,7 +117,7 @@ def caseload_rows(desk: Desk, ids: list[int]) -> dict[int, CaseRow]:
     if not ids:
         return {}
     outcomes = {o.code: o for o in desk.contact_catalogue.outcomes}
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return read_rows(lambda sql, params: con.execute(text(sql), params).all(), ids,
                          outcomes, desk.now)
 
@@ -125,7 +128,7 @@ def distinct_values(desk: Desk, column: str, region: str = "") -> list[str]:
     q = select(col).distinct().order_by(col)
     if region:
         q = q.where(Person.region == region)
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return [v for v in con.execute(q).scalars() if v]
 
 
@@ -172,7 +175,7 @@ def worklist(desk: Desk, region: str = "", limit: int | None = None,
         q = q.where(Person.region == region)
     if limit is not None:
         q = q.limit(limit)
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         rows = con.execute(q).all()
     today = desk.today
     return [WorklistRow(r.id, r.person_id, r.crn, r.name, r.region, r.pdu, r.practitioner,
@@ -216,7 +219,7 @@ def banner(desk: Desk, region: str = "", practitioner: str = "") -> list[BannerI
     kits = desk.catalogue.with_withdrawal()
     if not kits:
         return []
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         counts = con.execute(
             select(Nsi.toolkit, Person.region, Person.practitioner, func.count())
             .join(Person, Person.id == Nsi.person_id)

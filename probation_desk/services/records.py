@@ -135,6 +135,8 @@ class TeamLogin:
     server: str
     database: str
     owner: bool  # the schema's owner or a superuser: IT, not a person's day-to-day login
+    may_migrate: bool = False
+    """May change the schema (so pg_dump can take the whole database): ``server.may_migrate``."""
 
     @property
     def enforced(self) -> bool:

@@ -166,7 +166,7 @@ def review_choices(desk: Desk, column: str, region: str = "",
            "region": Person.region}[column]
     q = _review_where(select(col).distinct(), ReviewFilter(region=region,
                                                           include_rar=include_rar))
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return sorted(v for v in con.execute(q).scalars() if v)
 
 
@@ -176,7 +176,7 @@ def review_ids(desk: Desk, f: ReviewFilter, sort: str = "crn",
     col = REVIEW_SORT.get(sort, Person.crn)
     q = _review_where(select(Person.id), f).order_by(
         col.desc() if descending else col.asc(), Person.id)
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         return list(con.execute(q).scalars())
 
 
@@ -193,7 +193,7 @@ def review_rows(desk: Desk, ids: list[int],
         if progress is not None and not progress(start, len(ids)):
             break
         chunk = ids[start:start + 900]
-        with desk.engine.connect() as con:
+        with desk.reader.connect() as con:
             people = con.execute(select(Person).where(Person.id.in_(chunk))).all()
             sessions: dict[int, list[ModuleSession]] = defaultdict(list)
             for r in con.execute(select(ModuleSessionRow)
@@ -265,7 +265,7 @@ def dashboard(desk: Desk, region: str = "") -> Dashboard:
     Average days run from a person's first referral to their module completion, for
     people who completed on or after being referred.
     """
-    with desk.engine.connect() as con:
+    with desk.reader.connect() as con:
         first_ref = (select(SiReferral.person_id,
                             func.min(SiReferral.referral_date).label("referred_on"))
                      .group_by(SiReferral.person_id).subquery())

@@ -19,7 +19,7 @@ from probation_desk.domain.roles import Role
 from probation_desk.errors import DatabaseProblem
 from probation_desk.services.records import TeamLogin
 from probation_desk.store import server
-from probation_desk.store.engine import make_engine
+from probation_desk.store.engine import first_answer, make_engine, reader
 
 T = TypeVar("T")
 
@@ -36,8 +36,9 @@ def team_login(engine: Engine) -> TeamLogin | None:
     """What the server says about this connection (None on SQLite)."""
     if engine.dialect.name != "postgresql":
         return None
-    with engine.connect() as con:
-        me = server.whoami(con)
+    with reader(engine).connect() as con:
+        first = first_answer(engine, "whoami")
+        me = server.login_from_row(first) if first is not None else server.whoami(con)
         host = con.connection.dbapi_connection.info.host  # type: ignore[union-attr]
         port = con.connection.dbapi_connection.info.port  # type: ignore[union-attr]
     role = ROLE_OF[me.roles[0]] if me.roles else None
@@ -46,7 +47,7 @@ def team_login(engine: Engine) -> TeamLogin | None:
     where = host if host.startswith("/") else f"{host}:{port}"
     return TeamLogin(login=me.login, role=role, region=me.region,
                      read_all_regions=me.read_all_regions, server=where,
-                     database=me.database, owner=me.owner)
+                     database=me.database, owner=me.owner, may_migrate=me.may_migrate)
 
 
 def server_refusal(exc: DBAPIError) -> PermissionRefused | None:

@@ -15,11 +15,12 @@ import os
 import sqlite3
 import stat
 import sys
+import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from probation_desk.addresses import sqlite_file
 from probation_desk.errors import DatabaseProblem, DatabaseReplaced, HalfBuiltSchema, Problem
@@ -29,6 +30,9 @@ from probation_desk.store.schema_version import KNOWN_REVISIONS, SCHEMA_HEAD
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 def _check_sqlite_file(path: Path) -> None:
     """Refuse a damaged file without writing to it (read-only open).
@@ -270,6 +274,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             _create_sqlite_file(path)
     # hide_parameters: database errors must not carry names, CRNs or notes into logs.
     kwargs.setdefault("hide_parameters", True)
+    if path is None and url.startswith("postgresql"):
+        kwargs["connect_args"] = network_settings(url, kwargs.get("connect_args"))
+        if "+psycopg" in url.split("://", 1)[0] or "://" not in url:
+            kwargs.setdefault("use_native_hstore", False)  # no hstore: skip its look-up
     try:
         engine = create_engine(url, **kwargs)
     except (NoSuchModuleError, ArgumentError, ImportError) as exc:
@@ -279,6 +287,15 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_read_only if read_only else _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        host = server_host(url)
+
+        def network_error(ctx: Any) -> None:
+            _network_error(ctx, host)
+
+        event.listen(engine, "handle_error", network_error)
+        event.listen(engine, "checkout", _still_there)
+        _quick_first_connect(engine.dialect)
     return engine
 
 
@@ -311,6 +328,207 @@ def replaced(opened_at: int, now: int) -> DatabaseReplaced:
         "read here is no longer what the database holds. Open the database again, check "
         "what it holds, and make the change again if it is still needed. "
         f"(Restore count {opened_at} when opened, {now} now.)")
+
+
+def _quick_first_connect(dialect: Any) -> None:
+    """SQLAlchemy's first look at a PostgreSQL server in one round trip instead of six,
+    with opening's schema check and the sign-in in the same statement.
+
+    Its dialect asks, each in its own statement inside a transaction, for the server's
+    version, the current schema, the default isolation level and whether strings are
+    standard-conforming. The driver already knows the version and the strings setting
+    (the server reports them when the connection starts); the other two are asked
+    together, outside any transaction, and with them what opening asks next (the
+    schema's tables and revision: :func:`schema_state`) and who this login is
+    (``services.team.team_login``), kept for them by :func:`first_answer`.
+    """
+    asked: dict[str, str] = {}
+
+    def ask(dbapi_con: Any) -> dict[str, str]:
+        if not asked:
+            from probation_desk.store.server import ROLES
+
+            was = dbapi_con.autocommit
+            dbapi_con.autocommit = True
+            try:
+                cur = dbapi_con.execute(_first_statement(),
+                                        {"groups": list(ROLES.values())})
+                row = dict(zip([c.name for c in cur.description], cur.fetchone(),
+                               strict=True))
+            finally:
+                dbapi_con.autocommit = was
+            asked["schema"], asked["isolation"] = row["schema_name"], row["isolation"].upper()
+            dialect.probation_desk_first = {
+                "at": time.monotonic(),
+                "schema": (set(row["tables"] or []), row["rev"]),
+                "whoami": row,
+            }
+        return asked
+
+    def version(connection: Any) -> tuple[int, ...]:
+        number = int(connection.connection.dbapi_connection.info.server_version)
+        return (number // 10000, number % 10000) if number >= 100000 else (
+            number // 10000, number // 100 % 100, number % 100)
+
+    def schema(connection: Any) -> str:
+        return ask(connection.connection.dbapi_connection)["schema"]
+
+    def isolation(dbapi_con: Any) -> str:
+        return ask(dbapi_con)["isolation"]
+
+    def backslashes(connection: Any) -> None:
+        info = connection.connection.dbapi_connection.info
+        dialect._backslash_escapes = info.parameter_status(
+            "standard_conforming_strings") == b"off"
+
+    if not hasattr(dialect, "_set_backslash_escapes"):
+        return  # another dialect than SQLAlchemy's own: leave it as it is
+    dialect._get_server_version_info = version
+    dialect._get_default_schema_name = schema
+    dialect.get_default_isolation_level = isolation
+    dialect._set_backslash_escapes = backslashes
+
+
+FIRST_ANSWERS_FRESH = 30.0
+"""Seconds for which the first connection's answers stand in for asking again."""
+
+
+def _first_statement() -> str:
+    from probation_desk.store.server import WHOAMI_SQL
+
+    sql = ("SELECT current_schema() AS schema_name, "  # noqa: S608 (two constants)
+           "current_setting('transaction_isolation') AS isolation, s.tables, s.rev, w.* "
+           f"FROM ({_PG_SCHEMA_STATE}) AS s, ({WHOAMI_SQL}) AS w")
+    # The driver's own placeholders: %% for format()'s %L, %(groups)s for :groups.
+    return sql.replace("%L", "%%L").replace(":groups", "%(groups)s")
+
+
+def first_answer(engine: Engine, part: str) -> Any:
+    """What the engine's first connection was told (``"schema"``: tables and revision;
+    ``"whoami"``: the sign-in's row), once, while fresh; None otherwise."""
+    first = getattr(engine.dialect, "probation_desk_first", None)
+    if not first or part not in first:
+        return None
+    if time.monotonic() - first["at"] > FIRST_ANSWERS_FRESH:
+        first.clear()
+        return None
+    return first.pop(part)
+
+
+def forget_first_answers(engine: Engine) -> None:
+    """The schema or the logins changed (a migration): ask afresh from now on."""
+    first = getattr(engine.dialect, "probation_desk_first", None)
+    if first:
+        first.clear()
+
+
+NETWORK_DEFAULTS: dict[str, str] = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "5",
+    "keepalives_interval": "2",
+    "keepalives_count": "3",
+    "tcp_user_timeout": "10000",
+}
+"""libpq's settings for a team database over a network that may drop or freeze: give up
+connecting after 10 s; notice a silent server within about 11 s while waiting for an
+answer (keepalives: 5 s idle, then 3 probes 2 s apart) and within 10 s while what was
+sent is not acknowledged (``tcp_user_timeout``, milliseconds)."""
+
+
+def network_settings(url: str, given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The connect arguments for ``url``: :data:`NETWORK_DEFAULTS` except where the
+    address (its query) or the caller sets them."""
+    from sqlalchemy.engine import make_url
+
+    query = make_url(url).query
+    args: dict[str, Any] = {k: v for k, v in NETWORK_DEFAULTS.items() if k not in query}
+    args.update(given or {})
+    return args
+
+
+def server_host(address: str) -> str:
+    """The server's host name (and port, when not the usual one) for messages."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(address)
+    host = url.host or str(url.query.get("host") or "localhost")
+    return host if url.port in (None, 5432) else f"{host}:{url.port}"
+
+
+def unreachable_reason(exc: BaseException) -> str:
+    """What happened to the network, in a few words, from a driver's error."""
+    text = str(exc).lower()
+    if "timeout" in text or "timed out" in text:
+        return "it did not answer in time"
+    if "refused" in text:
+        return "the connection was refused"
+    if "resolve" in text or "name or service" in text:
+        return "its name could not be found"
+    return "the connection was lost"
+
+
+def _connect_failure(orig: BaseException) -> bool:
+    """A connection that could not be made because of the network (not a refused
+    password, a missing database, or a certificate: the server said those)."""
+    if getattr(orig, "sqlstate", None) is not None:
+        return False
+    text = str(orig).lower()
+    return not any(w in text for w in ("password", "ssl", "certificate", "authentication",
+                                       "does not exist", "role "))
+
+
+def _network_error(ctx: Any, host: str) -> None:
+    """The store's edge: a lost or frozen network becomes :class:`ServerUnreachable`.
+
+    SQLAlchemy still invalidates the broken connection (and the pool's others, which
+    went with the same network), so the next operation connects afresh.
+    """
+    from probation_desk.errors import ServerUnreachable
+
+    orig = ctx.original_exception
+    if not _is_operational(orig):
+        return
+    at_connect = ctx.connection is None and ctx.execution_context is None
+    if ctx.is_disconnect or (at_connect and _connect_failure(orig)):
+        raise ServerUnreachable(host, unreachable_reason(orig)) from None
+
+
+def _is_operational(exc: BaseException) -> bool:
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    return isinstance(exc, psycopg.OperationalError)
+
+
+def _still_there(dbapi_con: Any, _record: Any, _proxy: Any) -> None:
+    """Before a pooled connection is used: is it still connected? (No round trip.)
+
+    A connection whose server has gone (reset, closed, or terminated by an
+    administrator) has something to read, or an error, on its socket while it sits idle
+    in the pool; reading it shows the loss, and the pool connects afresh instead of
+    failing the next read.
+    """
+    import select
+
+    from sqlalchemy.exc import DisconnectionError
+
+    pgconn = getattr(dbapi_con, "pgconn", None)
+    if pgconn is None:
+        return
+    try:
+        if pgconn.status != 0:  # CONNECTION_BAD
+            raise DisconnectionError("closed")
+        ready, _, _ = select.select([pgconn.socket], [], [], 0)
+        if ready:
+            pgconn.consume_input()
+            if pgconn.status != 0:
+                raise DisconnectionError("closed")
+    except DisconnectionError:
+        raise
+    except Exception as exc:  # the socket is gone or reading it failed
+        raise DisconnectionError(str(exc.__class__.__name__)) from None
 
 
 def _bad_address(url: str, why: str) -> str:
@@ -358,6 +576,42 @@ def writer(engine: Engine) -> Engine:
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+def read_retried(read: Callable[P, T]) -> Callable[P, T]:
+    """``read``, tried once more on a fresh connection when the connection it used was
+    found lost at once (a reset: the network dropped and may be back). Only for reads:
+    a write is never run twice. A read that waited for a frozen network is not tried
+    again (that would double the wait before the person is told)."""
+    import functools
+    import time
+
+    from probation_desk.errors import ServerUnreachable
+
+    @functools.wraps(read)
+    def again(*args: P.args, **kwargs: P.kwargs) -> T:
+        started = time.monotonic()
+        try:
+            return read(*args, **kwargs)
+        except ServerUnreachable:
+            if time.monotonic() - started > 2.0:
+                raise
+        return read(*args, **kwargs)  # the pool was emptied: a new connection
+
+    return again
+
+
+def reader(engine: Engine) -> Engine:
+    """The same engine, for reads that need no transaction of their own.
+
+    On PostgreSQL each read then costs its statements' round trips only: no ``BEGIN``
+    before them and no ``ROLLBACK`` when the connection goes back to the pool (each
+    statement sees the data committed when it starts). SQLite is unchanged: there a
+    read transaction costs nothing, and a multi-statement read keeps one snapshot.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
 _OUR_TABLES = frozenset({"person", "sentence_order", "nsi", "nsi_status_history",
                          "rar_activity", "module_session", "audit", "sign_off",
                          "si_referral", "contact", "contact_correction"})
@@ -387,13 +641,23 @@ def half_built(url: str, detail: str) -> HalfBuiltSchema:
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision recorded in the database (None for an empty one)."""
+    return schema_state(engine)[0]
+
+
+def schema_state(engine: Engine) -> tuple[str | None, set[str]]:
+    """The schema revision recorded in the database (None for an empty one) and the
+    tables present (on PostgreSQL both in one statement)."""
     from sqlalchemy import inspect, text
     from sqlalchemy.exc import SQLAlchemyError
 
     url = engine.url.render_as_string(hide_password=False)
     try:
-        with engine.connect() as con:
-            tables = set(inspect(con).get_table_names())
+        with reader(engine).connect() as con:
+            if con.dialect.name == "postgresql":
+                tables, rev = first_answer(engine, "schema") or _pg_schema_state(con)
+            else:
+                tables = set(inspect(con).get_table_names())
+                rev = None
             if "alembic_version" not in tables:
                 if tables & _OUR_TABLES:
                     raise half_built(url, "tables without a version stamp")
@@ -402,11 +666,12 @@ def current_revision(engine: Engine) -> str | None:
                         "This database has tables but no Probation Desk version stamp, so it "
                         "is not a Probation Desk database. It has been left as it was."
                     )
-                return None
-            rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
+                return None, tables
+            if con.dialect.name != "postgresql":
+                rev = con.execute(text("SELECT version_num FROM alembic_version")).scalar()
             if rev is None and tables & _OUR_TABLES:
                 raise half_built(url, "tables created but no version recorded")
-            return rev
+            return rev, tables
     except SQLAlchemyError as exc:
         raise DatabaseProblem(
             f"The database could not be opened: {exc.__class__.__name__}: "
@@ -415,16 +680,40 @@ def current_revision(engine: Engine) -> str | None:
         ) from None
 
 
+_PG_SCHEMA_STATE = """
+SELECT array(SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+             WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema()) AS tables,
+       CASE WHEN to_regclass('alembic_version') IS NOT NULL THEN
+         (xpath('/row/version_num/text()', query_to_xml(
+            'SELECT version_num FROM alembic_version LIMIT 1', false, true, '')))[1]::text
+       END AS rev
+"""
+
+
+def _pg_schema_state(con: Connection) -> tuple[set[str], str | None]:
+    """The schema's tables and its recorded revision, in one statement (one round trip
+    to a far server)."""
+    from sqlalchemy import text
+
+    row = con.execute(text(_PG_SCHEMA_STATE)).one()
+    return set(row.tables or []), row.rev
+
+
 def check_version(engine: Engine) -> str | None:
     """Refuse a database from a newer version of the app; return its revision."""
-    rev = current_revision(engine)
+    return check_schema(engine)[0]
+
+
+def check_schema(engine: Engine) -> tuple[str | None, set[str]]:
+    """:func:`check_version`, with the tables present."""
+    rev, tables = schema_state(engine)
     if rev is not None and rev not in KNOWN_REVISIONS:
         raise DatabaseProblem(
             f"This database was last used by a newer version of Probation Desk (schema "
             f"{rev}; this version knows up to {SCHEMA_HEAD}). It has been left untouched: "
             "update Probation Desk to open it."
         )
-    return rev
+    return rev, tables
 
 
 def _import_marker(path: Path) -> Path:
@@ -488,6 +777,6 @@ def missing_tables(engine: Engine) -> set[str]:
 
     from probation_desk.store.models import Base
 
-    with engine.connect() as con:
+    with reader(engine).connect() as con:
         present = set(inspect(con).get_table_names())
     return set(Base.metadata.tables) - present

@@ -18,7 +18,9 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    cast,
     event,
+    exists,
     false,
     func,
     select,
@@ -284,23 +286,36 @@ REF_LETTERS: dict[type[Base], str] = {Order: "O", Nsi: "N", ModuleSessionRow: "S
 
 
 def _fill_ref(mapper: Any, connection: Connection, target: Any) -> None:
-    """Give a new row the next free ``CRN/<letter><n>`` reference of its person."""
+    """Give a new row the next free ``CRN/<letter><n>`` reference of its person.
+
+    The person's CRN, their count of such rows and whether the next reference is free
+    come in one statement (one round trip to a team database's server); only when that
+    reference is taken are the next ones tried one by one.
+    """
     if target.ref is not None:
         return
     model = mapper.class_
     table = table_of(model)
     people = table_of(Person)
-    crn = connection.execute(select(people.c.crn).where(people.c.id == target.person_id)
-                             ).scalar_one()
-    n = connection.execute(select(func.count()).select_from(table)
-                           .where(table.c.person_id == target.person_id)).scalar_one() + 1
+    letter = REF_LETTERS[model]
+    after = (select(func.count()).select_from(table)
+             .where(table.c.person_id == people.c.id).scalar_subquery() + 1)
+    first = people.c.crn + f"/{letter}" + cast(after, String)
+    row = connection.execute(
+        select(people.c.crn, after.label("n"),
+               exists().where(table.c.ref == first).label("taken"))
+        .where(people.c.id == target.person_id)).one()
+    crn, n = row.crn, int(row.n)
+    if not row.taken:
+        target.ref = f"{crn}/{letter}{n}"
+        return
     while True:
-        ref = f"{crn}/{REF_LETTERS[model]}{n}"
+        n += 1
+        ref = f"{crn}/{letter}{n}"
         taken = connection.execute(select(table.c.id).where(table.c.ref == ref)).first()
         if taken is None:
             target.ref = ref
             return
-        n += 1
 
 
 for _model in REF_LETTERS:

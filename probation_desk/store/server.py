@@ -33,7 +33,7 @@ in the catalogue); a table that reaches a person through another table is one li
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -531,25 +531,51 @@ class ServerLogin:
     region: str | None
     read_all_regions: bool
     owner: bool  # owns the schema (IT, migrations) or is a superuser
+    may_migrate: bool = False  # as :func:`may_migrate` says
+
+
+WHOAMI_SQL = """
+SELECT session_user AS login, current_database() AS database,
+       ARRAY(SELECT r FROM unnest(CAST(:groups AS text[])) AS r
+             WHERE CASE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r)
+                        THEN pg_has_role(session_user, r, 'MEMBER') ELSE false END
+       ) AS groups,
+       CASE WHEN to_regclass('desk_staff') IS NOT NULL THEN query_to_xml(format(
+            'SELECT region, read_all_regions FROM desk_staff WHERE login = %L',
+            session_user), false, true, '')::text END AS staff,
+       (SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_tables WHERE tablename =
+            'alembic_version' AND schemaname = current_schema() AND
+            pg_has_role(session_user, tableowner, 'USAGE'))
+        FROM pg_roles WHERE rolname = session_user) AS owner,
+       (SELECT has_schema_privilege(current_user, current_schema(), 'CREATE') AND
+        coalesce((SELECT pg_has_role(current_user, tableowner, 'USAGE') FROM pg_tables
+                  WHERE tablename = 'alembic_version' AND schemaname = current_schema()),
+                 true)) AS may_migrate
+"""
 
 
 def whoami(con: Connection) -> ServerLogin:
-    """The session's login, its desk roles and region, as the server reports them."""
-    login = str(_scalar(con, "SELECT session_user"))
-    roles = tuple(k for k, v in ROLES.items() if _role_exists(con, v) and _scalar(
-        con, "SELECT pg_has_role(session_user, :r, 'MEMBER')", r=v))
-    row = None
-    if _scalar(con, "SELECT to_regclass('desk_staff')") is not None:
-        row = con.execute(text("SELECT region, read_all_regions FROM desk_staff "
-                               "WHERE login = session_user")).first()
-    owner = bool(_scalar(
-        con, "SELECT rolsuper OR EXISTS (SELECT 1 FROM pg_tables WHERE tablename = "
-        "'alembic_version' AND schemaname = current_schema() AND "
-        "pg_has_role(session_user, tableowner, 'USAGE')) FROM pg_roles "
-        "WHERE rolname = session_user"))
-    return ServerLogin(login, str(_scalar(con, "SELECT current_database()")), roles,
-                       row.region if row else None, bool(row.read_all_regions) if row else False,
-                       owner)
+    """The session's login, its desk roles and region, as the server reports them (one
+    statement: one round trip to a far server)."""
+    row = con.execute(text(WHOAMI_SQL), {"groups": list(ROLES.values())}).mappings().one()
+    return login_from_row(dict(row))
+
+
+def login_from_row(row: Mapping[str, Any]) -> ServerLogin:
+    """A :class:`ServerLogin` from :data:`WHOAMI_SQL`'s columns."""
+    import xml.etree.ElementTree as ET
+
+    groups = set(row["groups"] or [])
+    roles = tuple(k for k, v in ROLES.items() if v in groups)
+    region: str | None = None
+    read_all = False
+    if row["staff"]:
+        found = ET.fromstring(f"<rows>{row['staff']}</rows>").find("row")
+        if found is not None:
+            region = found.findtext("region")
+            read_all = (found.findtext("read_all_regions") or "").strip() == "true"
+    return ServerLogin(str(row["login"]), str(row["database"]), roles, region, read_all,
+                       bool(row["owner"]), bool(row["may_migrate"]))
 
 
 def may_migrate(con: Connection) -> bool:

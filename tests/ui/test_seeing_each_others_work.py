@@ -93,3 +93,32 @@ def test_an_open_nsi_dialog_says_when_someone_else_saved_the_nsi(
     assert dialog.notice.text() == CHANGED_UNDERNEATH
     dialog.reject()
     other.engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.expect_log_warnings
+def test_the_status_bar_says_while_others_changes_cannot_be_seen_and_they_come_back(
+        qtbot: Any, pg_server: Any) -> None:
+    from tests.netproxy import DelayProxy
+
+    url = pg_server.create_db()
+    desk = Desk(open_database(url), actor="Setup", clock=fixed_clock(TODAY))
+    make_person(desk, "W100001", region="London")
+    desk.engine.dispose()
+    with DelayProxy("127.0.0.1", pg_server.port) as proxy:
+        w = open_window(qtbot, proxy.url(url), settings=Settings(user_name="Nia Lloyd"))
+        wait_idle(qtbot, w)
+        show_everyone(qtbot, w)
+        qtbot.waitUntil(lambda: crns(w) == ["W100001"], timeout=5000)
+        proxy.kill()  # the VPN drops
+        qtbot.waitUntil(lambda: "Not seeing other people's changes" in
+                        w.statusBar().currentMessage(), timeout=5000)
+        assert "cannot be reached" in w.statusBar().currentMessage()
+        proxy.restart()  # and comes back: the watcher listens again by itself
+        qtbot.waitUntil(lambda: "Seeing other people's changes again" in
+                        w.statusBar().currentMessage(), timeout=10000)
+        other = Desk(open_database(url), actor="Someone Else", clock=fixed_clock(TODAY))
+        make_person(other, "W100002", region="London")
+        other.engine.dispose()
+        qtbot.waitUntil(lambda: crns(w) == ["W100001", "W100002"], timeout=5000)
+        w.close()

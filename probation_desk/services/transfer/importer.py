@@ -25,7 +25,7 @@ from probation_desk.domain.contacts import Requirement
 from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleSession
 from probation_desk.domain.roles import Role
-from probation_desk.errors import DatabaseReplaced, NotAFile
+from probation_desk.errors import DatabaseReplaced, NotAFile, ServerUnreachable
 from probation_desk.services import import_format as fmt
 from probation_desk.services.desk import Desk, now_utc
 from probation_desk.services.transfer.checks import RecordChecks, outside_region
@@ -643,7 +643,17 @@ def _run_import(imp: _Importer, records: Iterable[tuple[int, Any]],
             imp.land_all()
         finally:
             imp.stop_writer()
-    except BatchFailed as exc:  # the database refused a batch: it was rolled back whole
+    except (BatchFailed, ServerUnreachable) as exc:
+        lost = exc if isinstance(exc, ServerUnreachable) else exc.__cause__
+        if isinstance(lost, ServerUnreachable):
+            # Batches commit one by one: say what is saved, and that it is not lost.
+            raise ServerUnreachable(lost.host, lost.why, changed=(
+                f"The import stopped: at least {imp.saved} record(s) were saved before "
+                "the connection was lost. Import the file again when the network is "
+                "back: what was saved is found already present, and the rest is "
+                "added.")) from None
+        assert isinstance(exc, BatchFailed)
+        # The database refused a batch: it was rolled back whole.
         res.stopped = (f"The import stopped: {_why_refused(exc.__cause__)}, so the "
                        f"records from line {exc.first_line} on were not saved; the "
                        f"{imp.saved} record(s) before them were.")

@@ -296,8 +296,10 @@ class CaseloadPage(QWidget):
             self.toolkit.addItem(kit.name + withdrawn, kit.code)
         self.toolkit.blockSignals(False)
         self._set_region(user_region)
-        self._load_choices()
+        # The first rows before the filter choices: both wait for the one quick thread,
+        # and on a far server each costs round trips.
         self.reload(fresh=keep_rows)
+        self._load_choices()
 
     def _set_region(self, region: str) -> None:
         self.region.blockSignals(True)

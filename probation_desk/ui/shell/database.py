@@ -235,6 +235,7 @@ class DatabaseMixin(WindowPart):
         if self.watcher is None or self.desk is None or not self.isVisible():
             return
         change = self.watcher.poll()
+        self._say_if_listening(self.watcher.listening)
         if change is None:
             return
         if change.everything:
@@ -244,6 +245,21 @@ class DatabaseMixin(WindowPart):
         page = self.extra_pages.get(self.stack.currentIndex())
         if page is not None and hasattr(page, "refresh"):
             page.refresh()
+
+    def _say_if_listening(self, listening: bool) -> None:
+        """Say in the status bar while others' changes cannot be seen, and when they can
+        be again."""
+        was = getattr(self, "_watcher_listening", True)
+        if listening == was:
+            return
+        self._watcher_listening = listening
+        if not listening:
+            self.statusBar().showMessage(self.tr(
+                "Not seeing other people's changes: the team database cannot be reached. "
+                "Trying again…"))
+        else:
+            self.statusBar().showMessage(self.tr(
+                "Seeing other people's changes again; the lists were read afresh."), 10000)
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
         self._first_page_url = None
