@@ -152,7 +152,13 @@ class WorkbookDialog(OperationDialog):
                                    ".pdf", start=self.path.text().strip())
         if path:
             self.path.setText(path)
+            self._asked = path  # the save dialog asked already if it was there
             self.fit_to_contents()  # room for the whole path
+
+    def confirm_save(self) -> bool:
+        """An earlier file of the same name is replaced only when the user says so."""
+        out = self.path.text().strip()
+        return out == getattr(self, "_asked", None) or files.ask_replace(self, out)
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -305,7 +311,15 @@ class BatchWorkbookDialog(OperationDialog):
                                     self.path.text().strip())
         if path:
             self.path.setText(path)
+            self._asked = path
             self.fit_to_contents()
+
+    def confirm_save(self) -> bool:
+        """One file of workbooks replaces an earlier one only when the user says so."""
+        out = self.path.text().strip()
+        if not self.one_file.isChecked() or out == getattr(self, "_asked", None):
+            return True
+        return files.ask_replace(self, out if out.lower().endswith(".pdf") else out + ".pdf")
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()

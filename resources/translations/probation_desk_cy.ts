@@ -3,7 +3,7 @@
   <context>
     <name>BatchWorkbookDialog</name>
     <message>
-      <location filename="../../probation_desk/ui/workbook_dialog.py" line="268" />
+      <location filename="../../probation_desk/ui/workbook_dialog.py" line="274" />
       <source>A folded booklet is for printing only: its pages are in folding order, so a screen reader cannot follow it. For reading on screen, choose A4 or fillable.</source>
       <translation>Mae llyfryn wedi'i blygu ar gyfer argraffu yn unig: mae ei dudalennau yn nhrefn plygu, felly ni all darllenydd sgrin ei ddilyn. I'w ddarllen ar sgrin, dewiswch A4 neu gopi i'w lenwi.</translation>
     </message>
@@ -34,6 +34,29 @@
       <location filename="../../probation_desk/ui/case_record.py" line="223" />
       <source>History (&amp;Z)</source>
       <translation>Hanes (&amp;Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>Files</name>
+    <message>
+      <location filename="../../probation_desk/ui/save_folders.py" line="96" />
+      <source>%1 already exists. Replace it? What it holds now will be lost.</source>
+      <translation>Mae %1 yn bodoli'n barod. Ei disodli? Bydd yr hyn sydd ynddi nawr yn cael ei golli.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/save_folders.py" line="98" />
+      <source>Replace the file?</source>
+      <translation>Disodli'r ffeil?</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/save_folders.py" line="100" />
+      <source>&amp;Replace it</source>
+      <translation>&amp;Ei disodli</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/save_folders.py" line="101" />
+      <source>&amp;Keep it</source>
+      <translation>Ei &amp;chadw</translation>
     </message>
   </context>
   <context>
@@ -360,6 +383,231 @@
     </message>
   </context>
   <context>
+    <name>WhatIfDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="54" />
+      <source>NSI</source>
+      <translation>NSI</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="54" />
+      <source>CRN</source>
+      <translation>CRN</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="55" />
+      <source>Name</source>
+      <translation>Enw</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="55" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="123" />
+      <source>Region</source>
+      <translation>Rhanbarth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="56" />
+      <source>Practitioner</source>
+      <translation>Ymarferydd</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="57" />
+      <source>Status</source>
+      <translation>Statws</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="57" />
+      <source>Referred</source>
+      <translation>Atgyfeiriwyd</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="58" />
+      <source>Expected end</source>
+      <translation>Diwedd disgwyliedig</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="59" />
+      <source>Would need</source>
+      <translation>Byddai angen</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="66" />
+      <source>Only a regional lead or an administrator can ask what a withdrawal would touch. You are signed in as %1: change your role in Settings if that is wrong.</source>
+      <translation>Dim ond arweinydd rhanbarthol neu weinyddwr all holi beth y byddai tynnu'n ôl yn effeithio arno. Rydych wedi mewngofnodi fel %1: newidiwch eich rôl yn y Gosodiadau os yw hynny'n anghywir.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="77" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="97" />
+      <source>What if a toolkit were withdrawn</source>
+      <translation>Beth petai pecyn cymorth yn cael ei dynnu'n ôl</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="102" />
+      <source>Choose a toolkit and the dates its withdrawal might have, to see which open NSIs would need closing or switching to an approved toolkit, by region and practitioner. This only looks: nothing is changed.</source>
+      <translation>Dewiswch becyn cymorth a'r dyddiadau y gallai gael ei dynnu'n ôl, i weld pa NSIs agored y byddai angen eu cau neu eu newid i becyn cymorth cymeradwy, fesul rhanbarth ac ymarferydd. Edrych yn unig y mae hyn: does dim yn cael ei newid.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="106" />
+      <source>About this question</source>
+      <translation>Am y cwestiwn hwn</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="113" />
+      <source>Toolkit</source>
+      <translation>Pecyn cymorth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="115" />
+      <source>Withdrawn on</source>
+      <translation>Tynnwyd yn ôl ar</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="117" />
+      <source>Close-by date</source>
+      <translation>Dyddiad cau erbyn</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="119" />
+      <source>All regions</source>
+      <translation>Pob rhanbarth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="126" />
+      <source>&amp;Toolkit</source>
+      <translation>&amp;Pecyn cymorth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="127" />
+      <source>&amp;Withdrawn on</source>
+      <translation>&amp;Tynnwyd yn ôl ar</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="128" />
+      <source>Clos&amp;e-by date</source>
+      <translation>Dyddiad ca&amp;u erbyn</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="129" />
+      <source>Re&amp;gion</source>
+      <translation>&amp;Rhanbarth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="133" />
+      <source>&amp;Show what it would touch</source>
+      <translation>&amp;Dangos beth y byddai'n effeithio arno</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="139" />
+      <source>The answer</source>
+      <translation>Yr ateb</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="144" />
+      <source>Region and practitioner</source>
+      <translation>Rhanbarth ac ymarferydd</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="145" />
+      <source>Would need closing or switching</source>
+      <translation>Byddai angen eu cau neu eu newid</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="146" />
+      <source>Counts by region and practitioner</source>
+      <translation>Niferoedd fesul rhanbarth ac ymarferydd</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="151" />
+      <source>Open NSIs on the toolkit</source>
+      <translation>NSIs agored ar y pecyn cymorth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="165" />
+      <source>Save as &amp;CSV…</source>
+      <translation>Cadw fel &amp;CSV…</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="171" />
+      <source>Close</source>
+      <translation>Cau</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="208" />
+      <source>Every toolkit is already withdrawn: there is nothing to ask about.</source>
+      <translation>Mae pob pecyn cymorth wedi'i dynnu'n ôl yn barod: does dim i holi amdano.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="213" />
+      <source>%1: type the date as day/month/year, for example 29/07/2026.</source>
+      <translation>%1: teipiwch y dyddiad fel diwrnod/mis/blwyddyn, er enghraifft 29/07/2026.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="224" />
+      <source>Looking…</source>
+      <translation>Yn edrych…</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="242" />
+      <source> in %1</source>
+      <translation> yn %1</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="245" />
+      <source>If the %1 were withdrawn on %2 with a close-by date of %3: %4 open NSIs on it%5, %6 of them not expected to end by then (they would need closing or switching to an approved toolkit). Nothing was changed.</source>
+      <translation>Petai'r %1 yn cael ei dynnu'n ôl ar %2 gyda dyddiad cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 ohonynt wedi dod i ben erbyn hynny (byddai angen eu cau neu eu newid i becyn cymorth cymeradwy). Ni newidiwyd dim.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="256" />
+      <source>(no practitioner)</source>
+      <translation>(dim ymarferydd)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="260" />
+      <source>None: every open NSI on it is expected to end by the close-by date.</source>
+      <translation>Dim: disgwylir i bob NSI agored arno ddod i ben erbyn y dyddiad cau.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="261" />
+      <source>None: there are no open NSIs on it.</source>
+      <translation>Dim: does dim NSIs agored arno.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="266" />
+      <source>Closing or switching</source>
+      <translation>Eu cau neu eu newid</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="267" />
+      <source>Nothing (ends in time)</source>
+      <translation>Dim (yn dod i ben mewn pryd)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="272" />
+      <source>not set</source>
+      <translation>heb ei osod</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="286" />
+      <source>Save the list as</source>
+      <translation>Cadw'r rhestr fel</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="287" />
+      <source>CSV files (*.csv)</source>
+      <translation>Ffeiliau CSV (*.csv)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="298" />
+      <source>Saved</source>
+      <translation>Wedi'i gadw</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="298" />
+      <source>The list is saved in %1.</source>
+      <translation>Mae'r rhestr wedi'i chadw yn %1.</translation>
+    </message>
+  </context>
+  <context>
     <name>WorkbookDialog</name>
     <message>
       <location filename="../../probation_desk/ui/workbook_dialog.py" line="122" />
@@ -375,6 +623,24 @@
       <location filename="../../probation_desk/ui/workbook_dialog.py" line="141" />
       <source>Lan&amp;guage</source>
       <translation>I&amp;aith</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorklistPage</name>
+    <message>
+      <location filename="../../probation_desk/ui/worklist.py" line="193" />
+      <source>What &amp;if…</source>
+      <translation>Beth &amp;petai…</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/worklist.py" line="195" />
+      <source>What a toolkit's withdrawal would touch, before it happens: the open NSIs that would need closing or switching, by region and practitioner. It changes nothing. For regional leads and administrators.</source>
+      <translation>Beth y byddai tynnu pecyn cymorth yn ôl yn effeithio arno, cyn iddo ddigwydd: yr NSIs agored y byddai angen eu cau neu eu newid, fesul rhanbarth ac ymarferydd. Nid yw'n newid dim. Ar gyfer arweinwyr rhanbarthol a gweinyddwyr.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/worklist.py" line="198" />
+      <source>What if a toolkit were withdrawn</source>
+      <translation>Beth petai pecyn cymorth yn cael ei dynnu'n ôl</translation>
     </message>
   </context>
 </TS>
