@@ -155,6 +155,22 @@ WELSH: dict[str, str] = {
     "Replace the file?": "Disodli'r ffeil?",
     "&Replace it": "&Ei disodli",
     "&Keep it": "Ei &chadw",
+    # The record: a withdrawn toolkit's NSI, the contact times
+    "Only closing is allowed": "Dim ond cau a ganiateir",
+    "no time": "dim amser",
+    "The %1 was withdrawn on %2, so this NSI cannot be updated: close it with an outcome, "
+    "or switch it to an approved toolkit.": "Cafodd y %1 ei dynnu'n ôl ar %2, felly ni ellir "
+    "diweddaru'r NSI hwn: caewch ef gyda chanlyniad, neu newidiwch ef i becyn cymorth "
+    "cymeradwy.",
+    # The user guide (F1)
+    "Probation Desk user guide": "Canllaw defnyddiwr Probation Desk",
+    "The guide": "Y canllaw",
+    "The guide could not be read from %1. Ask your IT service desk to reinstall Probation "
+    "Desk.": "Nid oedd modd darllen y canllaw o %1. Gofynnwch i'ch desg gwasanaeth TG "
+    "ailosod Probation Desk.",
+    "&User guide": "&Canllaw defnyddiwr",
+    "What each section is for, the keys, and who to ask (F1)": "Beth yw diben pob adran, "
+    "yr allweddi, a phwy i'w holi (F1)",
 }
 
 QT_BUTTONS: dict[str, dict[str, str]] = {

@@ -302,7 +302,9 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         from probation_desk.ui.case_dialogs import PersonDialog
 
         self.build_pages()
-        dlg = PersonDialog(self.desk, self.tasks, None, self)
+        desk = self.desk
+        dlg = PersonDialog(desk, self.tasks, None, self, region=(
+            desk.team.region if desk.team is not None else self.settings.region) or "")
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.saved.connect(lambda person: self.open_case(person.id))
         dlg.open_requested.connect(self.open_case)
@@ -499,6 +501,12 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         from probation_desk.ui.errors import show_message
 
         self._sign_in_box = show_message(self, "Signed in as", self.sign_in_text())
+
+    def show_guide(self) -> None:
+        """Help > User guide (F1)."""
+        from probation_desk.ui.guide import show_guide
+
+        self.guide = show_guide(self)
 
     def about(self) -> None:
         """Help > About."""

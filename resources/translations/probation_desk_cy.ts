@@ -31,9 +31,24 @@
       <translation>Cofnodi canlyniad</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/case_record.py" line="223" />
+      <location filename="../../probation_desk/ui/case_record.py" line="224" />
       <source>History (&amp;Z)</source>
       <translation>Hanes (&amp;Z)</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/case_record.py" line="382" />
+      <source>Only closing is allowed</source>
+      <translation>Dim ond cau a ganiateir</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/case_record.py" line="572" />
+      <source>no time</source>
+      <translation>dim amser</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/case_record.py" line="656" />
+      <source>The %1 was withdrawn on %2, so this NSI cannot be updated: close it with an outcome, or switch it to an approved toolkit.</source>
+      <translation>Cafodd y %1 ei dynnu'n ôl ar %2, felly ni ellir diweddaru'r NSI hwn: caewch ef gyda chanlyniad, neu newidiwch ef i becyn cymorth cymeradwy.</translation>
     </message>
   </context>
   <context>
@@ -57,6 +72,29 @@
       <location filename="../../probation_desk/ui/save_folders.py" line="101" />
       <source>&amp;Keep it</source>
       <translation>Ei &amp;chadw</translation>
+    </message>
+  </context>
+  <context>
+    <name>GuideDialog</name>
+    <message>
+      <location filename="../../probation_desk/ui/guide.py" line="24" />
+      <source>Probation Desk user guide</source>
+      <translation>Canllaw defnyddiwr Probation Desk</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/guide.py" line="28" />
+      <source>The guide</source>
+      <translation>Y canllaw</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/guide.py" line="35" />
+      <source>The guide could not be read from %1. Ask your IT service desk to reinstall Probation Desk.</source>
+      <translation>Nid oedd modd darllen y canllaw o %1. Gofynnwch i'ch desg gwasanaeth TG ailosod Probation Desk.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/guide.py" line="40" />
+      <source>Close</source>
+      <translation>Cau</translation>
     </message>
   </context>
   <context>
@@ -105,24 +143,37 @@
       <translation>&amp;Agor y cofnod</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="463" />
+      <location filename="../../probation_desk/ui/main_window.py" line="465" />
       <source>Language</source>
       <translation>Iaith</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="464" />
+      <location filename="../../probation_desk/ui/main_window.py" line="466" />
       <source>Probation Desk will speak %1 from its next start. Restart it now?</source>
       <translation>Bydd Probation Desk yn siarad %1 o'r tro nesaf y bydd yn dechrau. Ei ailgychwyn nawr?</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="466" />
+      <location filename="../../probation_desk/ui/main_window.py" line="468" />
       <source>&amp;Restart now</source>
       <translation>&amp;Ailgychwyn nawr</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="467" />
+      <location filename="../../probation_desk/ui/main_window.py" line="469" />
       <source>&amp;Later</source>
       <translation>&amp;Wedyn</translation>
+    </message>
+  </context>
+  <context>
+    <name>Menus</name>
+    <message>
+      <location filename="../../probation_desk/ui/shell/menus.py" line="117" />
+      <source>&amp;User guide</source>
+      <translation>&amp;Canllaw defnyddiwr</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/shell/menus.py" line="119" />
+      <source>What each section is for, the keys, and who to ask (F1)</source>
+      <translation>Beth yw diben pob adran, yr allweddi, a phwy i'w holi (F1)</translation>
     </message>
   </context>
   <context>
