@@ -123,6 +123,11 @@ class WhatIfDialog(QDialog):
         self.region.setAccessibleName(self.tr("Region"))
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        # Fields at their own size: a date box as wide as the dialog reads oddly.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        chars = self.fontMetrics().horizontalAdvance("0") * 14
+        for date in (self.withdrawn_on, self.close_by):
+            date.setMinimumWidth(chars)
         for text, widget in ((self.tr("&Toolkit"), self.toolkit),
                              (self.tr("&Withdrawn on"), self.withdrawn_on),
                              (self.tr("Clos&e-by date"), self.close_by),
@@ -159,7 +164,9 @@ class WhatIfDialog(QDialog):
         split.addWidget(self.counts)
         split.addWidget(self.list)
         split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 3)
+        # The counts are a few lines; the list wants the height.
+        self.counts.setMinimumHeight(self.fontMetrics().height() * 5)
         split.setChildrenCollapsible(False)
 
         self.csv_button = QPushButton(self.tr("Save as &CSV…"), self)
@@ -187,6 +194,7 @@ class WhatIfDialog(QDialog):
         lay.addWidget(split, 1)
         lay.addLayout(bottom)
         self._fit()
+        split.setSizes([self.height() // 5, self.height() * 4 // 5])
 
     def _fit(self) -> None:
         """Most of the screen it opens on (never beyond it): the list wants the room."""
@@ -265,7 +273,8 @@ class WhatIfDialog(QDialog):
         self.list.clear()
         close_or_switch, may_finish = self.tr("Closing or switching"), self.tr(
             "Nothing (ends in time)")
-        for r in result.rows:
+        # Those that would need closing or switching first: they are the work.
+        for r in sorted(result.rows, key=lambda row: not row.needs_action):
             QTreeWidgetItem(self.list, [
                 r.ref, r.crn, r.name, r.region, r.practitioner, r.status.value,
                 uk(r.referral_date) if r.referral_date else "",
