@@ -158,6 +158,8 @@ class WorklistPage(QWidget):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(12)
+        # "All withdrawn toolkits" whole, not "All withdrawn toolki".
+        self.toolkit.setMinimumContentsLength(len(self.toolkit.itemText(0)) + 1)
 
         self.model = WorklistModel(self)
         self.table = _Table(self)

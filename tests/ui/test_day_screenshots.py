@@ -41,6 +41,13 @@ def test_day_screens(qtbot: Any, db_url: str, other_desk: Any) -> None:
     other_desk.update_person(sian.id, PersonDetails(
         d.crn, d.name, d.date_of_birth, d.region, "Hackney and City", d.practitioner,
         d.language, PrintNeeds.LARGE), d.version)
+    from probation_desk.domain.contacts import ContactDetails
+
+    bola = other_desk.person_by_crn("L900002")
+    for who, days, hour, kind in ((sian, -3, 10, "OFFICE_VISIT"), (bola, -2, 14, "HOME_VISIT"),
+                                  (sian, -1, 9, "TELEPHONE"), (bola, 0, 11, "OFFICE_VISIT")):
+        at = dt.datetime.combine(TODAY + dt.timedelta(days=days), dt.time(hour, 30))
+        other_desk.add_contact(who.id, ContactDetails(kind, at, None, None, False, None))
     w = open_window(qtbot, db_url, size=None,
                     settings=Settings(user_name="Nia Lloyd", region="London",
                                       role="REGIONAL_LEAD"))
@@ -62,6 +69,7 @@ def test_day_screens(qtbot: Any, db_url: str, other_desk: Any) -> None:
     settle(qtbot, w)
     qtbot.wait(400)
     save(w, f"day-{size}-2-my-week")
+    assert w.frameGeometry().right() <= room.right()  # My week never widens the window
     with qtbot.waitSignal(week.loaded, timeout=20000):
         week.everyone.setChecked(True)
     settle(qtbot, w)
@@ -80,6 +88,9 @@ def test_day_screens(qtbot: Any, db_url: str, other_desk: Any) -> None:
 
     w.show_section(1)
     settle(qtbot, w)
+    save(w, f"day-{size}-5-worklist")
+    box = w.worklist.toolkit
+    assert box.width() >= box.fontMetrics().horizontalAdvance(box.currentText()) + 20
     w.worklist.what_if()
     qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), WhatIfDialog),
                     timeout=5000)
