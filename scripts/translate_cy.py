@@ -171,6 +171,12 @@ WELSH: dict[str, str] = {
     "&User guide": "&Canllaw defnyddiwr",
     "What each section is for, the keys, and who to ask (F1)": "Beth yw diben pob adran, "
     "yr allweddi, a phwy i'w holi (F1)",
+    "Replace the workbooks?": "Disodli'r llyfrau gwaith?",
+    "%1 of these workbooks are already in %2 (for example %3). Replace them? The earlier "
+    "copies will be lost.": "Mae %1 o'r llyfrau gwaith hyn yn %2 yn barod (er enghraifft "
+    "%3). Eu disodli? Bydd y copïau cynharach yn cael eu colli.",
+    "&Replace them": "&Eu disodli",
+    "&Keep them": "Eu &cadw",
 }
 
 QT_BUTTONS: dict[str, dict[str, str]] = {

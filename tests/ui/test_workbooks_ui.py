@@ -230,6 +230,29 @@ def test_batch_one_file_per_person(qtbot: Any, window: Any, tmp_path: Path) -> N
     files = sorted(p.name for p in folder.glob("*.pdf"))
     assert files == [f"workbook-{crn}.pdf" for crn in KNOWN]
     assert errors.shown[-1] == f"Wrote 3 workbooks (one per person) to the folder {folder}"
+    # Again into the same folder: asked first; Keep leaves the earlier copies.
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.conftest import answer_box
+
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox):
+            box.close()  # the "Wrote 3 workbooks" message
+    earlier = folder / "workbook-L900001.pdf"
+    earlier.write_bytes(b"an earlier copy")
+    window.activateWindow()
+    window.caseload.table.selectAll()  # the three are still listed
+    assert len(window.caseload.selected_people()) == 3
+    dlg = open_batch(qtbot, window)
+    dlg.per_person.setChecked(True)
+    dlg.path.setText(str(folder))
+    seen: list[str] = []
+    answer_box("Keep them", seen)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("3 of these workbooks are already in")
+    assert earlier.read_bytes() == b"an earlier copy" and dlg.isVisible()
+    dlg.close_unsaved()
 
 
 def test_batch_one_file_holds_all_three(qtbot: Any, window: Any, tmp_path: Path) -> None:
