@@ -122,11 +122,15 @@ WELSH: dict[str, str] = {
     "fel diwrnod/mis/blwyddyn, er enghraifft 29/07/2026.",
     "Looking…": "Yn edrych…",
     " in %1": " yn %1",
-    "If the %1 were withdrawn on %2 with a close-by date of %3: %4 open NSIs on it%5, %6 of "
-    "them not expected to end by then (they would need closing or switching to an approved "
-    "toolkit). Nothing was changed.": "Petai'r %1 yn cael ei dynnu'n ôl ar %2 gyda dyddiad "
-    "cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 ohonynt wedi dod i ben erbyn "
-    "hynny (byddai angen eu cau neu eu newid i becyn cymorth cymeradwy). Ni newidiwyd dim.",
+    "If the %1 toolkit were withdrawn on %2 with a close-by date of %3: %4 open NSIs on "
+    "it%5, %6 of them not expected to end by then (they would need closing or switching to "
+    "an approved toolkit). Nothing was changed.": "Petai pecyn cymorth %1 yn cael ei dynnu'n "
+    "ôl ar %2 gyda dyddiad cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 "
+    "ohonynt wedi dod i ben erbyn hynny (byddai angen eu cau neu eu newid i becyn cymorth "
+    "cymeradwy). Ni newidiwyd dim.",
+    "In progress": "Ar y gweill",
+    "Completed": "Wedi'i gwblhau",
+    "Ended early": "Daeth i ben yn gynnar",
     "(no practitioner)": "(dim ymarferydd)",
     "None: every open NSI on it is expected to end by the close-by date.": "Dim: disgwylir i "
     "bob NSI agored arno ddod i ben erbyn y dyddiad cau.",

@@ -59,6 +59,15 @@ LIST_COLUMNS = (
     QT_TRANSLATE_NOOP("WhatIfDialog", "Would need"))
 
 
+STATUS_WORDS = {
+    "REFERRED": QT_TRANSLATE_NOOP("WhatIfDialog", "Referred"),
+    "IN_PROGRESS": QT_TRANSLATE_NOOP("WhatIfDialog", "In progress"),
+    "COMPLETED": QT_TRANSLATE_NOOP("WhatIfDialog", "Completed"),
+    "ENDED": QT_TRANSLATE_NOOP("WhatIfDialog", "Ended early"),
+}
+"""An NSI's status in words (translated where shown)."""
+
+
 def why_not(desk: Desk) -> str:
     """Why this user may not ask ('' when they may)."""
     if desk.role in ALLOWED:
@@ -159,7 +168,8 @@ class WhatIfDialog(QDialog):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         for tree in (self.counts, self.list):
             tree.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-            tree.header().setStretchLastSection(True)
+        self.counts.header().setStretchLastSection(True)
+        self.list.header().setStretchLastSection(False)
         split = QSplitter(Qt.Orientation.Vertical, self)
         split.addWidget(self.counts)
         split.addWidget(self.list)
@@ -249,11 +259,15 @@ class WhatIfDialog(QDialog):
         assert kit.withdrawn_from is not None and kit.close_by is not None
         where = (self.tr(" in %1").replace("%1", self.region.currentText())
                  if self.region.currentData() else "")
+        # The toolkit by its name: "the Maps for Change toolkit" (the word "toolkit" is
+        # the sentence's, so it is translated with it).
+        name = kit.name[:-len("toolkit")].rstrip() if kit.name.casefold().endswith(
+            "toolkit") else kit.name
         self.summary.setText(self.tr(
-            "If the %1 were withdrawn on %2 with a close-by date of %3: %4 open NSIs on "
-            "it%5, %6 of them not expected to end by then (they would need closing or "
+            "If the %1 toolkit were withdrawn on %2 with a close-by date of %3: %4 open NSIs "
+            "on it%5, %6 of them not expected to end by then (they would need closing or "
             "switching to an approved toolkit). Nothing was changed.")
-            .replace("%1", kit.titled).replace("%2", uk(kit.withdrawn_from))
+            .replace("%1", name).replace("%2", uk(kit.withdrawn_from))
             .replace("%3", uk(kit.close_by)).replace("%4", f"{len(result.rows):,}")
             .replace("%5", where).replace("%6", f"{result.needing_action:,}"))
         self.counts.clear()
@@ -276,11 +290,12 @@ class WhatIfDialog(QDialog):
         # Those that would need closing or switching first: they are the work.
         for r in sorted(result.rows, key=lambda row: not row.needs_action):
             QTreeWidgetItem(self.list, [
-                r.ref, r.crn, r.name, r.region, r.practitioner, r.status.value,
+                r.ref, r.crn, r.name, r.region, r.practitioner,
+                self.tr(str(STATUS_WORDS.get(r.status.name, r.status.value))),
                 uk(r.referral_date) if r.referral_date else "",
                 uk(r.expected_end) if r.expected_end else self.tr("not set"),
                 close_or_switch if r.needs_action else may_finish])
-        for i in range(len(LIST_COLUMNS) - 1):
+        for i in range(len(LIST_COLUMNS)):  # every column whole; scroll sideways if need be
             self.list.resizeColumnToContents(i)
         self.csv_button.setEnabled(bool(result.rows))
         self.answered.emit()

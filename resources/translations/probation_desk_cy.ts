@@ -472,7 +472,7 @@
     </message>
     <message>
       <location filename="../../probation_desk/ui/what_if_dialog.py" line="55" />
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="123" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="132" />
       <source>Region</source>
       <translation>Rhanbarth</translation>
     </message>
@@ -488,6 +488,7 @@
     </message>
     <message>
       <location filename="../../probation_desk/ui/what_if_dialog.py" line="57" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="63" />
       <source>Referred</source>
       <translation>Atgyfeiriwyd</translation>
     </message>
@@ -502,178 +503,193 @@
       <translation>Byddai angen</translation>
     </message>
     <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="64" />
+      <source>In progress</source>
+      <translation>Ar y gweill</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="65" />
+      <source>Completed</source>
+      <translation>Wedi'i gwblhau</translation>
+    </message>
+    <message>
       <location filename="../../probation_desk/ui/what_if_dialog.py" line="66" />
+      <source>Ended early</source>
+      <translation>Daeth i ben yn gynnar</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="75" />
       <source>Only a regional lead or an administrator can ask what a withdrawal would touch. You are signed in as %1: change your role in Settings if that is wrong.</source>
       <translation>Dim ond arweinydd rhanbarthol neu weinyddwr all holi beth y byddai tynnu'n ôl yn effeithio arno. Rydych wedi mewngofnodi fel %1: newidiwch eich rôl yn y Gosodiadau os yw hynny'n anghywir.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="77" />
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="97" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="86" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="106" />
       <source>What if a toolkit were withdrawn</source>
       <translation>Beth petai pecyn cymorth yn cael ei dynnu'n ôl</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="102" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="111" />
       <source>Choose a toolkit and the dates its withdrawal might have, to see which open NSIs would need closing or switching to an approved toolkit, by region and practitioner. This only looks: nothing is changed.</source>
       <translation>Dewiswch becyn cymorth a'r dyddiadau y gallai gael ei dynnu'n ôl, i weld pa NSIs agored y byddai angen eu cau neu eu newid i becyn cymorth cymeradwy, fesul rhanbarth ac ymarferydd. Edrych yn unig y mae hyn: does dim yn cael ei newid.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="106" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="115" />
       <source>About this question</source>
       <translation>Am y cwestiwn hwn</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="113" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="122" />
       <source>Toolkit</source>
       <translation>Pecyn cymorth</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="115" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="124" />
       <source>Withdrawn on</source>
       <translation>Tynnwyd yn ôl ar</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="117" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="126" />
       <source>Close-by date</source>
       <translation>Dyddiad cau erbyn</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="119" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="128" />
       <source>All regions</source>
       <translation>Pob rhanbarth</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="131" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="140" />
       <source>&amp;Toolkit</source>
       <translation>&amp;Pecyn cymorth</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="132" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="141" />
       <source>&amp;Withdrawn on</source>
       <translation>&amp;Tynnwyd yn ôl ar</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="133" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="142" />
       <source>Clos&amp;e-by date</source>
       <translation>Dyddiad ca&amp;u erbyn</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="134" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="143" />
       <source>Re&amp;gion</source>
       <translation>&amp;Rhanbarth</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="138" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="147" />
       <source>&amp;Show what it would touch</source>
       <translation>&amp;Dangos beth y byddai'n effeithio arno</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="144" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="153" />
       <source>The answer</source>
       <translation>Yr ateb</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="149" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="158" />
       <source>Region and practitioner</source>
       <translation>Rhanbarth ac ymarferydd</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="150" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="159" />
       <source>Would need closing or switching</source>
       <translation>Byddai angen eu cau neu eu newid</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="151" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="160" />
       <source>Counts by region and practitioner</source>
       <translation>Niferoedd fesul rhanbarth ac ymarferydd</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="156" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="165" />
       <source>Open NSIs on the toolkit</source>
       <translation>NSIs agored ar y pecyn cymorth</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="172" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="182" />
       <source>Save as &amp;CSV…</source>
       <translation>Cadw fel &amp;CSV…</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="178" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="188" />
       <source>Close</source>
       <translation>Cau</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="216" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="226" />
       <source>Every toolkit is already withdrawn: there is nothing to ask about.</source>
       <translation>Mae pob pecyn cymorth wedi'i dynnu'n ôl yn barod: does dim i holi amdano.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="221" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="231" />
       <source>%1: type the date as day/month/year, for example 29/07/2026.</source>
       <translation>%1: teipiwch y dyddiad fel diwrnod/mis/blwyddyn, er enghraifft 29/07/2026.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="232" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="242" />
       <source>Looking…</source>
       <translation>Yn edrych…</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="250" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="260" />
       <source> in %1</source>
       <translation> yn %1</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="253" />
-      <source>If the %1 were withdrawn on %2 with a close-by date of %3: %4 open NSIs on it%5, %6 of them not expected to end by then (they would need closing or switching to an approved toolkit). Nothing was changed.</source>
-      <translation>Petai'r %1 yn cael ei dynnu'n ôl ar %2 gyda dyddiad cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 ohonynt wedi dod i ben erbyn hynny (byddai angen eu cau neu eu newid i becyn cymorth cymeradwy). Ni newidiwyd dim.</translation>
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="267" />
+      <source>If the %1 toolkit were withdrawn on %2 with a close-by date of %3: %4 open NSIs on it%5, %6 of them not expected to end by then (they would need closing or switching to an approved toolkit). Nothing was changed.</source>
+      <translation>Petai pecyn cymorth %1 yn cael ei dynnu'n ôl ar %2 gyda dyddiad cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 ohonynt wedi dod i ben erbyn hynny (byddai angen eu cau neu eu newid i becyn cymorth cymeradwy). Ni newidiwyd dim.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="264" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="278" />
       <source>(no practitioner)</source>
       <translation>(dim ymarferydd)</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="268" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="282" />
       <source>None: every open NSI on it is expected to end by the close-by date.</source>
       <translation>Dim: disgwylir i bob NSI agored arno ddod i ben erbyn y dyddiad cau.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="269" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="283" />
       <source>None: there are no open NSIs on it.</source>
       <translation>Dim: does dim NSIs agored arno.</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="274" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="288" />
       <source>Closing or switching</source>
       <translation>Eu cau neu eu newid</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="275" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="289" />
       <source>Nothing (ends in time)</source>
       <translation>Dim (yn dod i ben mewn pryd)</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="281" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="296" />
       <source>not set</source>
       <translation>heb ei osod</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="295" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="310" />
       <source>Save the list as</source>
       <translation>Cadw'r rhestr fel</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="296" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="311" />
       <source>CSV files (*.csv)</source>
       <translation>Ffeiliau CSV (*.csv)</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="307" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="322" />
       <source>Saved</source>
       <translation>Wedi'i gadw</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/what_if_dialog.py" line="307" />
+      <location filename="../../probation_desk/ui/what_if_dialog.py" line="322" />
       <source>The list is saved in %1.</source>
       <translation>Mae'r rhestr wedi'i chadw yn %1.</translation>
     </message>
