@@ -74,6 +74,12 @@ WELSH: dict[str, str] = {
     "Cancelled": "Wedi'i ganslo",
     "Needs an outcome": "Angen canlyniad",
     "Booked": "Wedi'i drefnu",
+    # The window's status bar (a team database at a distance)
+    "Not seeing other people's changes: the team database cannot be reached. Trying "
+    "again…": "Ddim yn gweld newidiadau pobl eraill: does dim modd cyrraedd cronfa ddata'r "
+    "tîm. Yn ceisio eto…",
+    "Seeing other people's changes again; the lists were read afresh.": "Yn gweld "
+    "newidiadau pobl eraill eto; darllenwyd y rhestrau o'r newydd.",
     # The record's History tab
     "History (&Z)": "Hanes (&Z)",
     "History": "Hanes",
@@ -84,6 +90,103 @@ WELSH: dict[str, str] = {
     "and after. Nothing here can be changed.": "Pob newid i'r cofnod hwn, y diweddaraf yn "
     "gyntaf: pwy a'i gwnaeth, pryd, a beth oedd cyn ac ar ôl. Ni ellir newid dim yma.",
     "Changes to this record": "Newidiadau i'r cofnod hwn",
+    # What if (from the Worklist)
+    "NSI": "NSI",
+    "Region": "Rhanbarth",
+    "Practitioner": "Ymarferydd",
+    "Status": "Statws",
+    "Referred": "Atgyfeiriwyd",
+    "Expected end": "Diwedd disgwyliedig",
+    "Would need": "Byddai angen",
+    "What if a toolkit were withdrawn": "Beth petai pecyn cymorth yn cael ei dynnu'n ôl",
+    "Choose a toolkit and the dates its withdrawal might have, to see which open NSIs would "
+    "need closing or switching to an approved toolkit, by region and practitioner. This only "
+    "looks: nothing is changed.": "Dewiswch becyn cymorth a'r dyddiadau y gallai gael ei "
+    "dynnu'n ôl, i weld pa NSIs agored y byddai angen eu cau neu eu newid i becyn cymorth "
+    "cymeradwy, fesul rhanbarth ac ymarferydd. Edrych yn unig y mae hyn: does dim yn cael "
+    "ei newid.",
+    "About this question": "Am y cwestiwn hwn",
+    "Toolkit": "Pecyn cymorth",
+    "Withdrawn on": "Tynnwyd yn ôl ar",
+    "Close-by date": "Dyddiad cau erbyn",
+    "All regions": "Pob rhanbarth",
+    "&Toolkit": "&Pecyn cymorth",
+    "&Withdrawn on": "&Tynnwyd yn ôl ar",
+    "Clos&e-by date": "Dyddiad ca&u erbyn",
+    "Re&gion": "&Rhanbarth",
+    "&Show what it would touch": "&Dangos beth y byddai'n effeithio arno",
+    "The answer": "Yr ateb",
+    "Region and practitioner": "Rhanbarth ac ymarferydd",
+    "Would need closing or switching": "Byddai angen eu cau neu eu newid",
+    "Counts by region and practitioner": "Niferoedd fesul rhanbarth ac ymarferydd",
+    "Open NSIs on the toolkit": "NSIs agored ar y pecyn cymorth",
+    "Save as &CSV…": "Cadw fel &CSV…",
+    "Close": "Cau",
+    "Every toolkit is already withdrawn: there is nothing to ask about.": "Mae pob pecyn "
+    "cymorth wedi'i dynnu'n ôl yn barod: does dim i holi amdano.",
+    "%1: type the date as day/month/year, for example 29/07/2026.": "%1: teipiwch y dyddiad "
+    "fel diwrnod/mis/blwyddyn, er enghraifft 29/07/2026.",
+    "Looking…": "Yn edrych…",
+    " in %1": " yn %1",
+    "If the %1 toolkit were withdrawn on %2 with a close-by date of %3: %4 open NSIs on "
+    "it%5, %6 of them not expected to end by then (they would need closing or switching to "
+    "an approved toolkit). Nothing was changed.": "Petai pecyn cymorth %1 yn cael ei dynnu'n "
+    "ôl ar %2 gyda dyddiad cau erbyn %3: %4 NSI agored arno%5, a disgwylir na fydd %6 "
+    "ohonynt wedi dod i ben erbyn hynny (byddai angen eu cau neu eu newid i becyn cymorth "
+    "cymeradwy). Ni newidiwyd dim.",
+    "In progress": "Ar y gweill",
+    "Completed": "Wedi'i gwblhau",
+    "Ended early": "Daeth i ben yn gynnar",
+    "(no practitioner)": "(dim ymarferydd)",
+    "None: every open NSI on it is expected to end by the close-by date.": "Dim: disgwylir i "
+    "bob NSI agored arno ddod i ben erbyn y dyddiad cau.",
+    "None: there are no open NSIs on it.": "Dim: does dim NSIs agored arno.",
+    "Closing or switching": "Eu cau neu eu newid",
+    "Nothing (ends in time)": "Dim (yn dod i ben mewn pryd)",
+    "not set": "heb ei osod",
+    "Save the list as": "Cadw'r rhestr fel",
+    "CSV files (*.csv)": "Ffeiliau CSV (*.csv)",
+    "Saved": "Wedi'i gadw",
+    "The list is saved in %1.": "Mae'r rhestr wedi'i chadw yn %1.",
+    "What &if…": "Beth &petai…",
+    "What a toolkit's withdrawal would touch, before it happens: the open NSIs that would "
+    "need closing or switching, by region and practitioner. It changes nothing. For regional "
+    "leads and administrators.": "Beth y byddai tynnu pecyn cymorth yn ôl yn effeithio arno, "
+    "cyn iddo ddigwydd: yr NSIs agored y byddai angen eu cau neu eu newid, fesul rhanbarth "
+    "ac ymarferydd. Nid yw'n newid dim. Ar gyfer arweinwyr rhanbarthol a gweinyddwyr.",
+    "Only a regional lead or an administrator can ask what a withdrawal would touch. You "
+    "are signed in as %1: change your role in Settings if that is wrong.": "Dim ond "
+    "arweinydd rhanbarthol neu weinyddwr all holi beth y byddai tynnu'n ôl yn effeithio "
+    "arno. Rydych wedi mewngofnodi fel %1: newidiwch eich rôl yn y Gosodiadau os yw hynny'n "
+    "anghywir.",
+    # Saving files
+    "%1 already exists. Replace it? What it holds now will be lost.": "Mae %1 yn bodoli'n "
+    "barod. Ei disodli? Bydd yr hyn sydd ynddi nawr yn cael ei golli.",
+    "Replace the file?": "Disodli'r ffeil?",
+    "&Replace it": "&Ei disodli",
+    "&Keep it": "Ei &chadw",
+    # The record: a withdrawn toolkit's NSI, the contact times
+    "Only closing is allowed": "Dim ond cau a ganiateir",
+    "no time": "dim amser",
+    "The %1 was withdrawn on %2, so this NSI cannot be updated: close it with an outcome, "
+    "or switch it to an approved toolkit.": "Cafodd y %1 ei dynnu'n ôl ar %2, felly ni ellir "
+    "diweddaru'r NSI hwn: caewch ef gyda chanlyniad, neu newidiwch ef i becyn cymorth "
+    "cymeradwy.",
+    # The user guide (F1)
+    "Probation Desk user guide": "Canllaw defnyddiwr Probation Desk",
+    "The guide": "Y canllaw",
+    "The guide could not be read from %1. Ask your IT service desk to reinstall Probation "
+    "Desk.": "Nid oedd modd darllen y canllaw o %1. Gofynnwch i'ch desg gwasanaeth TG "
+    "ailosod Probation Desk.",
+    "&User guide": "&Canllaw defnyddiwr",
+    "What each section is for, the keys, and who to ask (F1)": "Beth yw diben pob adran, "
+    "yr allweddi, a phwy i'w holi (F1)",
+    "Replace the workbooks?": "Disodli'r llyfrau gwaith?",
+    "%1 of these workbooks are already in %2 (for example %3). Replace them? The earlier "
+    "copies will be lost.": "Mae %1 o'r llyfrau gwaith hyn yn %2 yn barod (er enghraifft "
+    "%3). Eu disodli? Bydd y copïau cynharach yn cael eu colli.",
+    "&Replace them": "&Eu disodli",
+    "&Keep them": "Eu &cadw",
 }
 
 QT_BUTTONS: dict[str, dict[str, str]] = {

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from probation_desk.domain import contacts, rar
+from probation_desk.domain.catalogue import Catalogue
 from probation_desk.domain.contacts import (
     ContactCatalogue,
     ContactDetails,
@@ -28,6 +29,7 @@ from probation_desk.domain.contacts import (
 )
 from probation_desk.domain.dates import uk
 from probation_desk.domain.errors import ConflictError, NotFoundError, RuleViolation
+from probation_desk.domain.nsi import Status
 from probation_desk.domain.text import NOTES_MAX, clean_text
 from probation_desk.store.bulk import bulk_insert
 from probation_desk.store.models import (
@@ -97,6 +99,11 @@ class TimelineEntry:
     text: str
     rar: bool = False
 
+    @property
+    def timed(self) -> bool:
+        """False for an entry with a date only (stored at midnight): show no time."""
+        return self.at.time() != dt.time()
+
 
 def parse_ref(ref: str, letter: str, what: str) -> int:
     """Read a command-line reference such as C12 (or a bare number)."""
@@ -113,6 +120,7 @@ class ContactOps:
     """Contacts, requirements, enforcement and the timeline (mixed into Desk)."""
 
     contact_catalogue: ContactCatalogue
+    catalogue: Catalogue
     now_clock: NowClock
     actor: str
 
@@ -448,10 +456,13 @@ class ContactOps:
             hist = s.execute(select(NsiStatusHistory, Nsi.toolkit)
                              .join(Nsi, Nsi.id == NsiStatusHistory.nsi_id)
                              .where(Nsi.person_id == person_id)).all()
+            names = {k.code: k.titled for k in self.catalogue.toolkits}
             for h, toolkit in hist:
+                status = Status[h.status].value.lower() if h.status in Status.__members__ \
+                    else h.status.replace("_", " ").lower()
                 entries.append(TimelineEntry(
                     dt.datetime.combine(h.status_date, dt.time()), "NSI",
-                    f"NSI {toolkit}: {h.status.replace('_', ' ').lower()}"
+                    f"NSI on the {names.get(toolkit, toolkit)}: {status}"
                     + (f" ({h.note})" if h.note else "")))
             for m in s.scalars(select(ModuleSessionRow)
                                .where(ModuleSessionRow.person_id == person_id)):

@@ -57,6 +57,7 @@ LABELS: dict[str, str] = {
     "on": "Date", "by": "By", "comment": "Comment", "need_area": "Need area",
     "start_date": "Start date", "edition": "Edition", "workbook": "Workbook",
     "large_print": "Large print", "booklet": "Booklet", "fillable": "Fillable",
+    "order_id": "Order", "rar": "RAR",
 }
 
 
@@ -97,6 +98,13 @@ def words(value: Any) -> str:
             return uk(dt.date.fromisoformat(value))
         except ValueError:
             pass
+        if len(value) >= 16 and value[4] == "-" and value[10] == "T":  # a stored date-time
+            try:
+                at = dt.datetime.fromisoformat(value)
+            except ValueError:
+                pass
+            else:  # a date-only contact is stored at midnight: no time then
+                return uk(at.date()) + (f" {at:%H:%M}" if at.time() != dt.time() else "")
         if value.isupper() and value.replace("_", "").isalpha():
             return value.replace("_", " ").capitalize()
         return value
@@ -107,13 +115,20 @@ def words(value: Any) -> str:
     return str(value)
 
 
+SKIPPED = ("id", "version", "person_id", "file", "line", "open_nsis", "module_status")
+"""Keys not shown: internal ones, and figures the record works out from the rest (a
+person's open NSIs and module status change with the NSIs and sessions, shown there)."""
+
+
 def _changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[Change, ...]:
     before, after = before or {}, after or {}
     out = []
     for key in list(after) + [k for k in before if k not in after]:
-        if key in ("id", "version", "person_id", "file", "line"):
+        if key in SKIPPED:
             continue
         old, new = words(before.get(key)), words(after.get(key))
+        if key == "order_id":  # the order's reference, as the record shows it
+            old, new = (f"O{v}" if v else "" for v in (old, new))
         if old != new:
             out.append(Change(LABELS.get(key, key.replace("_", " ").capitalize()), old, new))
     return tuple(out)

@@ -73,7 +73,8 @@ class PersonDialog(OperationDialog):
     open_requested = Signal(int)
 
     def __init__(self, desk: Desk, tasks: Tasks, person: PersonView | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, region: str = "") -> None:
+        """``region``: a new person's region to begin with (the user's own)."""
         title = "New person" if person is None else "Edit person details"
         intro = ("A person on probation. The CRN is one letter and six digits, as in "
                  "nDelius (a lower-case letter is read as upper case)." if person is None
@@ -94,7 +95,8 @@ class PersonDialog(OperationDialog):
         assert isinstance(self.dob, OptionalDate)
         self.dob.set_value(person.date_of_birth if person else None)
         self.region = self.add_row("&Region", _combo(self, [(r, r) for r in REGIONS],
-                                                     person.region if person else None),
+                                                     person.region if person
+                                                     else region or None),
                                    "region")
         self.pdu = self.add_row("P&DU", QLineEdit(person.pdu if person else "", self), "pdu")
         self.practitioner = self.add_row(

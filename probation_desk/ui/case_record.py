@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from probation_desk.domain.dates import uk, uk_long
+from probation_desk.domain.errors import RuleViolation
 from probation_desk.domain.module import ModuleState
 from probation_desk.ui.history_panel import HistoryPanel
 from probation_desk.ui.module_panel import ModulePanel
@@ -376,6 +377,10 @@ class CaseRecord(RecordActions, QWidget):
         for b in (self.new_button, self.update_button, self.close_button, self.switch_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        self.withdrawn_note = QLabel(page)
+        self.withdrawn_note.setWordWrap(True)
+        self.withdrawn_note.setAccessibleName(self.tr("Only closing is allowed"))
+        self.withdrawn_note.hide()
 
         split = QSplitter(Qt.Orientation.Vertical, page)
         split.setObjectName("nsiSplitter")
@@ -391,6 +396,7 @@ class CaseRecord(RecordActions, QWidget):
         self.nsi_split = split
         lay = QVBoxLayout(page)
         lay.addLayout(buttons)
+        lay.addWidget(self.withdrawn_note)
         lay.addWidget(split, 1)
         return page
 
@@ -515,8 +521,8 @@ class CaseRecord(RecordActions, QWidget):
         self._fill_contacts(data.contacts)
         self.log.clear()
         for entry in data.timeline:
-            self.log.addItem(f"{uk(entry.at.date())} {entry.at:%H:%M}  {entry.kind}: "
-                             f"{entry.text}")
+            when = uk(entry.at.date()) + (f" {entry.at:%H:%M}" if entry.timed else "")
+            self.log.addItem(f"{when}  {entry.kind}: {entry.text}")
         self._fill_nsis(data.nsis)
         self.module.show_state(data.module)
         self._enable(True)
@@ -562,7 +568,9 @@ class CaseRecord(RecordActions, QWidget):
         self.contact_table.setRowCount(len(contacts))
         select_row = -1
         for i, c in enumerate(contacts):
-            values = (uk(c.at.date()), f"{c.at:%H:%M}", c.type_name, "RAR" if c.rar else "",
+            timed = c.at.time() != dt.time()  # a date only is stored at midnight
+            values = (uk(c.at.date()), f"{c.at:%H:%M}" if timed else self.tr("no time"),
+                      c.type_name, "RAR" if c.rar else "",
                       c.outcome_text + (f" ({len(c.corrections)} correction"
                                         f"{'s' if len(c.corrections) != 1 else ''})"
                                         if c.corrections else ""),
@@ -634,10 +642,29 @@ class CaseRecord(RecordActions, QWidget):
                 return True
         return False
 
+    def only_close(self, n: NsiView | None) -> str:
+        """Why the chosen open NSI can only be closed ('' when it can be updated): its
+        toolkit is withdrawn."""
+        if n is None or not n.is_open or self.desk is None:
+            return ""
+        try:
+            kit = self.desk.toolkit(n.fields.toolkit)
+        except RuleViolation:
+            return ""
+        if kit.withdrawn_from is None or not kit.is_withdrawn(self.desk.today):
+            return ""
+        return self.tr("The %1 was withdrawn on %2, so this NSI cannot be updated: close it "
+                       "with an outcome, or switch it to an approved toolkit.") \
+            .replace("%1", kit.titled).replace("%2", uk_long(kit.withdrawn_from))
+
     def _nsi_selected(self) -> None:
         n = self.selected_nsi()
         is_open = n is not None and n.is_open
-        self.update_button.setEnabled(is_open)
+        only_close = self.only_close(n)
+        self.update_button.setEnabled(is_open and not only_close)
+        self.update_button.setToolTip(only_close)
+        self.withdrawn_note.setText(only_close)
+        self.withdrawn_note.setVisible(bool(only_close))
         self.close_button.setEnabled(is_open)
         self.switch_button.setEnabled(is_open)
         self.history.clear()

@@ -224,13 +224,16 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         self.pages_ready.emit()
 
     def _build_status(self) -> None:
-        self.db_label = QLabel("Database: opening…", self)
+        from probation_desk.ui.widgets import ElidedLabel
+
+        # Elided, not clipped or widening the window, when the screen is small.
+        self.db_label = ElidedLabel("Database: opening…", self)
         self.db_label.setAccessibleName("Database")
         self.user_label = QLabel(self)
         self.user_label.setAccessibleName("Signed in as")
         self.role_label = QLabel(self)
         self.role_label.setAccessibleName("Role")
-        self.enforced_label = QLabel(self)
+        self.enforced_label = ElidedLabel("", self, Qt.TextElideMode.ElideRight)
         self.enforced_label.setAccessibleName("Where roles are enforced")
         self.busy_label = QLabel(self)
         self.busy_label.setAccessibleName("Working")
@@ -239,7 +242,7 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         status.addPermanentWidget(self.busy_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.role_label)
-        status.addPermanentWidget(self.enforced_label)
+        status.addPermanentWidget(self.enforced_label, 1)
         self.tasks.busy_changed.connect(
             lambda busy: self.busy_label.setText("Working…" if busy else ""))
         if self._settings is not None:
@@ -302,7 +305,9 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         from probation_desk.ui.case_dialogs import PersonDialog
 
         self.build_pages()
-        dlg = PersonDialog(self.desk, self.tasks, None, self)
+        desk = self.desk
+        dlg = PersonDialog(desk, self.tasks, None, self, region=(
+            desk.team.region if desk.team is not None else self.settings.region) or "")
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dlg.saved.connect(lambda person: self.open_case(person.id))
         dlg.open_requested.connect(self.open_case)
@@ -499,6 +504,12 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
         from probation_desk.ui.errors import show_message
 
         self._sign_in_box = show_message(self, "Signed in as", self.sign_in_text())
+
+    def show_guide(self) -> None:
+        """Help > User guide (F1)."""
+        from probation_desk.ui.guide import show_guide
+
+        self.guide = show_guide(self)
 
     def about(self) -> None:
         """Help > About."""

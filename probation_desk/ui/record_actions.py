@@ -245,6 +245,9 @@ class RecordActions(_Base):
         n = self.selected_nsi()
         if self.desk is None or self.data is None or n is None or not n.is_open:
             return
+        if self.only_close(n):  # a withdrawn toolkit's NSI: closing is what is allowed
+            self.close_nsi()
+            return
         self._open(UpdateNsiDialog(self.desk, self.tasks, n, self.data.person.name, self))
 
     def close_nsi(self) -> None:

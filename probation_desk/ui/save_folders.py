@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QRect, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QFileDialog, QLineEdit, QStyle, QStyleOptionFrame, QWidget
 
-from probation_desk.ui.widgets import window_settings
+from probation_desk.ui.widgets import confirm, window_settings
 
 KINDS = {
     "workbook": "workbook PDFs",
@@ -75,13 +75,30 @@ def ask_save_path(parent: QWidget | None, kind: str, caption: str, name: str,
     """
     begin = start if start and Path(start).is_absolute() and Path(start).parent.is_dir() \
         else start_path(kind, name)
-    path, _ = QFileDialog.getSaveFileName(parent, caption, begin, filters)
+    # The dialog's own question about an existing file misses a name the suffix is then
+    # added to: ask here instead, about the name that will be written.
+    path, _ = QFileDialog.getSaveFileName(parent, caption, begin, filters,
+                                          options=QFileDialog.Option.DontConfirmOverwrite)
     if not path:
         return ""
     if suffix and not path.lower().endswith(suffix):
         path += suffix
+    if not ask_replace(parent, path):
+        return ""
     remember(kind, path)
     return path
+
+
+def ask_replace(parent: QWidget | None, path: str | Path) -> bool:
+    """Whether to replace the existing file at ``path`` (True when there is none)."""
+    if not Path(path).exists():
+        return True
+    question = QCoreApplication.translate(
+        "Files", "%1 already exists. Replace it? What it holds now will be lost.")
+    return confirm(parent, QCoreApplication.translate("Files", "Replace the file?"),
+                   question.replace("%1", str(path)),
+                   QCoreApplication.translate("Files", "&Replace it"),
+                   QCoreApplication.translate("Files", "&Keep it"))
 
 
 def ask_folder(parent: QWidget | None, kind: str, caption: str, start: str = "") -> str:

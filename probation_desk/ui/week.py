@@ -84,6 +84,7 @@ class WeekPage(QWidget):
         font = self.heading.font()
         font.setBold(True)
         self.heading.setFont(font)
+        self.heading.setWordWrap(True)  # wraps on a small screen, never widens the window
         bar = QHBoxLayout()
         for w in (self.back, self.this_week, self.on):
             bar.addWidget(w)

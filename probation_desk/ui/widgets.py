@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QFocusEvent, QIcon, QKeyEvent, QMouseEvent
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QFocusEvent, QIcon, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QStyle,
     QTableView,
     QWidget,
@@ -541,3 +542,45 @@ def row_menu(view: QAbstractItemView, entries: Callable[[], Sequence[QAction | Q
         menu.popup(view.viewport().mapToGlobal(pos))
 
     view.customContextMenuRequested.connect(show)
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that gives up width when the window is narrow: what does not fit
+    is elided ("…"), and the whole text is its tooltip and accessible description. So a
+    long database path never pushes the window wider than a small screen."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None,
+                 mode: Qt.TextElideMode = Qt.TextElideMode.ElideMiddle) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self._mode = mode
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 12)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.setAccessibleDescription(text)
+        self._elide()
+        self.updateGeometry()
+
+    def text(self) -> str:
+        """The whole text (what is painted may be elided)."""
+        return self._full
+
+    def shown_text(self) -> str:
+        """The text as painted now."""
+        return super().text()
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 8,
+                     super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, self._mode,
+                                                      max(self.width(), 1)))

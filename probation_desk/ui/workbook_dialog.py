@@ -31,7 +31,7 @@ from probation_desk.ui import save_folders as files
 from probation_desk.ui.errors import show_message
 from probation_desk.ui.forms import OperationDialog
 from probation_desk.ui.tasks import Progress, Tasks
-from probation_desk.ui.widgets import path_row
+from probation_desk.ui.widgets import confirm, path_row
 
 if TYPE_CHECKING:
     from probation_desk.services.desk import Desk
@@ -152,7 +152,13 @@ class WorkbookDialog(OperationDialog):
                                    ".pdf", start=self.path.text().strip())
         if path:
             self.path.setText(path)
+            self._asked = path  # the save dialog asked already if it was there
             self.fit_to_contents()  # room for the whole path
+
+    def confirm_save(self) -> bool:
+        """An earlier file of the same name is replaced only when the user says so."""
+        out = self.path.text().strip()
+        return out == getattr(self, "_asked", None) or files.ask_replace(self, out)
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -251,6 +257,7 @@ class BatchWorkbookDialog(OperationDialog):
 
         settings = load_settings()
         self.desk, self.person_ids = desk, [pid for pid, _name, _crn in people]
+        self.crns = [crn for _pid, _name, crn in people]
         self.people_list = QListWidget(self)
         self.people_list.setAccessibleName(f"The {n:,} people whose workbooks will be printed")
         self.people_list.addItems([f"{name} ({crn})" for _pid, name, crn in people])
@@ -305,7 +312,26 @@ class BatchWorkbookDialog(OperationDialog):
                                     self.path.text().strip())
         if path:
             self.path.setText(path)
+            self._asked = path
             self.fit_to_contents()
+
+    def confirm_save(self) -> bool:
+        """Earlier workbooks of the same names are replaced only when the user says so."""
+        out = self.path.text().strip()
+        if out == getattr(self, "_asked", None) and self.one_file.isChecked():
+            return True
+        if self.one_file.isChecked():
+            return files.ask_replace(self, out if out.lower().endswith(".pdf")
+                                     else out + ".pdf")
+        there = [name for name in (f"workbook-{crn}.pdf" for crn in self.crns)
+                 if (Path(out) / name).exists()]
+        if not there:
+            return True
+        return confirm(self, self.tr("Replace the workbooks?"), self.tr(
+            "%1 of these workbooks are already in %2 (for example %3). Replace them? The "
+            "earlier copies will be lost.").replace("%1", f"{len(there):,}")
+            .replace("%2", out).replace("%3", there[0]),
+            self.tr("&Replace them"), self.tr("&Keep them"))
 
     def operation(self) -> Callable[[Progress], Any]:
         out = self.path.text().strip()
@@ -347,6 +373,8 @@ class BatchWorkbookDialog(OperationDialog):
             work = self.operation()
         except RuleViolation as exc:
             self.show_refusal(exc)
+            return
+        if not self.confirm_save():  # earlier workbooks of the same names: asked first
             return
         parent = self.parentWidget()
         booklet = self.booklet.isChecked()

@@ -158,6 +158,8 @@ class WorklistPage(QWidget):
             box.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.setMinimumContentsLength(12)
+        # "All withdrawn toolkits" whole, not "All withdrawn toolki".
+        self.toolkit.setMinimumContentsLength(len(self.toolkit.itemText(0)) + 1)
 
         self.model = WorklistModel(self)
         self.table = _Table(self)
@@ -190,6 +192,13 @@ class WorklistPage(QWidget):
         self.switch_button = QPushButton("Switch toolki&t…", self)
         self.switch_button.clicked.connect(self.switch_selected)
         self.sweep_button = QPushButton("Close all overdue (s&weep)…", self)
+        self.what_if_button = QPushButton(self.tr("What &if…"), self)
+        self.what_if_button.setToolTip(self.tr(
+            "What a toolkit's withdrawal would touch, before it happens: the open NSIs "
+            "that would need closing or switching, by region and practitioner. It changes "
+            "nothing. For regional leads and administrators."))
+        self.what_if_button.setAccessibleName(self.tr("What if a toolkit were withdrawn"))
+        self.what_if_button.clicked.connect(self.what_if)
         row_menu(self.table, lambda: [self.open_button, None, self.close_button,
                                       self.switch_button])
         self.sweep_button.setToolTip("Count, then close, every NSI still open past its "
@@ -213,6 +222,7 @@ class WorklistPage(QWidget):
         for b in (self.open_button, self.close_button, self.switch_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.what_if_button)
         buttons.addWidget(self.sweep_button)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -314,6 +324,7 @@ class WorklistPage(QWidget):
         for b in (self.open_button, self.close_button, self.switch_button):
             b.setEnabled(chosen)
         self.sweep_button.setEnabled(self.desk is not None)
+        self.what_if_button.setEnabled(self.desk is not None)
 
     # ---------------------------------------------------------------- actions
     def open_selected(self) -> None:
@@ -348,6 +359,14 @@ class WorklistPage(QWidget):
             return
         self._open(SwitchToolkitDialog(desk, self.tasks, r.nsi_id, r.person_id, r.toolkit,
                                        r.toolkit_name, r.version, r.name, self))
+
+    def what_if(self) -> None:
+        """Ask what a toolkit's withdrawal would touch (other roles are told why not)."""
+        from probation_desk.ui.what_if_dialog import open_what_if
+
+        if self.desk is not None:
+            self.dialog = open_what_if(self, self.desk, self.tasks,
+                                       self.region.currentData() or "") or self.dialog
 
     def sweep(self) -> None:
         """Count what the sweep would close (dry run), then close it if confirmed."""

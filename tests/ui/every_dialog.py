@@ -85,7 +85,15 @@ def _openers() -> dict[str, Opener]:
     from probation_desk.domain.module import ModuleSession, SupporterRole
     from probation_desk.domain.review import SignOffKind
     from probation_desk.ui import case_dialogs as cd
-    from probation_desk.ui import dialogs, module_panel, nsi_dialogs, si_panel, workbook_dialog
+    from probation_desk.ui import (
+        dialogs,
+        guide,
+        module_panel,
+        nsi_dialogs,
+        si_panel,
+        what_if_dialog,
+        workbook_dialog,
+    )
     from probation_desk.ui.review import dialogs as review_dialogs
 
     def session(w: Any) -> Any:
@@ -152,6 +160,9 @@ def _openers() -> dict[str, Opener]:
         m + "review.dialogs.SignOffDialog": lambda w, _t: review_dialogs.SignOffDialog(
             w.desk, w.tasks, _review_row(w), SignOffKind.NOT_READY, w),
         m + "pdf_preview.PdfPreviewDialog": _pdf,
+        m + "guide.GuideDialog": lambda w, _t: guide.GuideDialog(w),
+        m + "what_if_dialog.WhatIfDialog": lambda w, _t: what_if_dialog.WhatIfDialog(
+            w.desk, w.tasks, "London", w),
     }
 
 

@@ -41,3 +41,25 @@ def test_history_shows_who_changed_what_from_what(qtbot: Any, window: Any) -> No
     record.tabs.setCurrentIndex(0)
     qtbot.keyClick(record, Qt.Key.Key_Z, Qt.KeyboardModifier.AltModifier)
     assert record.tabs.currentWidget() is panel
+
+
+def test_history_reads_in_words_not_stored_forms(qtbot: Any, window: Any) -> None:
+    """Dates in UK form (no time for a date-only contact), an order by its reference, and
+    no figures the record works out for itself (open NSIs, module status)."""
+    desk = window.desk
+    sian = desk.person_by_crn("L900001")  # RAR days recorded with a date only
+    d = desk.person(sian.id)
+    desk.update_person(sian.id, PersonDetails(d.crn, d.name, d.date_of_birth, d.region,
+                                              "Hackney and City", d.practitioner, d.language,
+                                              d.print_needs), d.version)
+    window.open_case(sian.id)
+    qtbot.waitUntil(lambda: window.record.data is not None
+                    and window.record.data.person.id == sian.id, timeout=10000)
+    panel = window.record.changes_panel
+    with qtbot.waitSignal(panel.loaded, timeout=10000):
+        window.record.tabs.setCurrentWidget(panel)
+    after = "\n".join(panel.table.item(r, 3).text() for r in range(panel.table.rowCount()))
+    assert "PDU: Hackney → Hackney and City" in after
+    assert "When: 06/04/2026" in after and "T00:00" not in after and "00:00" not in after
+    assert "Order: O" in after and "Order id" not in after
+    assert "Open nsis" not in after and "Module status" not in after

@@ -230,6 +230,29 @@ def test_batch_one_file_per_person(qtbot: Any, window: Any, tmp_path: Path) -> N
     files = sorted(p.name for p in folder.glob("*.pdf"))
     assert files == [f"workbook-{crn}.pdf" for crn in KNOWN]
     assert errors.shown[-1] == f"Wrote 3 workbooks (one per person) to the folder {folder}"
+    # Again into the same folder: asked first; Keep leaves the earlier copies.
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.ui.conftest import answer_box
+
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox):
+            box.close()  # the "Wrote 3 workbooks" message
+    earlier = folder / "workbook-L900001.pdf"
+    earlier.write_bytes(b"an earlier copy")
+    window.activateWindow()
+    window.caseload.table.selectAll()  # the three are still listed
+    assert len(window.caseload.selected_people()) == 3
+    dlg = open_batch(qtbot, window)
+    dlg.per_person.setChecked(True)
+    dlg.path.setText(str(folder))
+    seen: list[str] = []
+    answer_box("Keep them", seen)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen[0].startswith("3 of these workbooks are already in")
+    assert earlier.read_bytes() == b"an earlier copy" and dlg.isVisible()
+    dlg.close_unsaved()
 
 
 def test_batch_one_file_holds_all_three(qtbot: Any, window: Any, tmp_path: Path) -> None:
@@ -370,3 +393,34 @@ def test_cancel_button_in_progress_stops_a_long_batch(qtbot: Any, window: Any,
     wait_idle(qtbot, window, 30000)
     assert 0 < len(made) < 200
     assert errors.shown[-1].startswith(f"Stopped after Cancel: {len(made)} of 3 workbooks")
+
+
+def test_printing_over_an_earlier_file_asks_first(qtbot: Any, window: Any,
+                                                  tmp_path: Path) -> None:
+    """A workbook of the same name already there: Keep leaves it as it was and the form
+    open; Replace prints over it."""
+    from probation_desk.ui.pdf_preview import PdfPreviewDialog
+    from probation_desk.ui.workbook_dialog import WorkbookDialog
+    from tests.ui.conftest import answer_box
+
+    person = window.desk.person_by_crn("L900002")
+    out = tmp_path / "wb.pdf"
+    out.write_bytes(b"an earlier workbook")
+    dlg = WorkbookDialog(window.desk, window.tasks, person, window)
+    qtbot.addWidget(dlg)
+    dlg.open()
+    dlg.path.setText(str(out))
+    seen: list[str] = []
+    answer_box("Keep it", seen)
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    assert seen and "already exists" in seen[0]
+    assert out.read_bytes() == b"an earlier workbook" and dlg.isVisible()
+    answer_box("Replace it")
+    qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(isinstance(w, PdfPreviewDialog) and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=30000)
+    assert len(pypdf.PdfReader(out).pages) > 1
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, PdfPreviewDialog):
+            w.close()

@@ -11,6 +11,7 @@ import gc
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QMessageBox,
 )
@@ -254,12 +255,14 @@ class DatabaseMixin(WindowPart):
             return
         self._watcher_listening = listening
         if not listening:
-            self.statusBar().showMessage(self.tr(
-                "Not seeing other people's changes: the team database cannot be reached. "
-                "Trying again…"))
+            # The window's words (a mixin's own tr() would look them up under its class).
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "MainWindow", "Not seeing other people's changes: the team database cannot "
+                "be reached. Trying again…"))
         else:
-            self.statusBar().showMessage(self.tr(
-                "Seeing other people's changes again; the lists were read afresh."), 10000)
+            self.statusBar().showMessage(QCoreApplication.translate(
+                "MainWindow", "Seeing other people's changes again; the lists were read "
+                "afresh."), 10000)
 
     def _open_failed(self, exc: BaseException, url: str | None) -> None:
         self._first_page_url = None

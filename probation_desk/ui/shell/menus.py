@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
@@ -112,6 +113,11 @@ class MenusMixin(WindowPart):
             tip="Move the line between the list and the record down")
 
         help_menu = bar.addMenu("&Help")
+        self.guide_action = self._action(
+            help_menu, QCoreApplication.translate("Menus", "&User guide"), self.show_guide,
+            "F1",
+            tip=QCoreApplication.translate("Menus", "What each section is for, the keys, and "
+                                           "who to ask (F1)"))
         self.whats_this_action = self._action(
             help_menu, "&What's This?", self.whats_this, "Shift+F1",
             tip="Explain what has the keyboard focus (what its tooltip says)")
@@ -133,5 +139,7 @@ class MenusMixin(WindowPart):
         self.new_person_action.setEnabled(self.desk is not None)
         for act in (self.update_nsi_action, self.close_nsi_action, self.switch_action):
             act.setEnabled(open_nsi)
+        if open_nsi and self.record.only_close(nsi):  # a withdrawn toolkit's NSI
+            self.update_nsi_action.setEnabled(False)
         self.demo_action.setEnabled(self.desk is not None)
         self.batch_print_action.setEnabled(self.pages_built and self.desk is not None)

@@ -43,6 +43,12 @@ from probation_desk.ui.shell.part import WindowPart
 
 log = logging.getLogger("probation_desk")
 
+FIRST_SIZE = (1200, 800)
+"""The window's size at first start, on a screen with room for it."""
+FRAME_ALLOWANCE = 40
+"""Room left for the title bar and frame before the window manager says how big they are
+(a 1366x768 laptop's status bar stays on screen)."""
+
 
 class SectionsMixin(WindowPart):
     """Part of :class:`probation_desk.ui.main_window.MainWindow` (see the module's notes)."""
@@ -188,8 +194,17 @@ class SectionsMixin(WindowPart):
         geometry = qs.value("window/geometry")
         if isinstance(geometry, QByteArray | bytes):
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 760)
+        else:  # first start: a size the screen it opens on holds, title bar included
+            screen = self.screen() or QApplication.primaryScreen()
+            if screen is None:
+                self.resize(1100, 720)
+            else:
+                room = screen.availableGeometry()
+                width = min(FIRST_SIZE[0], room.width() - FRAME_ALLOWANCE)
+                height = min(FIRST_SIZE[1], room.height() - FRAME_ALLOWANCE)
+                self.resize(width, height)
+                self.move(room.x() + (room.width() - width) // 2,
+                          room.y() + max((room.height() - height - FRAME_ALLOWANCE) // 2, 0))
         self.fit_to_screen()
         state = qs.value("window/state")
         if isinstance(state, QByteArray | bytes):
@@ -213,6 +228,8 @@ class SectionsMixin(WindowPart):
         frame = self.frameGeometry()
         extra_w = max(frame.width() - self.width(), 0)
         extra_h = max(frame.height() - self.height(), 0)
+        if not self.isVisible() or extra_h == 0:  # the frame is not known yet: allow for it
+            extra_h = max(extra_h, FRAME_ALLOWANCE)
         width = min(self.width(), room.width() - extra_w)
         height = min(self.height(), room.height() - extra_h)
         if (width, height) != (self.width(), self.height()):
