@@ -197,6 +197,15 @@ class SettingsDialog(OperationDialog):
         if problem:
             self.errors.show("database_url", problem)
 
+    def _language_chosen(self) -> str:
+        """The language as chosen: left as it was (none chosen: the system's, followed
+        from then on) unless the person picked another in the box."""
+        from probation_desk.i18n import chosen_language
+
+        picked = str(self.language.currentData())
+        return self.settings.language if picked == chosen_language(
+            self.settings.language) else picked
+
     def _lock_machine_settings(self) -> None:
         """What IT set for everyone on this computer, and locked, is shown but cannot be
         changed; a line at the top says who set it."""
@@ -207,26 +216,28 @@ class SettingsDialog(OperationDialog):
             machine = machine_defaults()
         except SettingsProblem:
             return  # said when the database is opened
-        widgets = {"database_url": (self.database, "Database"), "role": (self.role, "Your role"),
-                   "region": (self.region, "Your region"),
-                   "large_print_default": (self.large, "Large print"),
-                   "show_crn_default": (self.crn, "Show the CRN")}
+        widgets = {"database_url": (self.database, self.tr("Database")),
+                   "role": (self.role, self.tr("Your role")),
+                   "region": (self.region, self.tr("Your region")),
+                   "large_print_default": (self.large, self.tr("Large print")),
+                   "show_crn_default": (self.crn, self.tr("Show the CRN"))}
         locked = [(w, name) for key, (w, name) in widgets.items() if key in machine.locked]
         if not locked:
             return
-        why = (f"Set by {machine.set_by} for everyone using this computer "
-               f"({machine_defaults_path()}): it cannot be changed here.")
+        why = self.tr("Set by %1 for everyone using this computer (%2): it cannot be changed "
+                      "here.").replace("%1", machine.set_by).replace(
+                          "%2", str(machine_defaults_path()))
         for widget, _name in locked:
             widget.setEnabled(False)
             widget.setToolTip(why)
             widget.setAccessibleDescription(why)
         if "database_url" in machine.locked and self.browse_button is not None:
             self.browse_button.setEnabled(False)
-        self.locked_note = QLabel(
-            f"{', '.join(name for _w, name in locked)}: set by {machine.set_by} for "
-            "everyone using this computer, so not changed here.", self)
+        self.locked_note = QLabel(self.tr(
+            "%1: set by %2 for everyone using this computer, so not changed here.").replace(
+            "%1", ", ".join(name for _w, name in locked)).replace("%2", machine.set_by), self)
         self.locked_note.setWordWrap(True)
-        self.locked_note.setAccessibleName("Settings set by IT")
+        self.locked_note.setAccessibleName(self.tr("Settings set by IT"))
         self.form.insertRow(0, self.locked_note)
 
     def _browse(self) -> None:
@@ -249,7 +260,7 @@ class SettingsDialog(OperationDialog):
                        region=self.region.currentData() or "",
                        large_print_default=self.large.isChecked(),
                        show_crn_default=self.crn.isChecked(),
-                       language=self.language.currentData())
+                       language=self._language_chosen())
 
     def operation(self) -> Callable[[Progress], Any]:
         new = self.new_settings()

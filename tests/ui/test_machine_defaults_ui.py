@@ -61,3 +61,17 @@ def test_a_defaults_file_that_cannot_be_used_is_said_in_the_window(qtbot: Any,
     assert w.stack.currentWidget() is w.problem
     text = w.problem.message.text()
     assert str(machine) in text and "does not know" in text and "Ask IT" in text
+
+
+def test_saving_settings_keeps_following_the_system_language_unless_one_is_picked(
+        qtbot: Any, home: Path) -> None:
+    from probation_desk.settings import Settings
+    from probation_desk.ui.dialogs import SettingsDialog
+    from probation_desk.ui.tasks import Tasks
+
+    parent = QApplication.activeWindow()
+    dlg = SettingsDialog(Tasks(), Settings(user_name="Ffion Hughes"), "", parent)
+    qtbot.addWidget(dlg)
+    assert dlg.new_settings().language == ""  # untouched: still the system's, not saved
+    dlg.language.setCurrentIndex(dlg.language.findData("cy"))
+    assert dlg.new_settings().language == "cy"
