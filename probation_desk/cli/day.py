@@ -42,7 +42,7 @@ def cmd_diary(args: argparse.Namespace) -> int:
         for e in entries:
             when = f"{e.at:%H:%M}" if e.timed else "--:--"
             state = ("cancelled" if e.cancelled else "needs an outcome" if e.needs_outcome
-                     else e.outcome or "")
+                     else e.outcome_name or "")
             print(_printable(f"  {when}  {e.ref:<8} {e.crn}  {e.name}: {e.type_name}"
                              f"{' (RAR)' if e.rar else ''}{'  ' + state if state else ''}"))
     return 0

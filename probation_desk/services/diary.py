@@ -36,6 +36,9 @@ class DiaryEntry:
     type_name: str
     rar: bool
     outcome: str | None
+    """The outcome's code (None: none recorded)."""
+    outcome_name: str | None
+    """The outcome in words, as the contact catalogue names it."""
     cancelled: bool
     needs_outcome: bool
 
@@ -92,8 +95,15 @@ def diary(desk: Desk, start: dt.date, days: int = 7, *, everyone: bool = False,
             type_name = cat.type(r.contact_type).name
         except RuleViolation:
             type_name = r.contact_type
+        outcome_name = None
+        if r.outcome:
+            try:
+                outcome_name = cat.outcome(r.outcome).name
+            except RuleViolation:
+                outcome_name = r.outcome
         return DiaryEntry(r.id, r.person_id, r.crn, r.name, r.at, r.contact_type, type_name,
-                          bool(r.rar_activity), r.outcome, r.cancelled_on is not None,
+                          bool(r.rar_activity), r.outcome, outcome_name,
+                          r.cancelled_on is not None,
                           r.outcome is None and r.cancelled_on is None and r.at <= now)
 
     by_day: dict[dt.date, list[DiaryEntry]] = {

@@ -204,7 +204,7 @@ class WeekPage(QWidget):
         elif e.needs_outcome:
             outcome = self.tr("Needs an outcome")
         else:
-            outcome = (e.outcome or "").replace("_", " ").capitalize() or self.tr("Booked")
+            outcome = e.outcome_name or self.tr("Booked")
         item = QTreeWidgetItem(parent, [when, e.crn, e.name, kind, outcome])
         item.setData(0, _ENTRY, e)
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
