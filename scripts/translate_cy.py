@@ -80,6 +80,19 @@ WELSH: dict[str, str] = {
     "tîm. Yn ceisio eto…",
     "Seeing other people's changes again; the lists were read afresh.": "Yn gweld "
     "newidiadau pobl eraill eto; darllenwyd y rhestrau o'r newydd.",
+    # Demo data, Settings set by IT
+    "%1 of them are on your own caseload (managed by %2).": "Mae %1 ohonyn nhw ar eich "
+    "llwyth achosion eich hun (a reolir gan %2).",
+    "Database": "Cronfa ddata",
+    "Your role": "Eich rôl",
+    "Your region": "Eich rhanbarth",
+    "Large print": "Print bras",
+    "Show the CRN": "Dangos y CRN",
+    "Set by %1 for everyone using this computer (%2): it cannot be changed here.": "Wedi'i "
+    "osod gan %1 i bawb sy'n defnyddio'r cyfrifiadur hwn (%2): ni ellir ei newid yma.",
+    "%1: set by %2 for everyone using this computer, so not changed here.": "%1: wedi'u "
+    "gosod gan %2 i bawb sy'n defnyddio'r cyfrifiadur hwn, felly ni chânt eu newid yma.",
+    "Settings set by IT": "Gosodiadau a osodwyd gan TG",
     # The record's History tab
     "History (&Z)": "Hanes (&Z)",
     "History": "Hanes",

@@ -383,8 +383,9 @@ class MainWindow(StartupMixin, DatabaseMixin, SectionsMixin, MenusMixin, QMainWi
                 from probation_desk.services.demo import mine_count
 
                 text = (f"Added {people:,} demo people (synthetic: no real data). "
-                        f"{mine_count(cases, region)} of them are on your own caseload "
-                        f"(managed by {desk.actor}).")
+                        + self.tr("%1 of them are on your own caseload (managed by %2).")
+                        .replace("%1", str(mine_count(cases, region)))
+                        .replace("%2", desk.actor))
             if result.refused:
                 from probation_desk.services.demo import log_path
 

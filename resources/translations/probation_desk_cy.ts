@@ -163,22 +163,27 @@
       <translation>&amp;Agor y cofnod</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="468" />
+      <location filename="../../probation_desk/ui/main_window.py" line="386" />
+      <source>%1 of them are on your own caseload (managed by %2).</source>
+      <translation>Mae %1 ohonyn nhw ar eich llwyth achosion eich hun (a reolir gan %2).</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/main_window.py" line="469" />
       <source>Language</source>
       <translation>Iaith</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="469" />
+      <location filename="../../probation_desk/ui/main_window.py" line="470" />
       <source>Probation Desk will speak %1 from its next start. Restart it now?</source>
       <translation>Bydd Probation Desk yn siarad %1 o'r tro nesaf y bydd yn dechrau. Ei ailgychwyn nawr?</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="471" />
+      <location filename="../../probation_desk/ui/main_window.py" line="472" />
       <source>&amp;Restart now</source>
       <translation>&amp;Ailgychwyn nawr</translation>
     </message>
     <message>
-      <location filename="../../probation_desk/ui/main_window.py" line="472" />
+      <location filename="../../probation_desk/ui/main_window.py" line="473" />
       <source>&amp;Later</source>
       <translation>&amp;Wedyn</translation>
     </message>
@@ -307,7 +312,7 @@
   <context>
     <name>Settings</name>
     <message>
-      <location filename="../../probation_desk/ui/dialogs.py" line="279" />
+      <location filename="../../probation_desk/ui/dialogs.py" line="290" />
       <source>Language</source>
       <translation>Iaith</translation>
     </message>
@@ -318,6 +323,46 @@
       <location filename="../../probation_desk/ui/dialogs.py" line="194" />
       <source>Lang&amp;uage</source>
       <translation>Iai&amp;th</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="219" />
+      <source>Database</source>
+      <translation>Cronfa ddata</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="220" />
+      <source>Your role</source>
+      <translation>Eich rôl</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="221" />
+      <source>Your region</source>
+      <translation>Eich rhanbarth</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="222" />
+      <source>Large print</source>
+      <translation>Print bras</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="223" />
+      <source>Show the CRN</source>
+      <translation>Dangos y CRN</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="227" />
+      <source>Set by %1 for everyone using this computer (%2): it cannot be changed here.</source>
+      <translation>Wedi'i osod gan %1 i bawb sy'n defnyddio'r cyfrifiadur hwn (%2): ni ellir ei newid yma.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="237" />
+      <source>%1: set by %2 for everyone using this computer, so not changed here.</source>
+      <translation>%1: wedi'u gosod gan %2 i bawb sy'n defnyddio'r cyfrifiadur hwn, felly ni chânt eu newid yma.</translation>
+    </message>
+    <message>
+      <location filename="../../probation_desk/ui/dialogs.py" line="240" />
+      <source>Settings set by IT</source>
+      <translation>Gosodiadau a osodwyd gan TG</translation>
     </message>
   </context>
   <context>
