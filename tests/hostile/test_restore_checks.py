@@ -5,6 +5,7 @@ is for, is restored over, its damaged bytes kept aside first."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import sqlite3
@@ -34,9 +35,18 @@ def people(path: Path) -> set[str]:
 
 
 def _database(path: Path, crn: str) -> str:
+    """A database holding one person, with its write-ahead log folded into the file and no
+    connection left open (a connection closed later, by the garbage collector, would fold
+    it then and change the file's bytes without anyone writing)."""
     url = f"sqlite:///{path}"
     assert main(["person", "add", "--db", url, "--crn", crn, "--name", "Some One",
                  "--region", "Wales", "--pdu", "Cardiff"]) == 0
+    gc.collect()
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
     return url
 
 
